@@ -1,0 +1,122 @@
+#include "gazette/base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int gaz_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	struct stat st;
+	char *p = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd, ret = GAZ_EIO;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gaz_fail(GAZ_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		gaz_fail(GAZ_EIO, "cannot stat %s: %s", path, strerror(errno));
+		goto end;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gaz_fail(GAZ_EIO, "%s is not a regular file", path);
+		goto end;
+	}
+	if ((uint64_t)st.st_size > max) {
+		ret = gaz_fail(GAZ_ETOOBIG, "%s is %lld bytes, over the cap of %zu",
+			       path, (long long)st.st_size, max);
+		goto end;
+	}
+	p = malloc((size_t)st.st_size + 1);
+	if (!p) {
+		ret = GAZ_ENOMEM;
+		goto end;
+	}
+	/* Read to EOF but never past the cap, even if the file grows meanwhile. */
+	while (got <= (size_t)st.st_size) {
+		n = read(fd, p + got, (size_t)st.st_size + 1 - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			gaz_fail(GAZ_EIO, "cannot read %s: %s", path, strerror(errno));
+			goto end;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > (size_t)st.st_size) {
+		gaz_fail(GAZ_EIO, "%s changed while being read", path);
+		goto end;
+	}
+	p[got] = '\0';
+	*out = p;
+	*len = got;
+	p = NULL;
+	ret = 0;
+end:
+	free(p);
+	close(fd);
+	return ret;
+}
+
+int gaz_write_file_atomic(const char *path, const void *data, size_t n)
+{
+	char *tmp = NULL, *dircopy = NULL;
+	const char *q = data;
+	size_t off = 0;
+	ssize_t w;
+	int fd = -1, dfd, ret = GAZ_EIO;
+
+	if (!(tmp = malloc(strlen(path) + 16)))
+		return GAZ_ENOMEM;
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		gaz_fail(GAZ_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		goto end;
+	}
+	while (off < n) {
+		w = write(fd, q + off, n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			gaz_fail(GAZ_EIO, "cannot write %s: %s", path, strerror(errno));
+			goto end;
+		}
+		off += (size_t)w;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		gaz_fail(GAZ_EIO, "cannot sync %s: %s", path, strerror(errno));
+		goto end;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		gaz_fail(GAZ_EIO, "cannot close %s: %s", path, strerror(errno));
+		goto end;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		gaz_fail(GAZ_EIO, "cannot rename to %s: %s", path, strerror(errno));
+		goto end;
+	}
+	if ((dircopy = strdup(path)) && (dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	ret = 0;
+end:
+	if (fd >= 0)
+		close(fd);
+	if (ret && tmp && tmp[0])
+		unlink(tmp);
+	free(tmp);
+	free(dircopy);
+	return ret;
+}

@@ -1,0 +1,45 @@
+/*
+ * The `gazette` command: shared helpers for subcommands.  Each subcommand
+ * lives in its own cmd_NAME.c and is listed once in commands.def.
+ *
+ * Exit codes (stable, documented in `gazette help`):
+ *   0  success / valid
+ *   1  the input failed: check errors, invalid or untrusted signature
+ *   2  usage, I/O or internal error
+ *   3  authentic but superseded, or a document no longer in force
+ */
+#ifndef GAZETTE_CLI_H
+#define GAZETTE_CLI_H
+
+#include "gazette/base.h"
+
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_SUPERSEDED = 3 };
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage; /* full help text for `gazette help NAME` */
+};
+
+#define CMD(name, summary) \
+	int cmd_##name(int argc, char **argv); \
+	extern const char cmd_##name##_usage[];
+#include "commands.def"
+#undef CMD
+
+/* Prints "gazette: SUBJECT: <strerror>: <detail>" on stderr; returns 2. */
+int cli_error(const char *subject, int code);
+/* Prints a usage complaint and the command's usage on stderr; returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints every diagnostic as file:line: field: severity: message. */
+void cli_print_diags(FILE *f, const struct gaz_diags *d);
+
+/* Option parsing without getopt's global state: returns the value of
+ * "--name VALUE" / "--name=VALUE" at argv[*i] (advancing *i), or NULL if
+ * argv[*i] is not that option.  *missing is set when the value is absent. */
+const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * gazette/base.h — the error model and the small tools every module shares:
+ * capped growable buffers, bounded readers for untrusted bytes, UTF-8
+ * helpers, file I/O that never leaves half-written files, diagnostics.
+ *
+ * Error model (whole project): functions return int, 0 on success and a
+ * negative GAZ_E* code on failure.  Out-parameters are written only on
+ * success.  "Absent" is GAZ_ENOTFOUND, a normal result.  A failing function
+ * may attach a human-readable detail with gaz_fail(); the CLI prints
+ * gaz_strerror(code) and gaz_errdetail().  The library never prints and
+ * never exits.
+ */
+#ifndef GAZETTE_BASE_H
+#define GAZETTE_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	GAZ_OK = 0,
+	GAZ_ENOMEM = -1,   /* allocation failed */
+	GAZ_EIO = -2,      /* read/write/open failed (errno-level) */
+	GAZ_EINVAL = -3,   /* bad argument or bad configuration */
+	GAZ_EFORMAT = -4,  /* input bytes are malformed */
+	GAZ_ETOOBIG = -5,  /* input exceeds a named cap */
+	GAZ_ENOTFOUND = -6,/* absent: a normal result */
+	GAZ_ECRYPTO = -7,  /* an OpenSSL operation failed */
+	GAZ_EEXIST = -8,   /* refusing to overwrite or duplicate */
+	GAZ_EFONT = -9,    /* font missing, unreadable or lacking glyphs */
+	GAZ_EPDF = -10,    /* PDF writer (libharu) failure */
+	GAZ_ECHECK = -11,  /* input failed validation; see the diagnostics */
+	GAZ_EBUSY = -12,   /* resource held by another process */
+	GAZ_ECORRUPT = -13,/* stored bytes do not match their hash */
+	GAZ_EINTERNAL = -14
+};
+
+/* Static English name of a status code; never NULL. */
+const char *gaz_strerror(int code);
+
+/* Records a detail message for the current thread and returns code, so that
+ * `return gaz_fail(GAZ_EIO, "cannot open %s", path);` reads naturally. */
+int gaz_fail(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The detail of the last gaz_fail() on this thread ("" if none).  Borrowed;
+ * valid until the next gaz_fail() on the thread. */
+const char *gaz_errdetail(void);
+void gaz_clear_error(void);
+
+/* ---- capped growable buffer ------------------------------------------ */
+
+/* A byte buffer that refuses to grow past `max` (GAZ_ETOOBIG).  data is
+ * always NUL-terminated when non-NULL (the NUL is not counted in len). */
+struct gaz_buf {
+	char *data;
+	size_t len, cap, max;
+};
+
+#define GAZ_BUF_INIT(maxbytes) { NULL, 0, 0, (maxbytes) }
+
+void gaz_buf_init(struct gaz_buf *b, size_t max);
+int gaz_buf_add(struct gaz_buf *b, const void *p, size_t n);
+int gaz_buf_addstr(struct gaz_buf *b, const char *s);
+int gaz_buf_addc(struct gaz_buf *b, char c);
+int gaz_buf_printf(struct gaz_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int gaz_buf_vprintf(struct gaz_buf *b, const char *fmt, va_list ap);
+void gaz_buf_reset(struct gaz_buf *b);     /* len = 0, keeps memory */
+/* Hands the bytes to the caller (free() them); the buffer is empty after. */
+char *gaz_buf_detach(struct gaz_buf *b, size_t *len);
+void gaz_buf_release(struct gaz_buf *b);   /* frees; safe to call twice */
+
+/* Overflow-checked size arithmetic: 0 on success, GAZ_ETOOBIG on overflow. */
+int gaz_size_add(size_t a, size_t b, size_t *out);
+int gaz_size_mul(size_t a, size_t b, size_t *out);
+
+/* ---- bounded reader for untrusted bytes ------------------------------ */
+
+/* Every read checks what is left first; nothing reads past p + len. */
+struct gaz_rd {
+	const unsigned char *p;
+	size_t len, pos;
+};
+
+static inline void gaz_rd_init(struct gaz_rd *r, const void *p, size_t len)
+{
+	r->p = (const unsigned char *)p;
+	r->len = len;
+	r->pos = 0;
+}
+static inline size_t gaz_rd_left(const struct gaz_rd *r) { return r->len - r->pos; }
+/* -1 at end of input. */
+int gaz_rd_peek(const struct gaz_rd *r);
+int gaz_rd_peek_at(const struct gaz_rd *r, size_t ahead);
+int gaz_rd_byte(struct gaz_rd *r, uint8_t *out);        /* GAZ_EFORMAT at end */
+int gaz_rd_skip(struct gaz_rd *r, size_t n);            /* GAZ_EFORMAT if short */
+int gaz_rd_take(struct gaz_rd *r, size_t n, const unsigned char **out);
+int gaz_rd_seek(struct gaz_rd *r, size_t pos);          /* GAZ_EFORMAT if > len */
+/* Takes bytes up to (not including) the next '\n' or end; consumes the '\n'.
+ * A trailing '\r' is dropped from the returned length. */
+int gaz_rd_line(struct gaz_rd *r, const unsigned char **line, size_t *len);
+/* Parses an unsigned decimal of at most max_digits digits into *out, failing
+ * with GAZ_EFORMAT on no digits and GAZ_ETOOBIG if the value exceeds max. */
+int gaz_rd_uint(struct gaz_rd *r, unsigned max_digits, uint64_t max, uint64_t *out);
+
+/* Bounded decimal parse of a whole string (no sign, no spaces). */
+int gaz_parse_uint(const char *s, size_t n, uint64_t max, uint64_t *out);
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+/* Decodes one scalar value at s[0..n).  Returns bytes consumed (1–4), or 0
+ * for an invalid/overlong/surrogate/truncated sequence (then *cp = 0xFFFD). */
+size_t gaz_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Encodes cp into out (≥ 4 bytes); returns the byte count (0 if invalid). */
+size_t gaz_utf8_encode(uint32_t cp, char *out);
+/* 0 if valid; else GAZ_EFORMAT and *bad_off is the offset of the first bad byte. */
+int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off);
+/* Number of scalar values in valid UTF-8. */
+size_t gaz_utf8_count(const char *s, size_t n);
+
+/* ---- files ------------------------------------------------------------ */
+
+/* Reads a whole regular file of at most `max` bytes (GAZ_ETOOBIG beyond).
+ * *out is malloc'ed, NUL-terminated; free() it. */
+int gaz_read_file(const char *path, size_t max, char **out, size_t *len);
+/* Writes bytes to path atomically: a temporary file in the same directory,
+ * fsync, rename.  On failure nothing exists at path that was not there
+ * before (a previous file is left untouched). */
+int gaz_write_file_atomic(const char *path, const void *p, size_t n);
+
+/* ---- diagnostics: every problem, not just the first ------------------ */
+
+enum gaz_severity { GAZ_SEV_WARNING, GAZ_SEV_ERROR };
+
+struct gaz_diag {
+	enum gaz_severity sev;
+	char *file;   /* path as given, or NULL */
+	int line;     /* 1-based, 0 = whole file */
+	char *field;  /* metadata key or "正文"/"config", or NULL */
+	char *msg;
+};
+
+struct gaz_diags {
+	struct gaz_diag *v;
+	size_t n, cap;
+	size_t n_errors, n_warnings;
+};
+
+/* Appends a diagnostic (copies every string).  Returns GAZ_ENOMEM only. */
+int gaz_diags_add(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		  int line, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Stable sort by file, line, then insertion order. */
+void gaz_diags_sort(struct gaz_diags *d);
+void gaz_diags_release(struct gaz_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,47 @@
+/*
+ * gazette/text.h — Chinese text helpers shared by the parser, the checker
+ * and the typesetter: trimming, recognising what a paragraph is, document
+ * numbers, dates, verification codes.  All functions take UTF-8 and never
+ * read outside [s, s + n).
+ */
+#ifndef GAZETTE_TEXT_H
+#define GAZETTE_TEXT_H
+
+#include "gazette/issue.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* True for ASCII blanks, U+3000 IDEOGRAPHIC SPACE, U+00A0, U+FEFF. */
+int gaz_text_is_space(uint32_t cp);
+/* Narrows the span (s, n) past leading and trailing spaces (as above). */
+void gaz_text_trim(const char **s, size_t *n);
+
+/* What a trimmed paragraph is from its own text alone (headings, 附件,
+ * date line, note, document number); GAZ_BLK_PARA otherwise. */
+enum gaz_block_kind gaz_text_classify(const char *s, size_t n);
+
+/* A short line without sentence punctuation (≤ 40 characters): candidate
+ * 落款 organisation or title inside a body. */
+int gaz_text_is_short_label(const char *s);
+/* A 主送 line: ends with ：/:, ≤ 120 characters, no 。 */
+int gaz_text_is_addressee(const char *s);
+
+/* A well-formed document number 机关代字〔YYYY〕N号, e.g. 鞍政办公开〔2023〕17号.
+ * On success *year is YYYY. */
+int gaz_text_is_doc_number(const char *s, size_t n, int *year);
+
+/* Parses a date "YYYY-MM-DD" that exists in the calendar; returns 0 and
+ * the date as days since 1970-01-01 (for comparisons), or GAZ_EFORMAT. */
+int gaz_text_parse_date(const char *s, long *days);
+
+/* Writes the 10-character verification code (+NUL) for a document:
+ * Crockford base32 of the first 50 bits of
+ * SHA-256("gazette-doc-v1\n" doc_no "\n" text). */
+void gaz_text_doc_code(const char *doc_no, const char *text, size_t len, char out[11]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

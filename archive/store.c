@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
+#include "gazette/tlog.h"
 
 static _Thread_local int tl_map_full;
 
@@ -132,6 +132,8 @@ static int open_dbis(struct gaz_archive *a, int write)
 			goto end;
 		}
 	}
+	if (write && (rc = gaz_tlog_init(txn)))
+		goto end;
 	rc = mdb_get(txn, a->meta, &k, &v);
 	if (rc == MDB_NOTFOUND && write) {
 		m.schema = GAZ_AR_SCHEMA_VERSION;
@@ -348,7 +350,9 @@ int ar_write(struct gaz_archive *a, int (*fn)(struct gaz_archive *, MDB_txn *, v
 		} else {
 			mdb_txn_abort(txn);
 		}
-		if (rc == GAZ_ETOOBIG && tl_map_full) {
+		/* the log and search modules report a full map as GAZ_ETOOBIG
+		 * with LMDB's message as the detail */
+		if (rc == GAZ_ETOOBIG && (tl_map_full || strstr(gaz_errdetail(), "MDB_MAP_FULL"))) {
 			int g = grow_map(a);
 			if (!g)
 				continue;

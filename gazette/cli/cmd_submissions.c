@@ -46,7 +46,6 @@ static int add(const char *archive, const char *by, char **files, int n)
 			printf("received %s: %s %s (submission %llu)\n", files[i], s.doc_no, s.title,
 			       (unsigned long long)seq);
 		}
-		gaz_ar_submissions_free(&s, 0);
 		free(s.doc_no); free(s.index_no); free(s.title); free(s.issuer);
 		free(s.published); free(s.file);
 	}

@@ -45,8 +45,10 @@ int ar_cli_open(const char *dir, int flags, const char *map_size, struct gaz_arc
 		fprintf(stderr, "gazette: --map-size %s: expected bytes, e.g. 4G or 512M\n", map_size);
 		return EXIT_USAGE;
 	}
+	/* a missing, unreadable or locked archive is an I/O matter (2); a
+	 * damaged one failed verification (1) */
 	if ((rc = gaz_archive_open(dir, flags, &o, a)))
-		return ar_cli_fail(dir, rc);
+		return rc == GAZ_ECORRUPT ? ar_cli_fail(dir, rc) : (cli_error(dir, rc), EXIT_USAGE);
 	return 0;
 }
 

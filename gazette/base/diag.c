@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DIAG_MSG_MAX 4096
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -12,9 +14,33 @@ static char *dup_or_null(const char *s)
 int gaz_diags_add(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		  int line, const char *field, const char *fmt, ...)
 {
-	struct gaz_diag *v, *x;
-	struct gaz_buf msg = GAZ_BUF_INIT(4096);
 	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = gaz_diags_vadd(d, sev, file, line, 0, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int gaz_diags_add_at(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		     int line, int col, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = gaz_diags_vadd(d, sev, file, line, col, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		   int line, int col, const char *field, const char *fmt, va_list ap)
+{
+	struct gaz_diag *v, *x;
+	struct gaz_buf msg = GAZ_BUF_INIT(DIAG_MSG_MAX);
+	va_list cp;
 	int rc;
 
 	if (d->n == d->cap) {
@@ -24,14 +50,30 @@ int gaz_diags_add(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		d->v = v;
 		d->cap = cap;
 	}
-	va_start(ap, fmt);
+	va_copy(cp, ap);
 	rc = gaz_buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (rc && rc != GAZ_ETOOBIG)
-		return rc;
+	if (rc == GAZ_ETOOBIG) {
+		/* A message quoting a huge input value: keep its first part. */
+		char cut[DIAG_MSG_MAX];
+		size_t n;
+		vsnprintf(cut, sizeof cut, fmt, cp);
+		n = strlen(cut);
+		/* Do not end inside a UTF-8 sequence. */
+		while (n && ((unsigned char)cut[n - 1] & 0xC0) == 0x80)
+			n--;
+		if (n && ((unsigned char)cut[n - 1] & 0x80))
+			n--;
+		rc = gaz_buf_add(&msg, cut, n);
+	}
+	va_end(cp);
+	if (rc) {
+		gaz_buf_release(&msg);
+		return GAZ_ENOMEM;
+	}
 	x = &d->v[d->n];
 	x->sev = sev;
 	x->line = line;
+	x->col = col;
 	x->file = dup_or_null(file);
 	x->field = dup_or_null(field);
 	x->msg = gaz_buf_detach(&msg, NULL);

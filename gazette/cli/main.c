@@ -101,6 +101,8 @@ void cli_print_diags(FILE *f, const struct gaz_diags *d)
 			fprintf(f, "%s:", x->file);
 		if (x->line)
 			fprintf(f, "%d:", x->line);
+		if (x->line && x->col)
+			fprintf(f, "%d:", x->col);
 		if (x->file || x->line)
 			fputc(' ', f);
 		if (x->field)

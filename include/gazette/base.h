@@ -140,6 +140,7 @@ struct gaz_diag {
 	enum gaz_severity sev;
 	char *file;   /* path as given, or NULL */
 	int line;     /* 1-based, 0 = whole file */
+	int col;      /* 1-based character (code point) column, 0 = whole line */
 	char *field;  /* metadata key or "正文"/"config", or NULL */
 	char *msg;
 };
@@ -154,6 +155,13 @@ struct gaz_diags {
 int gaz_diags_add(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		  int line, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* The same with a column (1-based, in characters; 0 for none). */
+int gaz_diags_add_at(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		     int line, int col, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		   int line, int col, const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
 /* Stable sort by file, line, then insertion order. */
 void gaz_diags_sort(struct gaz_diags *d);
 void gaz_diags_release(struct gaz_diags *d);

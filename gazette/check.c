@@ -258,6 +258,8 @@ static void check_font(struct gaz_diags *d, const struct gaz_issue *is,
 		n = (size_t)(comma - v);
 	if (v[0] != '/' && is->dir) {
 		size_t ld = strlen(is->dir);
+		while (ld > 1 && is->dir[ld - 1] == '/')
+			ld--;
 		if (!(path = malloc(ld + n + 2)))
 			return;
 		memcpy(path, is->dir, ld);

@@ -372,8 +372,8 @@ int gaz_config_parse(const char *file, const char *data, size_t len,
 			continue;
 		}
 		if (split_kv(k, klen, &k, &klen, &v, &vlen)) {
-			report_line(d, file, line, NULL, &ls);
-			gaz_diags_add(d, GAZ_SEV_ERROR, file, line, NULL,
+			report_line(d, file, line, "config", &ls);
+			gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "config",
 				      "expected 键：值 (key：value)");
 			continue;
 		}

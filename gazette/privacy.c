@@ -220,7 +220,7 @@ int gaz_privacy_scan(const char *text, size_t n, gaz_pii_fn fn, void *arg)
 		} else if (!is_alnum(next) && r.nd == 15) {
 			if (id15_valid(r.d)) {
 				hit.kind = GAZ_PII_ID15;
-				mask(hit.masked, r.d, 15, 6, 5);
+				mask(hit.masked, r.d, 15, 6, 6);
 			}
 		} else if (!is_alnum(next) && r.nd == 11) {
 			if (mobile_ok(r.d)) {

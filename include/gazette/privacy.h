@@ -43,7 +43,8 @@ struct gaz_pii {
 	enum gaz_pii_kind kind;
 	size_t off, len;  /* byte span of the number in the scanned text */
 	size_t col;       /* 1-based character (code point) column of off */
-	/* ASCII, NUL-terminated: 110105********1234, 110105*****1234, 138****5678 */
+	/* ASCII, NUL-terminated, the birth date hidden: 110105********1234,
+	 * 110105******123, 138****5678 */
 	char masked[24];
 };
 

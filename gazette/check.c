@@ -272,6 +272,17 @@ static void check_font(struct gaz_diags *d, const struct gaz_issue *is,
 		memcpy(path, v, n);
 		path[n] = '\0';
 	}
+	/* stat before open: opening a device can have side effects. */
+	if (stat(path, &st)) {
+		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
+			      "cannot read font file %s: %s", path, strerror(errno));
+		goto end;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
+			      "font %s is not a regular file", path);
+		goto end;
+	}
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,

@@ -43,6 +43,14 @@ int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 	va_list cp;
 	int rc;
 
+	if (d->n >= GAZ_DIAGS_MAX) {
+		d->n_dropped++;
+		if (sev == GAZ_SEV_ERROR)
+			d->n_errors++;
+		else
+			d->n_warnings++;
+		return 0;
+	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
 		if (!(v = realloc(d->v, cap * sizeof *v)))
@@ -91,22 +99,60 @@ int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 	return 0;
 }
 
+struct keyed {
+	const struct gaz_diag *p;
+	size_t i;
+};
+
+static int keyed_order(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->p->file ? x->p->file : "", y->p->file ? y->p->file : "");
+
+	if (c)
+		return c;
+	if (x->p->line != y->p->line)
+		return x->p->line < y->p->line ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 void gaz_diags_sort(struct gaz_diags *d)
 {
-	/* Insertion sort: stable, and diagnostic lists are short. */
-	size_t i, j;
+	/* qsort is not stable: the insertion index breaks ties. */
+	struct keyed *k = NULL;
+	struct gaz_diag *v = NULL;
+	size_t i;
 
-	for (i = 1; i < d->n; i++) {
-		struct gaz_diag t = d->v[i];
-		for (j = i; j > 0; j--) {
-			const struct gaz_diag *p = &d->v[j - 1];
-			int c = strcmp(p->file ? p->file : "", t.file ? t.file : "");
-			if (c < 0 || (c == 0 && p->line <= t.line))
-				break;
-			d->v[j] = d->v[j - 1];
+	if (d->n < 2)
+		return;
+	k = malloc(d->n * sizeof *k);
+	v = malloc(d->n * sizeof *v);
+	if (k && v) {
+		for (i = 0; i < d->n; i++) {
+			k[i].p = &d->v[i];
+			k[i].i = i;
 		}
-		d->v[j] = t;
+		qsort(k, d->n, sizeof *k, keyed_order);
+		for (i = 0; i < d->n; i++)
+			v[i] = *k[i].p;
+		memcpy(d->v, v, d->n * sizeof *v);
+	} else {
+		/* No memory for the fast way: insertion sort in place. */
+		size_t j;
+		for (i = 1; i < d->n; i++) {
+			struct gaz_diag t = d->v[i];
+			for (j = i; j > 0; j--) {
+				const struct gaz_diag *p = &d->v[j - 1];
+				int c = strcmp(p->file ? p->file : "", t.file ? t.file : "");
+				if (c < 0 || (c == 0 && p->line <= t.line))
+					break;
+				d->v[j] = d->v[j - 1];
+			}
+			d->v[j] = t;
+		}
 	}
+	free(k);
+	free(v);
 }
 
 void gaz_diags_release(struct gaz_diags *d)

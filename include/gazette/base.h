@@ -145,10 +145,16 @@ struct gaz_diag {
 	char *msg;
 };
 
+/* At most this many diagnostics are kept; beyond it they are only counted
+ * (n_errors/n_warnings stay exact, n_dropped says how many were not kept),
+ * so a hostile file of a million bad lines cannot exhaust memory. */
+#define GAZ_DIAGS_MAX 10000
+
 struct gaz_diags {
 	struct gaz_diag *v;
 	size_t n, cap;
 	size_t n_errors, n_warnings;
+	size_t n_dropped;
 };
 
 /* Appends a diagnostic (copies every string).  Returns GAZ_ENOMEM only. */
@@ -162,7 +168,7 @@ int gaz_diags_add_at(struct gaz_diags *d, enum gaz_severity sev, const char *fil
 int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		   int line, int col, const char *field, const char *fmt, va_list ap)
 	__attribute__((format(printf, 7, 0)));
-/* Stable sort by file, line, then insertion order. */
+/* Stable sort by file, line, then insertion order (O(n log n)). */
 void gaz_diags_sort(struct gaz_diags *d);
 void gaz_diags_release(struct gaz_diags *d);
 

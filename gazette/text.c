@@ -332,11 +332,15 @@ int gaz_text_is_index_number(const char *s, size_t n, int *year)
 /* Finds needle in s[0..n) (s need not be NUL-terminated). */
 static const char *find(const char *s, size_t n, const char *needle)
 {
-	size_t m = strlen(needle), i;
+	size_t m = strlen(needle), i = 0;
+	const char *p;
 
-	for (i = 0; m <= n && i <= n - m; i++)
-		if (!memcmp(s + i, needle, m))
-			return s + i;
+	/* memchr to the candidates first: a memcmp per byte is slow. */
+	while (m && m <= n - i && (p = memchr(s + i, needle[0], n - i - m + 1))) {
+		if (!memcmp(p, needle, m))
+			return p;
+		i = (size_t)(p - s) + 1;
+	}
 	return NULL;
 }
 

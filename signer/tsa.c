@@ -63,6 +63,27 @@ fail:
 	return NULL;
 }
 
+/* OBJ_txt2obj is lenient; a policy must be plain dotted decimal. */
+static int dotted_oid(const char *s)
+{
+	int digits = 0, parts = 0;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9') {
+			digits++;
+		} else if (*s == '.' || !*s) {
+			if (!digits)
+				return 0;
+			parts++;
+			digits = 0;
+			if (!*s)
+				return parts >= 2;
+		} else {
+			return 0;
+		}
+	}
+}
+
 int gaz_tsa_new(const struct gaz_signer *s, const char *policy, const char *serial_file,
 		struct gaz_tsa **out)
 {
@@ -74,7 +95,9 @@ int gaz_tsa_new(const struct gaz_signer *s, const char *policy, const char *seri
 		return GAZ_ENOMEM;
 	if (serial_file && !(t->serial_file = strdup(serial_file)))
 		goto end;
-	if (!(oid = OBJ_txt2obj(policy ? policy : GAZ_TSA_DEFAULT_POLICY, 1))) {
+	if (!policy)
+		policy = GAZ_TSA_DEFAULT_POLICY;
+	if (!dotted_oid(policy) || !(oid = OBJ_txt2obj(policy, 1))) {
 		ERR_clear_error();
 		rc = gaz_fail(GAZ_EINVAL, "bad policy OID %s (dotted numbers, e.g. 1.2.3.4.1)",
 			      policy);

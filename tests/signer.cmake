@@ -1,1 +1,2 @@
+gazette_unit(test_pdf)
 gazette_unit(test_cms)

@@ -109,6 +109,29 @@ int upd_text(struct gaz_buf *b, const char *utf8)
 	return rc;
 }
 
+/* Appends the elements of the array o (resolved if a reference; absent is
+ * empty) to b, each followed by a space. */
+int upd_copy_array(struct gaz_buf *b, struct gaz_pdf *pdf, const struct gaz_pdf_obj *o,
+		      const char *what)
+{
+	const struct gaz_pdf_obj *a;
+	size_t i;
+	int rc;
+
+	if (!o)
+		return 0;
+	if ((rc = gaz_pdf_resolve(pdf, GAZ_PDF_LATEST, o, &a)))
+		return rc == GAZ_ENOTFOUND ? 0 : rc;
+	if (a->type == GAZ_PDF_NULL)
+		return 0;
+	if (a->type != GAZ_PDF_ARRAY)
+		return gaz_fail(GAZ_EFORMAT, "%s is not an array", what);
+	for (i = 0; i < a->u.array.n; i++)
+		if ((rc = gaz_pdf_write(b, a->u.array.v[i])) || (rc = gaz_buf_addc(b, ' ')))
+			return rc;
+	return 0;
+}
+
 static int cmp_obj(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

@@ -38,6 +38,10 @@ int upd_stream(struct upd *u, uint32_t num, const char *entries, const void *dat
 /* A text string (PDF "text string": PDFDocEncoding-compatible ASCII as is,
  * anything else UTF-16BE with a byte order mark), written as <hex>. */
 int upd_text(struct gaz_buf *b, const char *utf8);
+/* Appends the elements of array o (resolved in the newest revision if a
+ * reference; absent or null is empty), each followed by a space. */
+int upd_copy_array(struct gaz_buf *b, struct gaz_pdf *pdf, const struct gaz_pdf_obj *o,
+		   const char *what);
 /* Cross-reference section, trailer, startxref, %%EOF.  id2 is the second
  * /ID element (16 bytes) used when the original has an /ID. */
 int upd_finish(struct upd *u, const unsigned char id2[16]);

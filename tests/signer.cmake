@@ -1,2 +1,3 @@
 gazette_unit(test_pdf)
 gazette_unit(test_cms)
+gazette_script(test_sign)

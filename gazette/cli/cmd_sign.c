@@ -98,10 +98,10 @@ int cmd_sign(int argc, char **argv)
 		} else if (!strcmp(a, "--certify"))
 			o.certify = 1;
 		else if (!strncmp(a, "--pass", 6))
-			return cli_usage("sign", "%s: passphrases are never taken on the command "
+			return cli_usage("sign", "%.*s: passphrases are never taken on the command "
 					 "line (other users can read it in the process list and "
 					 "shell history); use --pass-file FILE or GAZETTE_KEY_PASS",
-					 a);
+					 (int)strcspn(a, "="), a);
 		else if (missing)
 			return cli_usage("sign", "%s needs a value", a);
 		else if (a[0] == '-' && a[1])

@@ -50,9 +50,10 @@ int cmd_tsa(int argc, char **argv)
 		else if ((v = cli_opt(argc, argv, &i, "--policy", &missing))) policy = v;
 		else if ((v = cli_opt(argc, argv, &i, "--serial-file", &missing))) serial = v;
 		else if (!strncmp(a, "--pass", 6))
-			return cli_usage("tsa", "%s: passphrases are never taken on the command "
+			return cli_usage("tsa", "%.*s: passphrases are never taken on the command "
 					 "line (other users can read it in the process list); "
-					 "use --pass-file FILE or GAZETTE_KEY_PASS", a);
+					 "use --pass-file FILE or GAZETTE_KEY_PASS",
+					 (int)strcspn(a, "="), a);
 		else if (missing)
 			return cli_usage("tsa", "%s needs a value", a);
 		else

@@ -1,0 +1,2 @@
+# gazette/: line breaking, layout, compile.
+gazette_unit(test_linebreak)

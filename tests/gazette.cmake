@@ -1,0 +1,3 @@
+# --- pdfout: the PDF writer (gaz_render_pdf) ---
+gazette_unit(test_pdfout)
+gazette_script(test_pdfout_tools)

@@ -1,3 +1,6 @@
+# gazette/: line breaking, layout, compile.
+gazette_unit(test_linebreak)
+gazette_unit(test_layout)
 # --- pdfout: the PDF writer (gaz_render_pdf) ---
 gazette_unit(test_pdfout)
 gazette_script(test_pdfout_tools)

@@ -225,7 +225,7 @@ static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *use
 		p.keep = lead == strlen(k->text) ? 2 * BODY_PITCH : 0;
 		if ((rc = para(y, k->text, &hei, &body, lead, &p, &page, &top)))
 			return rc;
-		return outline_add(&b->ol, k->text, 2, (int)page, top);
+		return y->dry ? 0 : outline_add(&b->ol, k->text, 2, (int)page, top);
 	case GAZ_BLK_H2:
 		lead = lead_in(k->text);
 		p.keep = lead == strlen(k->text) ? 2 * BODY_PITCH : 0;
@@ -246,7 +246,7 @@ static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *use
 			w += t.ch[j].w;
 			o += gaz_utf8_encode(t.cps[j], u);
 		}
-		if (prev != GAZ_BLK_ATTACHMENT)
+		if (prev != GAZ_BLK_ATTACHMENT && y->top > PAGE_TOP + 1)
 			y->top += BODY_PITCH;
 		p.hang = 2 * CH + w < BODY_W / 2 ? 2 * CH + w : 2 * CH;
 		rc = lay_para(y, &t, &p, NULL, NULL);
@@ -258,7 +258,7 @@ static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *use
 		return signature(y, d, i, used);
 	case GAZ_BLK_DOCNO:
 		/* A forwarded document starts: its number, centred. */
-		if (prev != GAZ_BLK_TITLE && prev != GAZ_BLK_DOCNO)
+		if (prev != GAZ_BLK_TITLE && prev != GAZ_BLK_DOCNO && y->top > PAGE_TOP + 1)
 			y->top += BODY_PITCH;
 		p.indent = 0;
 		p.align = LAY_CENTER;
@@ -285,6 +285,11 @@ static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *use
 	case GAZ_BLK_PARA:
 		break;
 	}
+	/* The 落款 never starts a page alone: the end of the text before it
+	 * goes along (9704 §7.3.5.4). */
+	if (i + 1 < d->n_blocks && (d->blocks[i + 1].kind == GAZ_BLK_SIGNER ||
+				    d->blocks[i + 1].kind == GAZ_BLK_DATE))
+		p.keep = d->blocks[i + 1].kind == GAZ_BLK_SIGNER ? 3 * BODY_PITCH : 2 * BODY_PITCH;
 	return para(y, k->text, &body, NULL, 0, &p, NULL, NULL);
 }
 
@@ -334,6 +339,78 @@ static int verification(struct build *b, const struct gaz_doc *d)
 	return 0;
 }
 
+/* Blocks that must not end a page: a heading without text after it, an
+ * addressee, a document number or title inside the body. */
+static int keeps_with_next(const struct gaz_block *k)
+{
+	switch (k->kind) {
+	case GAZ_BLK_H1:
+	case GAZ_BLK_H2:
+		return lead_in(k->text) == strlen(k->text);
+	case GAZ_BLK_ADDRESSEE:
+	case GAZ_BLK_DOCNO:
+	case GAZ_BLK_TITLE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Height of blocks [i, j) set without page breaks (measured, not drawn). */
+static int measure_blocks(struct build *b, const struct gaz_doc *d, size_t i, size_t j,
+			  float *h)
+{
+	struct lay *y = &b->y;
+	float top = y->top;
+	int line = y->src_line, rc = 0;
+	size_t used;
+
+	y->dry = 1;
+	y->top = PAGE_TOP + BODY_PITCH; /* not at a page top: spacing counts */
+	for (; i < j && !rc; i += used)
+		rc = block(b, d, i, &used);
+	*h = y->top - PAGE_TOP - BODY_PITCH;
+	y->dry = 0;
+	y->top = top;
+	y->src_line = line;
+	return rc;
+}
+
+/* Before a run of keep-with-next blocks: if the run and the first two
+ * lines of what follows do not fit on this page, start a new one. */
+static int keep_chain(struct build *b, const struct gaz_doc *d, size_t i)
+{
+	size_t j = i;
+	float h, next = 0, one;
+	int rc;
+
+	while (j < d->n_blocks && keeps_with_next(&d->blocks[j]))
+		j++;
+	if ((rc = measure_blocks(b, d, i, j, &h)))
+		return rc;
+	/* A short paragraph before the 落款 goes with it, so the chain takes
+	 * the paragraph and the whole signature. */
+	if (j + 1 < d->n_blocks && (d->blocks[j + 1].kind == GAZ_BLK_SIGNER ||
+				    d->blocks[j + 1].kind == GAZ_BLK_DATE)) {
+		if ((rc = measure_blocks(b, d, j, j + 1, &one)))
+			return rc;
+		if (one <= 3 * BODY_PITCH + 1) {
+			h += one;
+			j++;
+		}
+	}
+	if (j < d->n_blocks) {
+		int sig = d->blocks[j].kind == GAZ_BLK_SIGNER || d->blocks[j].kind == GAZ_BLK_DATE;
+		if ((rc = measure_blocks(b, d, j, j + 1, &next)))
+			return rc;
+		if (!sig && next > 2 * BODY_PITCH)
+			next = 2 * BODY_PITCH;
+	}
+	if (h + next > BODY_H)
+		return 0;
+	return lay_need(&b->y, h + next);
+}
+
 static int document(struct build *b, size_t di)
 {
 	struct lay *y = &b->y;
@@ -371,9 +448,13 @@ static int document(struct build *b, size_t di)
 			return rc;
 	}
 	y->top += BODY_PITCH / 2;
-	for (i = 0; i < d->n_blocks; i += used)
+	for (i = 0; i < d->n_blocks; i += used) {
+		if (keeps_with_next(&d->blocks[i]) && (!i || !keeps_with_next(&d->blocks[i - 1])) &&
+		    (rc = keep_chain(b, d, i)))
+			return rc;
 		if ((rc = block(b, d, i, &used)))
 			return rc;
+	}
 	if ((rc = verification(b, d)))
 		return rc;
 	b->spans[di].last = (int)(y->pl->n - 1);

@@ -67,6 +67,7 @@ struct lay {
 	int src_line;
 	struct gaz_item wm;    /* the watermark, first item of every page */
 	size_t total_pages;    /* across every list, for GAZ_LAYOUT_MAX_PAGES */
+	int dry;               /* measuring: nothing is added, pages never end */
 };
 
 /* Appends a page to y->pl (watermark first) and moves to its top. */

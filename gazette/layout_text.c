@@ -23,12 +23,19 @@ float lay_baseline(float top, float pitch, float size)
 
 struct gaz_page *lay_page(struct lay *y) { return &y->pl->v[y->pl->n - 1]; }
 
-int lay_add(struct lay *y, const struct gaz_item *it) { return gaz_page_add(lay_page(y), it); }
+int lay_add(struct lay *y, const struct gaz_item *it)
+{
+	return y->dry ? 0 : gaz_page_add(lay_page(y), it);
+}
 
 int lay_new_page(struct lay *y)
 {
 	struct plist *pl = y->pl;
 
+	if (y->dry) {
+		y->top = PAGE_TOP;
+		return 0;
+	}
 	if (y->total_pages >= GAZ_LAYOUT_MAX_PAGES)
 		return gaz_fail(GAZ_ETOOBIG, "issue longer than %d pages", GAZ_LAYOUT_MAX_PAGES);
 	if (pl->n == pl->cap) {
@@ -48,7 +55,7 @@ int lay_new_page(struct lay *y)
 
 int lay_need(struct lay *y, float h)
 {
-	if (y->top + h > PAGE_TOP + BODY_H + 0.5f)
+	if (!y->dry && y->top + h > PAGE_TOP + BODY_H + 0.5f)
 		return lay_new_page(y);
 	return 0;
 }
@@ -202,6 +209,8 @@ static size_t room(const struct lay *y, float pitch)
 {
 	float h = PAGE_TOP + BODY_H - y->top + 0.5f;
 
+	if (y->dry)
+		return (size_t)-1 / 2;
 	return h < pitch ? 0 : (size_t)(h / pitch);
 }
 
@@ -233,22 +242,28 @@ int lay_para(struct lay *y, struct lay_text *t, const struct lay_para *p, size_t
 	avail = room(y, p->pitch);
 	keep_lines = p->keep / p->pitch;
 	here = nl;
-	if ((float)nl + keep_lines > (float)avail && (p->keep > 0 || p->balanced))
-		here = 0;
-	else if (nl > avail) {
-		here = avail;
-		if (nl >= 2 && here == 1)
+	if ((float)nl + keep_lines > (float)avail) {
+		/* Titles and short blocks that must stay with what follows move
+		 * whole; a longer paragraph leaves its last two lines to go
+		 * down with the block it keeps with. */
+		if (p->balanced || (p->keep > 0 && nl <= 3))
 			here = 0;
-		else if (here >= 3 && nl - here == 1)
-			here--;
+		else if (nl > avail)
+			here = avail;
+		else if (p->keep > 0)
+			here = nl - 2;
+		if (here == 1 && nl >= 2)
+			here = 0; /* no orphan */
+		else if (here >= 3 && here < nl && nl - here == 1)
+			here--;   /* no widow */
 	}
-	if (!here && y->top > PAGE_TOP + 0.5f && (rc = lay_new_page(y)))
+	if (!y->dry && !here && y->top > PAGE_TOP + 0.5f && (rc = lay_new_page(y)))
 		goto end;
 	for (i = 0; i < nl; i++) {
 		const struct gaz_lb_line *l = &ln[i];
 		const struct lay_style *st = t->styles[t->sty[l->start]];
 
-		if (i == here && i && (rc = lay_new_page(y)))
+		if (!y->dry && i == here && i && (rc = lay_new_page(y)))
 			goto end;
 		if ((rc = lay_need(y, p->pitch)))
 			goto end;

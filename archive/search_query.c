@@ -48,6 +48,7 @@ struct qstate {
 	int verify;          /* some clause needs verification */
 	uint32_t from, to;   /* column dates, 0 = open */
 	enum gaz_search_status status;
+	int superseded;      /* include superseded documents */
 	/* column cache */
 	uint64_t colkey;
 	int col_ok;
@@ -210,6 +211,8 @@ static int col_pass(const struct qstate *q, const unsigned char *e)
 {
 	uint32_t date = lx_get_be32(e + 4);
 
+	if ((e[10] & FTS_COL_SUPERSEDED) && !q->superseded)
+		return 0;
 	if (q->status && e[8] != q->status)
 		return 0;
 	if (q->from && (!date || date < q->from))
@@ -626,6 +629,7 @@ static int fill_hit(struct qstate *q, const struct gaz_search_query *qq, const s
 	    (rc = doc_units(q, &r, text)) || (rc = col_entry(q, c->id, &e)))
 		goto end;
 	h->status = e ? (enum gaz_search_status)e[8] : GAZ_ST_UNKNOWN;
+	h->superseded = e && (e[10] & FTS_COL_SUPERSEDED);
 	h->issue_year = r.issue_year;
 	h->issue_number = r.issue_number;
 	if (!(h->title = dupn(r.s[R_TITLE], r.sl[R_TITLE])) ||
@@ -842,6 +846,7 @@ int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *qq,
 		goto end;
 	}
 	q.status = qq->status;
+	q.superseded = qq->include_superseded;
 	if (qq->text && (ret = parse(&q, qq->text)))
 		goto end;
 	if (qq->text && *qq->text && !q.nc) {

@@ -456,6 +456,22 @@ static void test_ranking(void)
 	CHECK(r && r->total == 1 && r->n == 1 && r->hits[0].id == base + 2 &&
 	      r->hits[0].status == GAZ_ST_REPEALED);
 	gaz_search_results_free(r);
+	/* a corrected issue supersedes a document: hidden unless asked */
+	CHECK_EQ_INT(gaz_search_supersede(txn, base + 1), 0);
+	CHECK_EQ_INT(gaz_search_supersede(txn, base + 1), 0);
+	CHECK_EQ_INT(gaz_search_supersede(txn, base + 77), GAZ_ENOTFOUND);
+	q.status = 0;
+	r = run(txn, &q);
+	CHECK(r && r->total == 2);
+	for (size_t i = 0; r && i < r->n; i++)
+		CHECK(r->hits[i].id != base + 1 && !r->hits[i].superseded);
+	gaz_search_results_free(r);
+	q.include_superseded = 1;
+	r = run(txn, &q);
+	CHECK(r && r->total == 3 && r->n == 3 && r->hits[2].id == base + 1 &&
+	      r->hits[2].superseded);
+	gaz_search_results_free(r);
+	CHECK_EQ_INT(gaz_search_verify(txn, NULL), 0);
 	mdb_txn_abort(txn);
 }
 

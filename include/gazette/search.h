@@ -20,9 +20,9 @@
  *                and ordered, so intersections skip whole blocks by seeking.
  *   "fts_docs"   be64 doc id -> the document's record (title, fields,
  *                text SHA-256, token count) and its text, deflated.
- *   "fts_cols"   be64 (doc id >> 8) -> a column block of 256 fixed-size
- *                entries (token count, dates, status) read by ranking
- *                and filters without touching the records.
+ *   "fts_cols"   be64 (doc id >> 7) -> a column block of 128 fixed-size
+ *                entries (token count, published date, status, superseded)
+ *                read by ranking and filters without touching the records.
  *   "fts_info"   "stats" -> document count and total token count.
  * Issuer, subject, genre and issue year/number are indexed as terms too,
  * so filtering by them is a posting-list intersection.
@@ -125,6 +125,12 @@ int gaz_search_add(MDB_txn *txn, const struct gaz_search_doc *doc);
  * if the id is not indexed. */
 int gaz_search_set_status(MDB_txn *txn, uint64_t id, enum gaz_search_status st);
 
+/* Marks an indexed document as superseded: a newer version of its issue
+ * (勘误) carries it again under a new id.  Queries leave superseded
+ * documents out unless asked (include_superseded).  GAZ_ENOTFOUND if the
+ * id is not indexed. */
+int gaz_search_supersede(MDB_txn *txn, uint64_t id);
+
 /* ---- querying -------------------------------------------------------------- */
 
 /* A query.  text: words separated by spaces must all match (AND); a
@@ -137,6 +143,7 @@ struct gaz_search_query {
 	const char *from, *to;   /* published date range, inclusive, YYYY-MM-DD */
 	enum gaz_search_status status;
 	uint32_t issue_year, issue_number;
+	int include_superseded;  /* also older versions of corrected issues */
 	size_t offset, limit;    /* pagination; limit 0 means 20 */
 	/* Snippet: about snippet_chars characters around the best window;
 	 * 0 means 80.  Matches are wrapped in mark_open / mark_close
@@ -157,6 +164,7 @@ struct gaz_search_hit {
 	char *title, *doc_no, *issuer, *published, *subject, *genre;
 	enum gaz_search_status status;
 	uint32_t issue_year, issue_number;
+	int superseded;    /* a newer version of its issue exists */
 	char *snippet;     /* plain text with the matches marked */
 	char *plain;       /* the same window, unmarked */
 	struct gaz_search_span *spans;  /* matches in `plain`, in order */

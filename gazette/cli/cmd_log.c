@@ -434,22 +434,22 @@ static int jpath(const cJSON *o, struct gaz_tlog_proof *p)
 	return 0;
 }
 
-static cJSON *load_json(const char *path)
+/* 0, or the exit code: 2 if unreadable, 1 if not JSON (a bad proof). */
+static int load_json(const char *path, cJSON **out)
 {
 	char *buf = NULL;
 	size_t len;
-	cJSON *j;
 	int rc;
 
-	if ((rc = gaz_read_file(path, PROOF_FILE_MAX, &buf, &len))) {
-		cli_error(path, rc);
-		return NULL;
-	}
-	j = cJSON_ParseWithLength(buf, len);
+	if ((rc = gaz_read_file(path, PROOF_FILE_MAX, &buf, &len)))
+		return cli_error(path, rc);
+	*out = cJSON_ParseWithLength(buf, len);
 	free(buf);
-	if (!j)
+	if (!*out) {
 		fprintf(stderr, "gazette: %s: not JSON\n", path);
-	return j;
+		return EXIT_FAILED;
+	}
+	return 0;
 }
 
 static int verify_proof(int argc, char **argv)
@@ -479,7 +479,7 @@ static int verify_proof(int argc, char **argv)
 		ret = cli_error(pub_path, rc);
 		goto end;
 	}
-	if (!(j = load_json(file)) || (sth_path && !(sj = load_json(sth_path))))
+	if ((ret = load_json(file, &j)) || (sth_path && (ret = load_json(sth_path, &sj))))
 		goto end;
 	/* from here on a defect is the proof's: exit 1 */
 	ret = EXIT_FAILED;

@@ -154,7 +154,8 @@ struct gaz_page_range {
  * text blob, the version record, the document records and their index
  * entries, the first status event (the document's 有效性, dated its
  * 发布日期) of every document number new to the archive, the search index
- * entries, the log leaf, the audit entry.
+ * entries (and, for a correction, the previous version's documents marked
+ * superseded in the search index), the log leaf, the audit entry.
  *
  * Errors: GAZ_EEXIST (these exact PDF bytes are already stored as an
  * issue version), GAZ_EINVAL (missing reason for a correction, bad page

@@ -799,6 +799,29 @@ end:
 	return rc;
 }
 
+int gaz_issue_open(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
+{
+	struct gaz_issue *is = NULL;
+	size_t before = d->n_errors;
+	int rc;
+
+	if ((rc = gaz_issue_load(dir, &is, d)))
+		return rc;
+	rc = gaz_issue_check(is, d);
+	if (rc && rc != GAZ_ECHECK)
+		goto end;
+	if (d->n_errors > before) {
+		rc = GAZ_ECHECK;
+		goto end;
+	}
+	*out = is;
+	is = NULL;
+	rc = 0;
+end:
+	gaz_issue_free(is);
+	return rc;
+}
+
 void gaz_issue_free(struct gaz_issue *is)
 {
 	size_t i;

@@ -627,6 +627,46 @@ static void test_text(void)
 	CHECK(DEBRIS("各地区要登录注册系统并按时报送。") == NULL);
 }
 
+/* What compile and publish call: refuses every bad issue, takes the sample. */
+static void test_open(void)
+{
+	static const char *const bad[] = {
+		"missing-field", "bad-date", "date-order", "duplicate-number",
+		"malformed-number", "unknown-section", "invalid-utf8", "truncated",
+		"control-char", "id-number", "mobile-number", "empty-issue", "missing-conf",
+		"crawl-debris", "multi-error", "config-errors", "published-after-issue", NULL
+	};
+	struct gaz_diags d = { 0 };
+	struct gaz_issue *is = NULL;
+	char path[256];
+	size_t i;
+
+	CHECK_EQ_INT(gaz_issue_open("sample-issue", &is, &d), 0);
+	CHECK(is != NULL);
+	CHECK_EQ_INT(d.n_errors, 0);
+	if (is)
+		CHECK_EQ_INT(is->n_docs, 5);
+	gaz_issue_free(is);
+	gaz_diags_release(&d);
+	for (i = 0; bad[i]; i++) {
+		is = NULL;
+		snprintf(path, sizeof path, "bad-issues/%s", bad[i]);
+		CHECK_EQ_INT(gaz_issue_open(path, &is, &d), GAZ_ECHECK);
+		CHECK(is == NULL);
+		CHECK(d.n_errors > 0);
+		gaz_diags_release(&d);
+	}
+	/* Warnings alone do not stop it. */
+	CHECK_EQ_INT(gaz_issue_open("bad-issues/title-repeat", &is, &d), 0);
+	CHECK(d.n_warnings > 0);
+	gaz_issue_free(is);
+	gaz_diags_release(&d);
+	is = NULL;
+	CHECK_EQ_INT(gaz_issue_open("bad-issues/no-such-folder", &is, &d), GAZ_EIO);
+	CHECK(is == NULL);
+	gaz_diags_release(&d);
+}
+
 int main(void)
 {
 	test_id18();
@@ -639,5 +679,6 @@ int main(void)
 	test_doc_no_truncation_false_positives();
 	test_parse_edges();
 	test_text();
+	test_open();
 	return TEST_DONE();
 }

@@ -159,6 +159,13 @@ int gaz_issue_load(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
  * GAZ_ECHECK otherwise (GAZ_ENOMEM on OOM). */
 int gaz_issue_check(const struct gaz_issue *is, struct gaz_diags *d);
 
+/* Load + check in one call, for the commands that consume an issue
+ * (compile, publish): 0 and *out (caller frees) when the issue has no
+ * error — warnings may be in `d`; GAZ_ECHECK when it has errors (loader's
+ * or checker's), *out untouched and `d` listing them; GAZ_EIO if the folder
+ * cannot be opened (detail in gaz_errdetail()); GAZ_ENOMEM. */
+int gaz_issue_open(const char *dir, struct gaz_issue **out, struct gaz_diags *d);
+
 void gaz_issue_free(struct gaz_issue *is);
 
 /* The document's body as plain text: blocks joined with '\n'.  This is

@@ -438,7 +438,7 @@ static int starts_with(const char *s, const char *pre)
 static void check_title_repeat(const struct gaz_doc *doc, struct gaz_diags *d)
 {
 	char *title = NULL, *no = NULL, *t = NULL, *acc = NULL;
-	size_t i, alen = 0, tl;
+	size_t i, alen = 0, tl, seen;
 	int acc_line = 0;
 
 	if (empty(&doc->title) || !(title = squeeze(doc->title.value)) || !title[0])
@@ -448,9 +448,12 @@ static void check_title_repeat(const struct gaz_doc *doc, struct gaz_diags *d)
 		goto end;
 	if (!(acc = malloc(tl + 1)))
 		goto end;
-	for (i = 0; i < doc->n_blocks && i < TITLE_SCAN_BLOCKS; i++) {
+	for (i = 0, seen = 0; i < doc->n_blocks && seen < TITLE_SCAN_BLOCKS; i++) {
 		const struct gaz_block *b = &doc->blocks[i];
 		size_t n;
+		if (gaz_text_debris(b->text, strlen(b->text)))
+			continue; /* crawl debris does not count: reported elsewhere */
+		seen++;
 		free(t);
 		if (!(t = squeeze(b->text)))
 			goto end;
@@ -461,8 +464,6 @@ static void check_title_repeat(const struct gaz_doc *doc, struct gaz_diags *d)
 				      "above the text): remove the line");
 			continue;
 		}
-		if (gaz_text_debris(b->text, strlen(b->text)))
-			continue;
 		if (!strcmp(t, title)) {
 			gaz_diags_add(d, GAZ_SEV_WARNING, doc->file, b->line, "正文",
 				      "文件标题 repeated as a body line (the gazette prints "

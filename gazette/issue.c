@@ -563,22 +563,37 @@ int gaz_doc_parse(const char *file, const char *data, size_t len,
 			k = cl.data;
 			klen = cl.len;
 			gaz_text_trim(&k, &klen);
-			if (!n_fields || !looks_like_body(k, klen)) {
+			{
 				const char *why = gaz_text_debris(k, klen);
-				report_line(d, file, line, "文件头", &ls);
-				if (why)
-					gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
-						      "crawl debris (%s) where the header should be: "
-						      "remove the line", why);
-				else
-					gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
-						      "not a known 键：值 field (the header is the "
-						      "catalog record, ended by a blank line)");
-				continue;
+				int body = !why && looks_like_body(k, klen);
+				if (!body) {
+					report_line(d, file, line, "文件头", &ls);
+					if (why && !strncmp(why, "catalog", 7))
+						gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+							      "%s: write the header as 键：值 "
+							      "lines (索引号：…)", why);
+					else if (why)
+						gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+							      "crawl debris (%s) where the header "
+							      "should be: remove the line", why);
+					else
+						gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+							      "not a known 键：值 field (the header "
+							      "is the catalog record, ended by a "
+							      "blank line)");
+					continue;
+				}
 			}
-			gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
-				      "no blank line between the header and the body: "
-				      "this line is taken as the first paragraph");
+			if (n_fields)
+				gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+					      "no blank line between the header and the body: "
+					      "this line is taken as the first paragraph");
+			else
+				gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+					      "no header: a document starts with its catalog "
+					      "record (索引号：…, 发文字号：…, one 键：值 per line) "
+					      "and a blank line; this line is taken as the first "
+					      "paragraph");
 			in_header = 0;
 		}
 		field = "正文";

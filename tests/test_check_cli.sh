@@ -108,11 +108,14 @@ expect $B/title-repeat 0 \
 	"$B/title-repeat/01.txt:13: 正文: warning: 发文字号 repeated as a body line" \
 	"$B/title-repeat/01.txt:14: 正文: warning: 文件标题 repeated over body lines 14–15"
 
-# The corpus as crawled: one file as is, three with a header in front.
+# The corpus as crawled: two files as they are, three with a header in front.
 C=$B/crawl-debris
 expect $C 1 \
 	"$C/000-raw.txt:1: 文件头: error: crawl debris (breadcrumb)" \
-	"$C/000-raw.txt:2: 文件头: error: not a known 键：值 field" \
+	"$C/000-raw.txt:2: 文件头: error: catalog record as the web page shows it" \
+	"$C/000-raw.txt:10: 文件头: error: catalog record as the web page shows it" \
+	"$C/001-raw.txt:1: 文件头: error: no header: a document starts with its catalog record" \
+	"$C/001-raw.txt:1: 文件标题: error: required field missing" \
 	"$C/000-raw.txt:96: 正文: warning: crawl debris (page button or link)" \
 	"$C/000-raw.txt:96: 正文: warning: the file may be truncated" \
 	"$C/002-debris.txt:10: 正文: warning: crawl debris (breadcrumb)" \

@@ -613,6 +613,7 @@ int gaz_doc_parse(const char *file, const char *data, size_t len,
 		gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "正文", "the body is empty");
 	classify_context(&doc);
 done:
+	rc = GAZ_ENOMEM;
 	if (!(text = gaz_doc_text(&doc, &tlen)))
 		goto end;
 	SHA256((const unsigned char *)text, tlen, doc.text_sha256);

@@ -634,7 +634,8 @@ static void test_open(void)
 		"missing-field", "bad-date", "date-order", "duplicate-number",
 		"malformed-number", "unknown-section", "invalid-utf8", "truncated",
 		"control-char", "id-number", "mobile-number", "empty-issue", "missing-conf",
-		"crawl-debris", "multi-error", "config-errors", "published-after-issue", NULL
+		"crawl-debris", "multi-error", "config-errors", "published-after-issue",
+		"bad-font", NULL
 	};
 	struct gaz_diags d = { 0 };
 	struct gaz_issue *is = NULL;

@@ -102,7 +102,10 @@ expect $B/config-errors 1 \
 	"$B/config-errors/issue.conf:9: 水印透明度: error" \
 	"$B/config-errors/issue.conf:10: 水印角度: error" \
 	"$B/config-errors/issue.conf:11: 正文字体: error: cannot read font file" \
-	"$B/config-errors/issue.conf:12: 标题字体: error: /etc/hostname is not a TrueType/OpenType font"
+	"$B/config-errors/issue.conf:12: 标题字体: error: $B/config-errors/issue.conf is not a TrueType/OpenType font"
+expect $B/bad-font 1 \
+	"$B/bad-font/issue.conf:14: 正文字体: error: $B/bad-font/fonts/broken.ttf is not a TrueType/OpenType font file" \
+	"$B/bad-font/issue.conf:15: 标题字体: error: cannot read font file $B/bad-font/fonts/missing.ttf: No such file or directory"
 expect $B/title-repeat 0 \
 	"$B/title-repeat/01.txt:12: 正文: warning: web page title" \
 	"$B/title-repeat/01.txt:13: 正文: warning: 发文字号 repeated as a body line" \

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CONF_NAME "issue.conf"
 
@@ -749,6 +750,23 @@ static int is_doc_name(const char *n)
 	return n[0] != '.' && l > 4 && !strcmp(n + l - 4, ".txt");
 }
 
+/* A regular file that is neither issue.conf nor *.txt is probably a
+ * document submitted in the wrong form (.doc, .TXT, .txt.bak): say so. */
+static void warn_ignored(DIR *dh, const char *dir, const char *name, struct gaz_diags *d)
+{
+	struct stat st;
+	char *path;
+
+	if (name[0] == '.' || !strcmp(name, CONF_NAME))
+		return;
+	if (fstatat(dirfd(dh), name, &st, 0) || !S_ISREG(st.st_mode))
+		return;
+	if ((path = path_join(dir, name)))
+		gaz_diags_add(d, GAZ_SEV_WARNING, path, 0, NULL,
+			      "ignored: documents are UTF-8 text files named *.txt");
+	free(path);
+}
+
 int gaz_issue_load(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
 {
 	struct gaz_issue *is = NULL;
@@ -767,8 +785,10 @@ int gaz_issue_load(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
 		goto end;
 	while ((e = readdir(dh))) {
 		char **nn;
-		if (!is_doc_name(e->d_name))
+		if (!is_doc_name(e->d_name)) {
+			warn_ignored(dh, dir, e->d_name, d);
 			continue;
+		}
 		if (n_names == GAZ_ISSUE_MAX_DOCS) {
 			gaz_diags_add(d, GAZ_SEV_ERROR, dir, 0, NULL,
 				      "more than %d documents in one issue", GAZ_ISSUE_MAX_DOCS);

@@ -159,6 +159,14 @@ else
 	expect "$scratch/unreadable" 1 "$scratch/unreadable/01.txt: error: cannot open $scratch/unreadable/01.txt: Permission denied"
 fi
 
+# A document in the wrong form next to the sample: warned about, not read.
+cp -r sample-issue "$scratch/extra"
+printf 'x' >"$scratch/extra/06-submitted.doc"
+mkdir "$scratch/extra/fonts"
+expect "$scratch/extra" 0 \
+	"$scratch/extra/06-submitted.doc: warning: ignored: documents are UTF-8 text files named *.txt" \
+	"$scratch/extra: 5 documents, 0 errors, 1 warning"
+
 # A folder that does not exist: usage/I-O, exit 2.
 expect $B/no-such-folder 2 "gazette: $B/no-such-folder: input/output error: cannot open issue folder"
 

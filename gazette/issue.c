@@ -287,6 +287,17 @@ static void field_release(struct gaz_field *f)
 	f->value = NULL;
 }
 
+/* Length of s[0..n) cut to at most max bytes at a character boundary. */
+static int cut_utf8(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 /* ---- issue.conf --------------------------------------------------------- */
 
 /* Numbers the typesetter needs; check.c reports what is wrong with them. */
@@ -397,7 +408,7 @@ int gaz_config_parse(const char *file, const char *data, size_t len,
 		}
 		if (!m) {
 			gaz_diags_add(d, GAZ_SEV_WARNING, file, line, field,
-				      "unknown key \"%.*s\" ignored", (int)(klen > 60 ? 60 : klen), k);
+				      "unknown key \"%.*s\" ignored", cut_utf8(k, klen, 60), k);
 			continue;
 		}
 		if ((rc = set_field((struct gaz_field *)((char *)&c + m->off), file,

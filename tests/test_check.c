@@ -98,6 +98,10 @@ static void test_scan(void)
 	CHECK_EQ_INT(scan("A110105198001011238").n, 0);
 	CHECK_EQ_INT(scan("110105198001011238B").n, 0);
 	CHECK_EQ_INT(scan("11010519491231002XY").n, 0);
+	/* Found by fuzz_privacy: an ID15 hit's masked tail "138" must not join
+	 * the following "-0013-8000" into a mobile number after redaction. */
+	CHECK_EQ_INT(scan("615800******138-0013-8000").n, 0);
+	CHECK_EQ_INT(scan("*13912345678").n, 0);
 
 	/* 15-digit first-generation numbers. */
 	h = scan("旧证110105800101123。");

@@ -151,12 +151,29 @@ expect $B/multi-error 1 \
 	"$B/multi-error: 1 document, 9 errors"
 
 # An unreadable document (made so in a scratch copy: git keeps no mode 000).
-cp -r $B/unreadable "$scratch/unreadable"
-chmod 000 "$scratch/unreadable/01.txt"
-if cat "$scratch/unreadable/01.txt" >/dev/null 2>&1; then
-	echo "SKIP unreadable-file case: running as root (or with CAP_DAC_OVERRIDE), chmod 000 does not stop reading"
+# Root reads it anyway: then the case runs as nobody through setpriv, or is
+# skipped (and says so) where that is not possible.
+u=$scratch/unreadable
+cp -r $B/unreadable "$u"
+chmod 755 "$scratch"
+chmod -R a+rX "$u"
+chmod 000 "$u/01.txt"
+want="$u/01.txt: error: cannot open $u/01.txt: Permission denied"
+if ! cat "$u/01.txt" >/dev/null 2>&1; then
+	expect "$u" 1 "$want"
+elif command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$GAZETTE" check "$u" \
+		>/dev/null 2>"$scratch/nobody.err"; [ -s "$scratch/nobody.err" ] &&
+	! grep -q "setpriv:" "$scratch/nobody.err"; then
+	echo "running as root: the unreadable-file case runs as nobody"
+	set +e
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$GAZETTE" check "$u" 2>&1)
+	rc=$?
+	set -e
+	[ "$rc" = 1 ] || fail "unreadable: exit $rc as nobody, expected 1"
+	grep -qF -- "$want" <<<"$out" || { fail "unreadable: no line: $want"; printf '%s\n' "$out" >&2; }
 else
-	expect "$scratch/unreadable" 1 "$scratch/unreadable/01.txt: error: cannot open $scratch/unreadable/01.txt: Permission denied"
+	echo "SKIP unreadable-file case: running as root (chmod 000 does not stop root) and cannot switch to nobody"
 fi
 
 # A document in the wrong form next to the sample: warned about, not read.

@@ -498,6 +498,20 @@ static void classify_context(struct gaz_doc *doc)
 	}
 }
 
+/* The document key a line starts with, when it lacks its colon. */
+static const struct key_map *key_prefix(const char *s, size_t n)
+{
+	size_t i, m;
+
+	for (i = 0; i < sizeof doc_keys / sizeof *doc_keys; i++) {
+		m = strlen(doc_keys[i].key);
+		if (n > m && !memcmp(s, doc_keys[i].key, m) &&
+		    (s[m] == ' ' || s[m] == '\t' || (n - m >= 3 && !memcmp(s + m, "\xE3\x80\x80", 3))))
+			return &doc_keys[i];
+	}
+	return NULL;
+}
+
 /* A header line that is not a field, after fields were seen: when it has
  * no colon, or a long text before it, the body has started without the
  * blank line. */
@@ -577,7 +591,15 @@ int gaz_doc_parse(const char *file, const char *data, size_t len,
 			gaz_text_trim(&k, &klen);
 			{
 				const char *why = gaz_text_debris(k, klen);
-				int body = !why && looks_like_body(k, klen);
+				const struct key_map *pm = key_prefix(k, klen);
+				int body = !why && !pm && looks_like_body(k, klen);
+				if (pm && !why) {
+					report_line(d, file, line, pm->key, &ls);
+					gaz_diags_add(d, GAZ_SEV_ERROR, file, line, pm->key,
+						      "no colon after %s: write %s：value",
+						      pm->key, pm->key);
+					continue;
+				}
 				if (!body) {
 					report_line(d, file, line, "文件头", &ls);
 					if (why && !strncmp(why, "catalog", 7))

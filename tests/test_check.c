@@ -541,6 +541,8 @@ static void test_doc_rules(void)
 		   "no blank line between the header and the body");
 	expect_doc(__LINE__, "有效性：有效\n", "有效性：有效\n责任编辑：张三\n", 8, 0, "文件头", E,
 		   "not a known 键：值 field");
+	expect_doc(__LINE__, "发布机构：", "发布机构　", 4, 0, "发布机构", E,
+		   "no colon after 发布机构: write 发布机构：value");
 }
 
 static void test_doc_no_truncation_false_positives(void)

@@ -410,11 +410,11 @@ static void test_config_rules(void)
 		  W, "has no document");
 	conf_case(__LINE__, "栏目：政府办公室文件\n", "", 0, "栏目", E, "no 栏目");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n正文字体：no/such.ttf\n", 2,
-		  "正文字体", E, "cannot read font file ./no/such.ttf");
+		  "正文字体", E, "cannot read font file no/such.ttf");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n标题字体：/dev/null\n", 2,
 		  "标题字体", E, "not a regular file");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n楷体字体：test_check.c,0\n", 2,
-		  "楷体字体", E, "./test_check.c is not a TrueType/OpenType font");
+		  "楷体字体", E, "test_check.c is not a TrueType/OpenType font");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n电话：13912345678\n", 2, "电话",
 		  E, "mobile phone number 139****5678");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n刊名：又一个\n", 2, "刊名", E,
@@ -425,6 +425,38 @@ static void test_config_rules(void)
 		  "expected 键：值");
 	conf_case(__LINE__, "刊名：政府公报", "刊名：政府\x01公报", 1, "刊名", E,
 		  "control character U+0001");
+	{
+		/* Collections and faces, with made-up font headers. */
+		char dir[] = "/tmp/gazette-test-fontXXXXXX", a[64], b[64], conf[256];
+		static const unsigned char ttc2[12] = { 't', 't', 'c', 'f', 0, 1, 0, 0, 0, 0, 0, 2 };
+		static const unsigned char ttf[12] = { 0, 1, 0, 0 };
+		FILE *f;
+		CHECK(mkdtemp(dir) != NULL);
+		snprintf(a, sizeof a, "%s/two.ttc", dir);
+		snprintf(b, sizeof b, "%s/one.ttf", dir);
+		if ((f = fopen(a, "wb"))) {
+			fwrite(ttc2, 1, sizeof ttc2, f);
+			fclose(f);
+		}
+		if ((f = fopen(b, "wb"))) {
+			fwrite(ttf, 1, sizeof ttf, f);
+			fclose(f);
+		}
+		snprintf(conf, sizeof conf, "水印角度：30\n正文字体：%s,1\n标题字体： %s \n", a, b);
+		conf_ok_case(__LINE__, "水印角度：30", conf);
+		snprintf(conf, sizeof conf, "水印角度：30\n正文字体：%s,2", a);
+		conf_case(__LINE__, "水印角度：30", conf, 10, "正文字体", E, "has 2 faces: no face 2");
+		snprintf(conf, sizeof conf, "水印角度：30\n标题字体：%s,1", b);
+		conf_case(__LINE__, "水印角度：30", conf, 10, "标题字体", E, "single font: face 1");
+		snprintf(conf, sizeof conf, "水印角度：30\n备用字体：%s,0;%s|nowhere.ttf", a, b);
+		conf_case(__LINE__, "水印角度：30", conf, 10, "备用字体", E,
+			  "cannot read font file nowhere.ttf");
+		conf_case(__LINE__, "水印角度：30", "水印角度：30\n正文字体： ,0", 10, "正文字体", E,
+			  "empty font path");
+		unlink(a);
+		unlink(b);
+		rmdir(dir);
+	}
 	{
 		/* A real font file, when Debian's is installed. */
 		const char *f = "/usr/share/fonts/truetype/arphic/uming.ttc";

@@ -101,11 +101,21 @@ expect $B/config-errors 1 \
 	"$B/config-errors/issue.conf:8: 网址: error" \
 	"$B/config-errors/issue.conf:9: 水印透明度: error" \
 	"$B/config-errors/issue.conf:10: 水印角度: error" \
-	"$B/config-errors/issue.conf:11: 正文字体: error: cannot read font file" \
-	"$B/config-errors/issue.conf:12: 标题字体: error: $B/config-errors/issue.conf is not a TrueType/OpenType font"
-expect $B/bad-font 1 \
-	"$B/bad-font/issue.conf:14: 正文字体: error: $B/bad-font/fonts/broken.ttf is not a TrueType/OpenType font file" \
-	"$B/bad-font/issue.conf:15: 标题字体: error: cannot read font file $B/bad-font/fonts/missing.ttf: No such file or directory"
+	"$B/config-errors/issue.conf:11: 正文字体: error: cannot read font file fonts/none.ttf" \
+	"$B/config-errors/issue.conf:12: 标题字体: error: cannot read font file issue.conf"
+# Font paths are read as compile reads them: relative to the working
+# directory.  Run from inside the issue folder, they name its files.
+(
+	failed=0
+	cd $B/bad-font
+	expect . 1 \
+		"./issue.conf:14: 正文字体: error: fonts/broken.ttf is not a TrueType/OpenType font file" \
+		"./issue.conf:15: 标题字体: error: cannot read font file fonts/missing.ttf: No such file or directory" \
+		"./issue.conf:16: 黑体字体: error: font collection /usr/share/fonts/truetype/arphic/uming.ttc has 4 faces: no face 9" \
+		"./issue.conf:17: 备用字体: error: fonts/one.ttf is a single font: face 1 does not exist"
+	refuse . "wqy-zenhei"
+	[ "$failed" = 0 ]
+) || fail "bad-font"
 expect $B/title-repeat 0 \
 	"$B/title-repeat/01.txt:12: 正文: warning: web page title" \
 	"$B/title-repeat/01.txt:13: 正文: warning: 发文字号 repeated as a body line" \

@@ -152,6 +152,26 @@ rc=0; "$GAZETTE" sign "$T/form-bb.pdf" -o "$T/x.pdf" "${SIGN[@]}" --certify 2>"$
 if [ $rc -eq 1 ] && [ ! -e "$T/x.pdf" ]; then ok "--certify on a signed file refused (exit 1)"
 else fail "--certify after a signature: rc=$rc"; fi
 
+# ---- visible seal ------------------------------------------------------------------
+python3 "$SRC/tests/make-seal-png.py" "$T/seal.png"
+g sign "$T/form.pdf" -o "$T/seal.pdf" "${SIGN[@]}" --seal "$T/seal.png" --certify
+check_signed "$T/form.pdf" "$T/seal.pdf" "visible seal"
+red() { # PDF PAGE: red pixels when rendered at 36 dpi
+	mutool draw -q -r 36 -o "$T/page.ppm" "$1" "$2" 2>/dev/null
+	python3 - "$T/page.ppm" <<'EOF'
+import sys
+d = open(sys.argv[1], 'rb').read().split(b'\n', 3)
+px = d[3]
+print(sum(1 for i in range(0, len(px) - 2, 3) if px[i] > 150 and px[i+1] < 80 and px[i+2] < 80))
+EOF
+}
+if [ "$(red "$T/form.pdf" 2)" -eq 0 ] && [ "$(red "$T/seal.pdf" 2)" -gt 200 ] &&
+   mutool show "$T/seal.pdf" trailer/Root/AcroForm/Fields/2/AP >/dev/null 2>&1; then
+	ok "visible seal: the last page shows the seal, the widget has /AP"
+else fail "visible seal not rendered"; fi
+if [ "$(red "$T/plain-bb.pdf" 1)" -eq 0 ]; then ok "default signature is invisible"
+else fail "default signature drew something"; fi
+
 # ---- reproducibility: RSA PKCS#1 v1.5 is deterministic, /M comes from the clock
 g sign "$T/plain.pdf" -o "$T/r1.pdf" "${SIGN[@]}" --time 2026-12-01T08:00:00Z
 SOURCE_DATE_EPOCH=1796112000 g sign "$T/plain.pdf" -o "$T/r2.pdf" "${SIGN[@]}"
@@ -261,6 +281,8 @@ expect_fail 2 "B-T without --tsa" "needs --tsa" sign "$T/plain.pdf" -o "$T/out.p
 	"${SIGN[@]}" --level B-T
 expect_fail 2 "https TSA" "only http" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}" \
 	--level B-T --tsa https://127.0.0.1:1/
+expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --seal "$T/text.pdf"
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \
 	--cert "$K/signer.pem" --pass-file "$K/passphrase.txt" --listen 127.0.0.1:0
 

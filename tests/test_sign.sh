@@ -169,6 +169,24 @@ if [ "$(red "$T/form.pdf" 2)" -eq 0 ] && [ "$(red "$T/seal.pdf" 2)" -gt 200 ] &&
    mutool show "$T/seal.pdf" trailer/Root/AcroForm/Fields/2/AP >/dev/null 2>&1; then
 	ok "visible seal: the last page shows the seal, the widget has /AP"
 else fail "visible seal not rendered"; fi
+ink() { # PDF PAGE: non-white pixels at 36 dpi
+	mutool draw -q -r 36 -o "$T/page.ppm" "$1" "$2" 2>/dev/null
+	python3 - "$T/page.ppm" <<'EOF'
+import sys
+px = open(sys.argv[1], 'rb').read().split(b'\n', 3)[3]
+print(sum(1 for i in range(0, len(px) - 2, 3) if min(px[i:i+3]) < 128))
+EOF
+}
+base_ink=$(ink "$T/plain.pdf" 1)
+for mode in rgb gray graya palette; do
+	python3 "$SRC/tests/make-seal-png.py" "$T/seal-$mode.png" 64 "$mode"
+	if "$GAZETTE" sign "$T/plain.pdf" -o "$T/seal-$mode.pdf" "${SIGN[@]}" \
+		--seal "$T/seal-$mode.png" 2>>"$LOG" &&
+	   pdfsig -nssdir "sql:$NSS" "$T/seal-$mode.pdf" 2>&1 | grep -q "Signature is Valid" &&
+	   [ "$(ink "$T/seal-$mode.pdf" 1)" -gt $((base_ink + 100)) ]; then
+		ok "visible seal from a $mode PNG"
+	else fail "seal from a $mode PNG"; fi
+done
 if [ "$(red "$T/plain-bb.pdf" 1)" -eq 0 ]; then ok "default signature is invisible"
 else fail "default signature drew something"; fi
 

@@ -262,6 +262,34 @@ if mutool show "$T/blt.pdf" trailer/Root/Perms/DocMDP | grep -Eq "/P 1$"; then
 	ok "B-LT: certification kept through the DSS update"
 else fail "B-LT: /Perms lost"; fi
 
+# The TSA's HTTP edges: wrong method 405, wrong type 415, oversize 413,
+# garbage gets a rejection reply (status 2), not a crash.
+codes=$(python3 - "$URL" <<'EOF'
+import sys, urllib.request, urllib.error
+url = sys.argv[1]
+def code(method, ctype, body):
+    req = urllib.request.Request(url, data=body, method=method)
+    if ctype:
+        req.add_header('Content-Type', ctype)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return '%d:%s' % (r.status, r.read()[:12].hex())
+    except urllib.error.HTTPError as e:
+        return str(e.code)
+print(code('GET', None, None), code('POST', 'text/plain', b'x'),
+      code('POST', 'application/timestamp-query', b'\0' * 20000),
+      code('POST', 'application/timestamp-query', b'junk'))
+EOF
+)
+read -r c_get c_type c_big c_junk <<<"$codes"
+# 200 with a TimeStampResp whose PKIStatus is 2 (rejection): 30 xx 30 xx 02 01 02
+if [ "$c_get" = 405 ] && [ "$c_type" = 415 ] && [ "$c_big" = 413 ] &&
+   [[ $c_junk == 200:30??30??020102* ]]; then
+	ok "TSA HTTP: 405, 415, 413, rejection for garbage"
+else fail "TSA HTTP codes: $codes"; fi
+kill "$tsa_pid" && wait "$tsa_pid" 2>/dev/null || true
+tsa_pid=
+
 # ---- errors: clear message, right exit code, no output file --------------------------
 expect_fail() { # CODE LABEL PATTERN args...
 	local code=$1 label=$2 pat=$3 rc=0

@@ -1192,6 +1192,16 @@ static int load_section(struct gaz_pdf *pdf, size_t off, int want_stream, size_t
 		return gaz_fail(GAZ_ETOOBIG, "more than %d xref sections", GAZ_PDF_MAX_SECTIONS);
 	if (off >= pdf->len)
 		return gaz_fail(GAZ_EFORMAT, "xref offset %zu beyond the end of the file", off);
+	/* Some signers (@signpdf) point startxref at the end of line before
+	 * "xref": tolerate up to 4 whitespace bytes, nothing else. */
+	{
+		size_t k = off;
+
+		while (k < pdf->len && k - off < 4 && is_ws(pdf->buf[k]))
+			k++;
+		if (k > off && pdf->len - k >= 4 && !memcmp(pdf->buf + k, "xref", 4))
+			off = k;
+	}
 	is_stream = !(pdf->len - off >= 4 && !memcmp(pdf->buf + off, "xref", 4));
 	if (want_stream && !is_stream)
 		return gaz_fail(GAZ_EFORMAT, "/XRefStm %zu is not an xref stream", off);

@@ -132,29 +132,34 @@ if tail -c 400 "$T/plain-bb.pdf" | grep -aq "^trailer"; then
 	ok "classic xref input gets a classic xref update"
 else fail "classic xref input: no classic trailer"; fi
 
-# ---- certification, second signatures ----------------------------------------
-g sign "$T/form.pdf" -o "$T/cert.pdf" "${SIGN[@]}" --certify
-check_signed "$T/form.pdf" "$T/cert.pdf" "certified"
+# ---- certification (the default), approval, second signatures ----------------
+g sign "$T/form.pdf" -o "$T/cert.pdf" "${SIGN[@]}"
 mutool show "$T/cert.pdf" trailer/Root/Perms/DocMDP >"$T/docmdp.txt" 2>&1 || true
 if grep -Eq "/P 1$" "$T/docmdp.txt" && grep -Eq "/TransformMethod ?/DocMDP" "$T/docmdp.txt"; then
-	ok "certified: /Perms /DocMDP with P 1"
-else fail "certified: no DocMDP P=1"; fi
-rc=0; "$GAZETTE" sign "$T/cert.pdf" -o "$T/cert2.pdf" "${SIGN[@]}" 2>"$T/err" || rc=$?
+	ok "default is a certification: /Perms /DocMDP with P 1"
+else fail "default signature is not a DocMDP P=1 certification"; fi
+rc=0; "$GAZETTE" sign "$T/cert.pdf" -o "$T/cert2.pdf" "${SIGN[@]}" --approval 2>"$T/err" || rc=$?
 if [ $rc -eq 1 ] && [ ! -e "$T/cert2.pdf" ] && grep -q "certified" "$T/err"; then
 	ok "signing a certified file is refused (exit 1)"
 else fail "signing a certified file: rc=$rc"; fi
-g sign "$T/form-bb.pdf" -o "$T/form-2.pdf" "${SIGN[@]}"
-check_signed "$T/form-bb.pdf" "$T/form-2.pdf" "second signature" 1
-if [ "$(pdfsig -nssdir "sql:$NSS" "$T/form-2.pdf" | grep -c 'Signature is Valid')" = 2 ]; then
-	ok "both signatures valid"
+g sign "$T/form.pdf" -o "$T/approval.pdf" "${SIGN[@]}" --approval
+check_signed "$T/form.pdf" "$T/approval.pdf" "approval"
+if [ "$(mutool show "$T/approval.pdf" trailer/Root/Perms 2>&1)" = null ] &&
+   ! grep -aq "/DocMDP" "$T/approval.pdf"; then
+	ok "--approval: no DocMDP"
+else fail "--approval wrote a DocMDP"; fi
+g sign "$T/approval.pdf" -o "$T/approval-2.pdf" "${SIGN[@]}" --approval
+check_signed "$T/approval.pdf" "$T/approval-2.pdf" "second signature" 1
+if [ "$(pdfsig -nssdir "sql:$NSS" "$T/approval-2.pdf" | grep -c 'Signature is Valid')" = 2 ]; then
+	ok "both signatures valid in pdfsig"
 else fail "second signature broke the first"; fi
-rc=0; "$GAZETTE" sign "$T/form-bb.pdf" -o "$T/x.pdf" "${SIGN[@]}" --certify 2>"$T/err" || rc=$?
-if [ $rc -eq 1 ] && [ ! -e "$T/x.pdf" ]; then ok "--certify on a signed file refused (exit 1)"
+rc=0; "$GAZETTE" sign "$T/approval.pdf" -o "$T/x.pdf" "${SIGN[@]}" --certify 2>"$T/err" || rc=$?
+if [ $rc -eq 1 ] && [ ! -e "$T/x.pdf" ]; then ok "certifying a signed file is refused (exit 1)"
 else fail "--certify after a signature: rc=$rc"; fi
 
 # ---- visible seal ------------------------------------------------------------------
 python3 "$SRC/tests/make-seal-png.py" "$T/seal.png"
-g sign "$T/form.pdf" -o "$T/seal.pdf" "${SIGN[@]}" --seal "$T/seal.png" --certify
+g sign "$T/form.pdf" -o "$T/seal.pdf" "${SIGN[@]}" --seal "$T/seal.png"
 check_signed "$T/form.pdf" "$T/seal.pdf" "visible seal"
 red() { # PDF PAGE: red pixels when rendered at 36 dpi
 	mutool draw -q -r 36 -o "$T/page.ppm" "$1" "$2" 2>/dev/null
@@ -239,7 +244,7 @@ if openssl ts -reply -token_in -in "$T/tst.der" -token_out -text 2>/dev/null | g
 	ok "B-T: token has a time; serial counter file advanced to $(cat "$T/serial")"
 else fail "B-T: token text or serial file"; fi
 
-g sign "$T/xrefstream.pdf" -o "$T/blt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" --certify \
+g sign "$T/xrefstream.pdf" -o "$T/blt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" \
 	--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
 check_signed "$T/xrefstream.pdf" "$T/blt.pdf" "B-LT certified"
 mutool show "$T/blt.pdf" trailer/Root/DSS >"$T/dss.txt" 2>&1 || true

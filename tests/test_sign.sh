@@ -229,11 +229,21 @@ t, h, l = tlv(d, i)                                # SET
 tok_at = i + h
 t, h2, l2 = tlv(d, tok_at)                         # the token: ContentInfo
 open(sys.argv[2], 'wb').write(d[tok_at:tok_at + h2 + l2])
-# the signature value: the OCTET STRING just before the [1] unsigned attrs
-j = d.rindex(b'\xa1', 0, d.index(oid))
-k = d.rindex(b'\x04\x82', 0, j)
-t, h, l = tlv(d, k)
-open(sys.argv[3], 'wb').write(d[k + h:k + h + l])
+# The signature value: the OCTET STRING immediately followed by the [1]
+# unsigned attributes that enclose the token's OID.
+at = d.index(oid)
+for k in range(at, 0, -1):
+    if d[k] != 0x04 or d[k + 1] not in (0x81, 0x82):
+        continue
+    t, h, l = tlv(d, k)
+    j = k + h + l
+    if j < at and d[j] == 0xa1:
+        t1, h1, l1 = tlv(d, j)
+        if j + h1 + l1 > at:
+            open(sys.argv[3], 'wb').write(d[k + h:k + h + l])
+            break
+else:
+    sys.exit("signature value not found")
 EOF
 if openssl ts -verify -token_in -in "$T/tst.der" -data "$T/sigvalue.bin" \
 	-CAfile "$K/root-ca.pem" -untrusted "$K/intermediate-ca.pem" >"$T/ts.txt" 2>&1; then

@@ -1061,7 +1061,8 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 			goto end;
 		s->valid = s->problems.n == 0;
 	}
-	qsort(r->sigs, r->nsigs, sizeof(*r->sigs), sig_cmp);
+	if (r->nsigs > 1)
+		qsort(r->sigs, r->nsigs, sizeof(*r->sigs), sig_cmp);
 	/* a certification must be the first signature */
 	for (i = 0; i < r->nsigs; i++)
 		if (r->sigs[i].kind == GAZ_SIG_CERTIFICATION)

@@ -2,6 +2,9 @@
  * original's kind, and a trailer chained with /Prev. */
 #include "signer/pdfupdate.h"
 
+#include <openssl/evp.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,8 +143,11 @@ static int cmp_obj(const void *a, const void *b)
 }
 
 /* /Root, /Info, /ID of the new trailer (and /Size, /Prev). */
-static int trailer_entries(struct upd *u, uint32_t size, const unsigned char id2[16])
+static int trailer_entries(struct upd *u, uint32_t size, const char *salt)
 {
+	unsigned char id2[32];
+	EVP_MD_CTX *c = NULL;
+	char num[64];
 	const struct gaz_pdf_obj *t = gaz_pdf_dict_of(u->rev.trailer), *v, *id;
 	struct gaz_buf *b = &u->out;
 	int rc;
@@ -158,6 +164,18 @@ static int trailer_entries(struct upd *u, uint32_t size, const unsigned char id2
 	id = gaz_pdf_dict_get(t, "ID");
 	if (id && id->type == GAZ_PDF_ARRAY && id->u.array.n == 2 &&
 	    id->u.array.v[0]->type == GAZ_PDF_STRING) {
+		/* The new revision's ID: a digest of the permanent ID, where the
+		 * previous revision ends, and the caller's salt — deterministic,
+		 * and cheap (no pass over the file). */
+		snprintf(num, sizeof num, "%zu %zu ", u->rev.end, u->rev.startxref);
+		if (!(c = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) ||
+		    !EVP_DigestUpdate(c, id->u.array.v[0]->u.str.p, id->u.array.v[0]->u.str.len) ||
+		    !EVP_DigestUpdate(c, num, strlen(num)) ||
+		    !EVP_DigestUpdate(c, salt, strlen(salt)) || !EVP_DigestFinal_ex(c, id2, NULL)) {
+			EVP_MD_CTX_free(c);
+			return gaz_fail(GAZ_ECRYPTO, "SHA-256 failed");
+		}
+		EVP_MD_CTX_free(c);
 		if ((rc = gaz_buf_addstr(b, "/ID [")) ||
 		    (rc = gaz_pdf_write(b, id->u.array.v[0])) ||
 		    (rc = gaz_buf_addc(b, ' ')) ||
@@ -177,7 +195,7 @@ static int put_be(unsigned char *p, uint64_t v, int n)
 	return n;
 }
 
-int upd_finish(struct upd *u, const unsigned char id2[16])
+int upd_finish(struct upd *u, const char *salt)
 {
 	struct gaz_buf *b = &u->out;
 	unsigned char *rows = NULL;
@@ -216,7 +234,7 @@ int upd_finish(struct upd *u, const unsigned char id2[16])
 					return rc;
 		}
 		if ((rc = gaz_buf_addstr(b, "trailer\n<<")) ||
-		    (rc = trailer_entries(u, size, id2)) ||
+		    (rc = trailer_entries(u, size, salt)) ||
 		    (rc = gaz_buf_addstr(b, ">>\n")))
 			return rc;
 	} else {
@@ -238,7 +256,7 @@ int upd_finish(struct upd *u, const unsigned char id2[16])
 			if ((rc = gaz_buf_printf(b, "%s%u %zu", i ? " " : "", u->obj[i].num, j - i)))
 				goto end;
 		}
-		if ((rc = gaz_buf_addc(b, ']')) || (rc = trailer_entries(u, size, id2)) ||
+		if ((rc = gaz_buf_addc(b, ']')) || (rc = trailer_entries(u, size, salt)) ||
 		    (rc = gaz_buf_printf(b, "/Length %zu>>\nstream\n", rl)) ||
 		    (rc = gaz_buf_add(b, rows, rl)) ||
 		    (rc = gaz_buf_addstr(b, "\nendstream\nendobj\n")))

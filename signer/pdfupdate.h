@@ -42,9 +42,10 @@ int upd_text(struct gaz_buf *b, const char *utf8);
  * reference; absent or null is empty), each followed by a space. */
 int upd_copy_array(struct gaz_buf *b, struct gaz_pdf *pdf, const struct gaz_pdf_obj *o,
 		   const char *what);
-/* Cross-reference section, trailer, startxref, %%EOF.  id2 is the second
- * /ID element (16 bytes) used when the original has an /ID. */
-int upd_finish(struct upd *u, const unsigned char id2[16]);
+/* Cross-reference section, trailer, startxref, %%EOF.  When the original
+ * has an /ID, the first element is kept and the second is derived from it,
+ * the previous revision's end and salt (e.g. the signing time). */
+int upd_finish(struct upd *u, const char *salt);
 void upd_release(struct upd *u);
 
 #endif

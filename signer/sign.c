@@ -104,9 +104,11 @@ static int write_sigdict(struct upd *u, uint32_t num, const struct gaz_sign_opts
 			 int64_t now, size_t contents_len, struct sigpos *pos)
 {
 	struct gaz_buf *b = &u->out;
+	char zeros[256];
 	size_t i;
 	int rc;
 
+	memset(zeros, '0', sizeof zeros);
 	if ((rc = upd_obj_begin(u, num, 0)) ||
 	    (rc = gaz_buf_addstr(b, "<</Type/Sig/Filter/Adobe.PPKLite"
 				 "/SubFilter/ETSI.CAdES.detached/ByteRange ")))
@@ -120,8 +122,9 @@ static int write_sigdict(struct upd *u, uint32_t num, const struct gaz_sign_opts
 	pos->lt = b->len;
 	if ((rc = gaz_buf_addc(b, '<')))
 		return rc;
-	for (i = 0; i < contents_len * 2; i++)
-		if ((rc = gaz_buf_addc(b, '0')))
+	for (i = 0; i < contents_len * 2; i += sizeof zeros)
+		if ((rc = gaz_buf_add(b, zeros, contents_len * 2 - i < sizeof zeros ?
+				      contents_len * 2 - i : sizeof zeros)))
 			return rc;
 	pos->gt = b->len;
 	if ((rc = gaz_buf_addstr(b, ">/M")) || (rc = pdf_date(b, now)))
@@ -302,9 +305,9 @@ int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t le
 	struct upd *u = NULL;
 	struct sigpos pos;
 	uint32_t catnum, catgen, sig, field;
-	unsigned char id2[32], *cms = NULL;
-	size_t npages = 0, csize, cms_len = 0;
-	char name[32];
+	unsigned char *cms = NULL;
+	size_t npages = 0, csize = 0, cms_len = 0;
+	char name[32], salt[48];
 	int64_t now = o->time >= 0 ? o->time : (int64_t)time(NULL);
 	int rc;
 
@@ -341,13 +344,8 @@ int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t le
 	    (rc = write_page(u, &pages[npages - 1], field)) ||
 	    (rc = write_catalog(u, cat, catnum, catgen, field, sig, o->certify)))
 		goto end;
-	/* Second /ID element: a digest of the original, so the same input
-	 * gives the same update (apart from /M and the signature). */
-	if (!EVP_Digest(pdf, len, id2, NULL, EVP_sha256(), NULL)) {
-		rc = gaz_crypto_fail(GAZ_ECRYPTO, "cannot hash the PDF");
-		goto end;
-	}
-	if ((rc = upd_finish(u, id2)) ||
+	snprintf(salt, sizeof salt, "signature %lld", (long long)now);
+	if ((rc = upd_finish(u, salt)) ||
 	    (rc = seal_signature(u, s, o, &pos, &cms, &cms_len)))
 		goto end;
 	gaz_pdf_close(doc);

@@ -11,6 +11,7 @@ struct gaz_signer {
 	EVP_PKEY *key;
 	X509 *cert;
 	STACK_OF(X509) *chain; /* never NULL once loaded; may be empty */
+	size_t max_cms;        /* gaz_cms_max_size, computed once at load */
 };
 
 /* gaz_fail(code, "what (innermost OpenSSL reason)"), draining the OpenSSL

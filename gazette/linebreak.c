@@ -1,0 +1,353 @@
+/*
+ * Chinese line breaking: UAX #14 opportunities from libunibreak, the clreq
+ * prohibitions enforced on top of them, then greedy filling with
+ * punctuation squeezing (推入) or pushing down (推出), and justification.
+ */
+#include "gazette/linebreak.h"
+
+#include <linebreak.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_once_t ub_once = PTHREAD_ONCE_INIT;
+
+static void ub_init(void) { init_linebreak(); }
+
+static int in_list(uint32_t cp, const uint32_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == cp)
+			return 1;
+	return 0;
+}
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Closing punctuation whose ink sits in the left half of the em box: a
+ * line may not start with it, and its right half may be squeezed. */
+static const uint32_t closing[] = {
+	0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, /* ，。、；： */
+	0xFF09, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0x3009, /* ）》」』】〕〗〉 */
+	0xFF3D, 0xFF5D, 0x201D, 0x2019, 0x3019, 0x301B, 0xFF60, 0x301E, 0x301F, /* ］｝”’〙〛｠〞〟 */
+	0xFF0E, /* ． */
+};
+
+/* Further characters a line may not start with; not squeezed. */
+static const uint32_t no_start_other[] = {
+	0xFF1F, 0xFF01, '?', '!', ',', '.', ';', ':', ')', ']', '}', '%',
+	0xFF05, 0x2030, 0x2103, 0x00B0,              /* ％‰℃° */
+	0x2026, 0x2025, 0x2014, 0x2015, 0x2E3A,      /* … ‥ — ― ⸺ */
+	0x00B7, 0x30FB, 0xFF65, 0x2027,              /* middle dots */
+	0xFF61, 0xFF63, 0xFF64,                      /* halfwidth ｡｣､ */
+	0x3005, 0x303B, 0x309D, 0x309E, 0x30FD, 0x30FE, 0x30FC, /* 々〻ゝゞヽヾー */
+	0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087,
+	0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3,
+	0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6, /* small kana */
+};
+
+/* Opening punctuation, ink in the right half: never at a line end; its
+ * left half may be squeezed. */
+static const uint32_t opening[] = {
+	0xFF08, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0x3008, /* （《「『【〔〖〈 */
+	0xFF3B, 0xFF5B, 0x201C, 0x2018, 0x3018, 0x301A, 0xFF5F, 0x301D, /* ［｛“‘〘〚｟〝 */
+	0xFF62, /* ｢ */
+};
+
+static const uint32_t no_end_other[] = { '(', '[', '{' };
+
+static int is_closing(uint32_t cp) { return in_list(cp, closing, N_OF(closing)); }
+static int is_opening(uint32_t cp) { return in_list(cp, opening, N_OF(opening)); }
+
+int gaz_lb_no_start(uint32_t cp)
+{
+	return (cp >= 0x31F0 && cp <= 0x31FF) || is_closing(cp) ||
+	       in_list(cp, no_start_other, N_OF(no_start_other));
+}
+
+int gaz_lb_no_end(uint32_t cp)
+{
+	return is_opening(cp) || in_list(cp, no_end_other, N_OF(no_end_other));
+}
+
+static int is_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+	       (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+	       (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
+static int is_digit(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+static int is_ideograph(uint32_t cp)
+{
+	return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static int is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == 0x3000 || cp == 0xA0 || cp == '\t';
+}
+
+/* The clreq prohibitions between a and b (b follows a). */
+static int clreq_forbids(uint32_t a, uint32_t b)
+{
+	if (gaz_lb_no_start(b) || gaz_lb_no_end(a))
+		return 1;
+	if (a == b && (a == 0x2014 || a == 0x2026 || a == 0x2015 || a == 0x2025))
+		return 1;
+	if (is_alnum(a) && is_alnum(b))
+		return 1;
+	if (is_digit(a) && is_ideograph(b))
+		return 1;
+	return 0;
+}
+
+int gaz_lb_opportunities(const uint32_t *cps, size_t n, unsigned char *brk)
+{
+	utf32_t *u = NULL;
+	char *ub = NULL;
+	size_t i;
+	int ret = GAZ_ENOMEM;
+
+	if (!n)
+		return 0;
+	if (n > GAZ_LB_MAX_CHARS)
+		return gaz_fail(GAZ_ETOOBIG, "paragraph of %zu characters", n);
+	if (!(u = malloc(n * sizeof *u)) || !(ub = malloc(n)))
+		goto end;
+	pthread_once(&ub_once, ub_init);
+	for (i = 0; i < n; i++)
+		u[i] = cps[i];
+	set_linebreaks_utf32(u, n, "zh", ub);
+	for (i = 0; i + 1 < n; i++)
+		brk[i] = ub[i] == LINEBREAK_ALLOWBREAK && !clreq_forbids(cps[i], cps[i + 1]);
+	brk[n - 1] = 1;
+	ret = 0;
+end:
+	free(u);
+	free(ub);
+	return ret;
+}
+
+/* ---- fitting ----------------------------------------------------------- */
+
+static float cap_r(const struct gaz_lb_char *c)
+{
+	if (!is_closing(c->cp) || c->w < 0.9f * c->em)
+		return 0;
+	return c->w - 0.5f * c->em;
+}
+
+static float cap_l(const struct gaz_lb_char *c)
+{
+	if (!is_opening(c->cp) || c->w < 0.9f * c->em)
+		return 0;
+	return c->w - 0.5f * c->em;
+}
+
+/* What the pair (a, b) may give up, and from which side of which glyph:
+ * a closing mark gives its right half; an opening mark after punctuation
+ * gives its left half. */
+static float pair_cap(const struct gaz_lb_char *a, const struct gaz_lb_char *b, int *which)
+{
+	if (is_closing(a->cp) && (is_closing(b->cp) || is_opening(b->cp))) {
+		*which = 0;
+		return cap_r(a);
+	}
+	if (is_opening(a->cp) && is_opening(b->cp)) {
+		*which = 1;
+		return cap_l(b);
+	}
+	*which = -1;
+	return 0;
+}
+
+/* Applies a squeeze of d pt to line [s, e) whose last visible char is
+ * last: the line end first, then the pairs from the right. */
+static void squeeze(struct gaz_lb_char *c, size_t s, size_t last, float d)
+{
+	size_t i;
+	float t;
+	int which;
+
+	t = cap_r(&c[last]);
+	if (t > d)
+		t = d;
+	c[last].cut_r = t;
+	d -= t;
+	for (i = last; d > 0 && i > s; i--) {
+		t = pair_cap(&c[i - 1], &c[i], &which);
+		if (t <= 0 || (which == 0 && i - 1 == last))
+			continue;
+		if (t > d)
+			t = d;
+		if (which == 0)
+			c[i - 1].cut_r += t;
+		else
+			c[i].cut_l += t;
+		d -= t;
+	}
+}
+
+struct lines {
+	struct gaz_lb_line *v;
+	size_t n, cap;
+};
+
+static int lines_push(struct lines *L, const struct gaz_lb_line *ln)
+{
+	if (L->n == L->cap) {
+		size_t nc = L->cap ? L->cap * 2 : 16;
+		struct gaz_lb_line *nv = realloc(L->v, nc * sizeof *nv);
+		if (!nv)
+			return GAZ_ENOMEM;
+		L->v = nv;
+		L->cap = nc;
+	}
+	L->v[L->n++] = *ln;
+	return 0;
+}
+
+/* Index of the last non-space character in [s, e), or s if all spaces. */
+static size_t last_visible(const struct gaz_lb_char *c, size_t s, size_t e)
+{
+	while (e > s + 1 && is_space(c[e - 1].cp))
+		e--;
+	return e - 1;
+}
+
+/* Width of [s, last] and the squeeze available inside it. */
+static void measure_span(const struct gaz_lb_char *c, size_t s, size_t last, float *nat,
+			 float *cap)
+{
+	size_t i;
+	int which;
+	float w = 0, k = 0;
+
+	for (i = s; i <= last; i++) {
+		w += c[i].w;
+		if (i > s) {
+			float p = pair_cap(&c[i - 1], &c[i], &which);
+			if (!(which == 0 && i - 1 == last))
+				k += p;
+		}
+	}
+	*nat = w;
+	*cap = k + cap_r(&c[last]);
+}
+
+/* End (exclusive) of the line starting at s for measure m. */
+static size_t fit_one(const struct gaz_lb_char *c, size_t n, const unsigned char *brk,
+		      size_t s, float m)
+{
+	size_t i, best = 0, last;
+	float nat = 0, nat_vis, cap;
+	const float eps = 0.01f;
+
+	/* The narrowest a line can be squeezed grows with every character (a
+	 * character adds its width and frees at most half of it), so the first
+	 * opportunity that does not fit ends the search. */
+	for (i = s; i < n; i++) {
+		if (!brk[i])
+			continue;
+		last = last_visible(c, s, i + 1);
+		measure_span(c, s, last, &nat_vis, &cap);
+		if (nat_vis - cap > m + eps)
+			break;
+		best = i + 1;
+	}
+	if (best)
+		return best;
+	/* No opportunity fits: break between characters (a long URL). */
+	nat = 0;
+	for (i = s; i < n && (i == s || nat + c[i].w <= m + eps); i++)
+		nat += c[i].w;
+	best = i;
+	while (best > s + 1 && best < n && gaz_lb_no_start(c[best].cp))
+		best--;
+	return best;
+}
+
+int gaz_lb_fit(struct gaz_lb_char *c, size_t n, const unsigned char *brk, float measure,
+	       float indent, float hang, int justify, struct gaz_lb_line **out, size_t *n_out)
+{
+	struct lines L = { 0 };
+	struct gaz_lb_line ln;
+	size_t s = 0, e, last, i;
+	float m, nat, cap;
+	int rc;
+
+	if (measure <= 0 || indent >= measure || hang >= measure || indent < 0 || hang < 0)
+		return gaz_fail(GAZ_EINVAL, "line measure %.1f pt with indent %.1f/%.1f",
+				measure, indent, hang);
+	if (n > GAZ_LB_MAX_CHARS)
+		return gaz_fail(GAZ_ETOOBIG, "paragraph of %zu characters", n);
+	for (i = 0; i < n; i++)
+		c[i].cut_l = c[i].cut_r = 0;
+	while (s < n) {
+		float x0 = L.n ? hang : indent;
+		m = measure - x0;
+		e = fit_one(c, n, brk, s, m);
+		last = last_visible(c, s, e);
+		measure_span(c, s, last, &nat, &cap);
+		memset(&ln, 0, sizeof ln);
+		ln.start = s;
+		ln.end = e;
+		ln.x0 = x0;
+		ln.last = e == n;
+		if (nat > m) {
+			squeeze(c, s, last, nat - m);
+			ln.width = nat - (nat - m < cap ? nat - m : cap);
+		} else if (justify && !ln.last && last > s) {
+			ln.space = (m - nat) / (float)(last - s);
+			ln.width = m;
+		} else {
+			ln.width = nat;
+		}
+		if ((rc = lines_push(&L, &ln))) {
+			free(L.v);
+			return rc;
+		}
+		s = e;
+	}
+	*out = L.v;
+	*n_out = L.n;
+	return 0;
+}
+
+int gaz_lb_fit_balanced(struct gaz_lb_char *c, size_t n, const unsigned char *brk,
+			float measure, struct gaz_lb_line **out, size_t *n_out)
+{
+	struct gaz_lb_line *v = NULL;
+	size_t k, nv;
+	float lo = measure / 2, hi = measure, mid;
+	int rc, it;
+
+	if ((rc = gaz_lb_fit(c, n, brk, measure, 0, 0, 0, &v, &k)))
+		return rc;
+	free(v);
+	v = NULL;
+	if (k > 1) {
+		/* Smallest measure that still needs only k lines. */
+		for (it = 0; it < 24; it++) {
+			mid = (lo + hi) / 2;
+			if ((rc = gaz_lb_fit(c, n, brk, mid, 0, 0, 0, &v, &nv)))
+				return rc;
+			free(v);
+			v = NULL;
+			if (nv <= k)
+				hi = mid;
+			else
+				lo = mid;
+		}
+		measure = hi;
+	}
+	return gaz_lb_fit(c, n, brk, measure, 0, 0, 0, out, n_out);
+}

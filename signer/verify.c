@@ -413,7 +413,7 @@ static void mark_ref(struct diff *d, const struct gaz_pdf_obj *v, uint16_t flag)
 /* Compares revision a with revision b of pdf (a < b); one line per finding
  * goes to out, *allowed says whether every change is a permitted one. */
 static int diff_revs(struct gaz_pdf *pdf, size_t a, size_t b, struct gaz_msgs *out,
-		     int *allowed, uint32_t *count)
+		     int *allowed, uint32_t *count, uint64_t *budget)
 {
 	struct diff d = { pdf, a, b, 0, NULL, out, 1, 0 };
 	struct gaz_pdf_rev ra, rb;
@@ -429,6 +429,13 @@ static int diff_revs(struct gaz_pdf *pdf, size_t a, size_t b, struct gaz_msgs *o
 	    (rc = gaz_pdf_catalog(pdf, b, &cat_b, &root_b, NULL)))
 		goto end;
 	d.n = (ra.max_num > rb.max_num ? ra.max_num : rb.max_num) + 1;
+	/* each object number costs a look-up along both revisions' xref chains */
+	if ((uint64_t)d.n * (b + 2) > *budget) {
+		rc = gaz_fail(GAZ_ETOOBIG, "too many objects and revisions to compare (more than %llu "
+			      "look-ups)", (unsigned long long)GAZ_VERIFY_MAX_WORK);
+		goto end;
+	}
+	*budget -= (uint64_t)d.n * (b + 2);
 	if (!(d.f = calloc(d.n, sizeof(*d.f)))) {
 		rc = GAZ_ENOMEM;
 		goto end;
@@ -964,6 +971,7 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 	struct gaz_pdf *pdf = NULL;
 	struct found *found = NULL;
 	struct vctx c;
+	uint64_t budget = GAZ_VERIFY_MAX_WORK;
 	size_t nfound = 0, i, k, nrevs;
 	int rc, have_ctx = 0;
 	const unsigned char *p = buf;
@@ -994,7 +1002,7 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 		r->revs[i].xref_stream = rv.xref_stream;
 		r->revs[i].allowed = 1;
 		if (i && (rc = diff_revs(pdf, i - 1, i, &r->revs[i].changes, &r->revs[i].allowed,
-					 &r->revs[i].objects))) {
+					 &r->revs[i].objects, &budget))) {
 			if (fatal(rc))
 				goto end;
 			r->revs[i].allowed = 0;
@@ -1040,7 +1048,8 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 		if (srev != NOREV && srev + 1 < nrevs) {
 			uint32_t cnt;
 
-			rc = diff_revs(pdf, srev, nrevs - 1, &s->changes, &s->changes_allowed, &cnt);
+			rc = diff_revs(pdf, srev, nrevs - 1, &s->changes, &s->changes_allowed, &cnt,
+				       &budget);
 			if (rc) {
 				if (fatal(rc))
 					goto end;

@@ -1572,7 +1572,7 @@ static int load_objstm(struct gaz_pdf *pdf, size_t rev, uint32_t stmnum, struct 
 {
 	const struct gaz_pdf_obj *s, *t;
 	struct gaz_pdf_xentry xe;
-	struct objstm *os;
+	struct objstm *os = NULL;
 	struct cached *ce;
 	struct gaz_rd r;
 	int64_t n, first;
@@ -1630,9 +1630,9 @@ static int get_compressed(struct gaz_pdf *pdf, size_t rev, uint32_t num,
 			  const struct gaz_pdf_xentry *xe, const struct gaz_pdf_obj **out)
 {
 	struct gaz_pdf_obj *o;
-	struct objstm *os;
+	struct objstm *os = NULL;
 	struct lex lx;
-	size_t key_off;
+	size_t key_off = 0;
 	int rc;
 
 	if (++pdf->nesting > GAZ_PDF_MAX_CHAIN) {

@@ -772,8 +772,8 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 {
 	const unsigned char *buf;
 	const struct gaz_pdf_obj *v, *br, *ct, *refs, *t;
-	unsigned char *data = NULL;
-	size_t len, nrevs = gaz_pdf_nrevs(pdf), i, datalen;
+	struct vranges rg;
+	size_t len, nrevs = gaz_pdf_nrevs(pdf), i;
 	int64_t r[4];
 	int rc;
 
@@ -894,18 +894,14 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 		s->whole_file = (uint64_t)(r[2] + r[3]) == len && s->rev == nrevs - 1;
 	}
 
-	/* the signed bytes */
-	datalen = (size_t)r[1] + (size_t)r[3];
-	if (!(data = malloc(datalen ? datalen : 1)))
-		return GAZ_ENOMEM;
-	memcpy(data, buf, (size_t)r[1]);
-	memcpy(data + r[1], buf + r[2], (size_t)r[3]);
+	/* the signed bytes, borrowed from the file */
+	rg.p[0] = buf;
+	rg.n[0] = (size_t)r[1];
+	rg.p[1] = buf + r[2];
+	rg.n[1] = (size_t)r[3];
 	if (s->kind == GAZ_SIG_DOCTIMESTAMP)
-		rc = vcms_doctimestamp(c, ct->u.str.p, ct->u.str.len, data, datalen, s);
-	else
-		rc = vcms_signature(c, ct->u.str.p, ct->u.str.len, data, datalen, s);
-	free(data);
-	return rc;
+		return vcms_doctimestamp(c, ct->u.str.p, ct->u.str.len, &rg, s);
+	return vcms_signature(c, ct->u.str.p, ct->u.str.len, &rg, s);
 }
 
 /* ---- the whole file ------------------------------------------------------- */

@@ -248,13 +248,20 @@ static size_t fit_one(const struct gaz_lb_char *c, size_t n, const unsigned char
 		      size_t s, float m)
 {
 	size_t i, best = 0, last;
-	float nat = 0, nat_vis, cap;
+	float nat = 0, nat_vis, cap, all = 0;
 	const float eps = 0.01f;
 
 	/* The narrowest a line can be squeezed grows with every character (a
 	 * character adds its width and frees at most half of it), so the first
 	 * opportunity that does not fit ends the search. */
 	for (i = s; i < n; i++) {
+		/* All the squeeze the characters could give is a lower bound:
+		 * past it no later opportunity can fit either (a long run
+		 * without opportunities stops here, not at its end). */
+		if (!is_space(c[i].cp))
+			all += c[i].w - cap_l(&c[i]) - cap_r(&c[i]);
+		if (all > m + eps)
+			break;
 		if (!brk[i])
 			continue;
 		last = last_visible(c, s, i + 1);

@@ -310,14 +310,52 @@ static size_t fit_one(const struct fit *f, const unsigned char *brk, size_t s, f
 	return best;
 }
 
+/* Sets [s, e) as one line at x0 in measure: squeezed if it is too wide,
+ * justified unless it is the paragraph's last. */
+static void set_line(struct fit *f, size_t s, size_t e, float measure, float x0, int justify,
+		     struct gaz_lb_line *ln)
+{
+	size_t last = last_visible(f->c, s, e), i;
+	float m = measure - x0, nat, cap;
+
+	for (i = s; i < e; i++)
+		f->c[i].cut_l = f->c[i].cut_r = 0;
+	measure_span(f, s, last, &nat, &cap);
+	memset(ln, 0, sizeof *ln);
+	ln->start = s;
+	ln->end = e;
+	ln->x0 = x0;
+	ln->last = e == f->n;
+	if (nat > m) {
+		squeeze(f, s, last, nat - m);
+		ln->width = nat - (nat - m < cap ? nat - m : cap);
+	} else if (justify && !ln->last && last > s) {
+		ln->space = (m - nat) / (float)(last - s);
+		ln->width = m;
+	} else {
+		ln->width = nat;
+	}
+}
+
+/* At most one character that is not punctuation in [s, e). */
+static int lone_char(const struct fit *f, size_t s, size_t e)
+{
+	size_t k = 0;
+
+	for (; s < e; s++)
+		if (!is_space(f->c[s].cp) && !gaz_lb_no_start(f->c[s].cp) &&
+		    !gaz_lb_no_end(f->c[s].cp))
+			k++;
+	return k <= 1;
+}
+
 int gaz_lb_fit(struct gaz_lb_char *c, size_t n, const unsigned char *brk, float measure,
 	       float indent, float hang, int justify, struct gaz_lb_line **out, size_t *n_out)
 {
 	struct lines L = { 0 };
 	struct gaz_lb_line ln;
 	struct fit f;
-	size_t s = 0, e, last, i;
-	float m, nat, cap;
+	size_t s = 0, e, i;
 	int rc = GAZ_ENOMEM;
 
 	if (measure <= 0 || indent >= measure || hang >= measure || indent < 0 || hang < 0)
@@ -334,28 +372,32 @@ int gaz_lb_fit(struct gaz_lb_char *c, size_t n, const unsigned char *brk, float 
 		f.cls[i] = is_closing(c[i].cp) ? P_CLOSE : is_opening(c[i].cp) ? P_OPEN : P_NONE;
 	}
 	while (s < n) {
-		float x0 = L.n ? hang : indent;
-		m = measure - x0;
-		e = fit_one(&f, brk, s, m);
-		last = last_visible(c, s, e);
-		measure_span(&f, s, last, &nat, &cap);
-		memset(&ln, 0, sizeof ln);
-		ln.start = s;
-		ln.end = e;
-		ln.x0 = x0;
-		ln.last = e == n;
-		if (nat > m) {
-			squeeze(&f, s, last, nat - m);
-			ln.width = nat - (nat - m < cap ? nat - m : cap);
-		} else if (justify && !ln.last && last > s) {
-			ln.space = (m - nat) / (float)(last - s);
-			ln.width = m;
-		} else {
-			ln.width = nat;
-		}
+		e = fit_one(&f, brk, s, measure - (L.n ? hang : indent));
+		set_line(&f, s, e, measure, L.n ? hang : indent, justify, &ln);
 		if ((rc = lines_push(&L, &ln)))
 			goto end;
 		s = e;
+	}
+	/* A last line of one character (plus its punctuation) looks like a
+	 * mistake: the line before gives it its last word. */
+	if (justify && L.n >= 2 && lone_char(&f, L.v[L.n - 1].start, n)) {
+		struct gaz_lb_line *pl = &L.v[L.n - 2];
+		size_t p = pl->end - 1;
+		while (p > pl->start && !brk[p - 1])
+			p--;
+		if (p > pl->start + 1) {
+			float x0 = L.n >= 3 ? hang : indent, x1 = hang;
+			struct gaz_lb_line a, b;
+			set_line(&f, pl->start, p, measure, x0, justify, &a);
+			set_line(&f, p, n, measure, x1, justify, &b);
+			if (b.width <= measure - x1 + 0.01f && a.space <= 0.25f * c[p - 1].em) {
+				L.v[L.n - 2] = a;
+				L.v[L.n - 1] = b;
+			} else {
+				set_line(&f, pl->start, pl->end, measure, x0, justify, &a);
+				set_line(&f, pl->end, n, measure, x1, justify, &b);
+			}
+		}
 	}
 	*out = L.v;
 	*n_out = L.n;

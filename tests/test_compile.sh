@@ -53,7 +53,7 @@ for row in open(spans, encoding="utf-8"):
         keep = []
         for l in "\n".join(text[mode][first - 1:last]).splitlines():
             s = l.strip()
-            if head in s or s == fields["栏目"] or re.fullmatch(r"— \S+ —", s) or "核验码" in s or "/verify/" in s:
+            if head in s or s == fields["栏目"] or re.fullmatch(r"— \S+ —", s) or "核验码" in s or "核验本文件" in s or "/verify/" in s:
                 continue
             keep.append(l)
         got = ws.sub("", "".join(keep))

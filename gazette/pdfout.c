@@ -189,31 +189,89 @@ static int draw_link(HPDF_Page pg, const struct gaz_item *it, HPDF_Page *pages, 
 	return 0;
 }
 
-/* ---- watermark: glyph outlines as paths ------------------------------ */
+/* ---- watermark: glyph outlines as paths, once per document -------- */
 
-/* Where glyph outlines go: the page, and the pen offset of the glyph in
- * font units (Concat is not allowed once a path has begun). */
-struct wm {
-	HPDF_Page pg;
-	float dx, dy;
-	int drawn;
+#define WM_MAX_FORMS 8
+#define WM_MAX_BYTES ((size_t)4 << 20)
+
+/* A watermark is drawn into a Form XObject the first time it is met and
+ * painted with one "Do" on every page after: the outlines of a few
+ * ideographs are ~25 KB of path operators, which would otherwise be
+ * repeated per page. */
+struct wm_form {
+	const struct gaz_item *item; /* the first item drawn with this form */
+	HPDF_Dict form;
 };
+
+struct wm_cache {
+	struct wm_form v[WM_MAX_FORMS];
+	int n;
+	hb_draw_funcs_t *df;
+};
+
+/* Where glyph outlines go: the form's content, offset by the glyph's pen
+ * position in font units. */
+struct wm {
+	struct gaz_buf *b;
+	double dx, dy;
+	int drawn, err;
+};
+
+/* Locale-independent decimal with at most `dec` (≤ 4) decimals. */
+static void put_num(struct wm *w, double v, int dec)
+{
+	static const long long pow10[] = { 1, 10, 100, 1000, 10000 };
+	long long scale = pow10[dec], t = llround(v * (double)scale), ip, fp;
+	char buf[48], *e = buf + sizeof buf, *q = e;
+
+	if (t < 0) {
+		if (!w->err)
+			w->err = gaz_buf_addc(w->b, '-');
+		t = -t;
+	}
+	ip = t / scale;
+	fp = t % scale;
+	*--q = ' ';
+	if (fp) {
+		int d = dec;
+		while (fp % 10 == 0)
+			fp /= 10, d--;
+		while (d-- > 0)
+			*--q = (char)('0' + fp % 10), fp /= 10;
+		*--q = '.';
+	}
+	do
+		*--q = (char)('0' + ip % 10);
+	while ((ip /= 10) > 0);
+	if (!w->err)
+		w->err = gaz_buf_add(w->b, q, (size_t)(e - q));
+}
+
+static void put_pt(struct wm *w, double x, double y)
+{
+	put_num(w, x + w->dx, 1);
+	put_num(w, y + w->dy, 1);
+}
+
+static void put_op(struct wm *w, const char *op)
+{
+	if (!w->err)
+		w->err = gaz_buf_addstr(w->b, op);
+}
 
 static void wm_move(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float x, float y,
 		    void *u)
 {
-	struct wm *w = d;
-
-	HPDF_Page_MoveTo(w->pg, x + w->dx, y + w->dy);
-	w->drawn = 1;
+	put_pt(d, x, y);
+	put_op(d, "m\n");
+	((struct wm *)d)->drawn = 1;
 }
 
 static void wm_line(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float x, float y,
 		    void *u)
 {
-	struct wm *w = d;
-
-	HPDF_Page_LineTo(w->pg, x + w->dx, y + w->dy);
+	put_pt(d, x, y);
+	put_op(d, "l\n");
 }
 
 /* TrueType quadratics become the cubic with control points 2/3 of the
@@ -221,28 +279,26 @@ static void wm_line(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float x, 
 static void wm_quad(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float cx, float cy,
 		    float x, float y, void *u)
 {
-	struct wm *w = d;
-	float x0 = st->current_x, y0 = st->current_y;
+	double x0 = st->current_x, y0 = st->current_y;
 
-	HPDF_Page_CurveTo(w->pg, x0 + 2.0f / 3 * (cx - x0) + w->dx, y0 + 2.0f / 3 * (cy - y0) + w->dy,
-			  x + 2.0f / 3 * (cx - x) + w->dx, y + 2.0f / 3 * (cy - y) + w->dy,
-			  x + w->dx, y + w->dy);
+	put_pt(d, x0 + 2.0 / 3 * (cx - x0), y0 + 2.0 / 3 * (cy - y0));
+	put_pt(d, x + 2.0 / 3 * (cx - x), y + 2.0 / 3 * (cy - y));
+	put_pt(d, x, y);
+	put_op(d, "c\n");
 }
 
 static void wm_cubic(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, float c1x,
 		     float c1y, float c2x, float c2y, float x, float y, void *u)
 {
-	struct wm *w = d;
-
-	HPDF_Page_CurveTo(w->pg, c1x + w->dx, c1y + w->dy, c2x + w->dx, c2y + w->dy,
-			  x + w->dx, y + w->dy);
+	put_pt(d, c1x, c1y);
+	put_pt(d, c2x, c2y);
+	put_pt(d, x, y);
+	put_op(d, "c\n");
 }
 
 static void wm_close(hb_draw_funcs_t *df, void *d, hb_draw_state_t *st, void *u)
 {
-	struct wm *w = d;
-
-	HPDF_Page_ClosePath(w->pg);
+	put_op(d, "h\n");
 }
 
 static hb_draw_funcs_t *wm_funcs(void)
@@ -258,66 +314,121 @@ static hb_draw_funcs_t *wm_funcs(void)
 	return f;
 }
 
-/* Centred on (x, y) and rotated about that point: the path is in font
- * units, the matrix scales and turns it. */
-static int draw_watermark(HPDF_Page pg, struct pen *p, const struct gaz_item *it,
-			  const struct gaz_fontset *fs, hb_draw_funcs_t *df)
+static int same_watermark(const struct gaz_item *a, const struct gaz_item *b)
 {
+	return a->face == b->face && a->x == b->x && a->y == b->y && a->size == b->size &&
+	       a->angle == b->angle && same_color(a->color, b->color) &&
+	       !strcmp(a->text, b->text);
+}
+
+/* The form: fill colour, a matrix that scales font units to the size and
+ * turns them about (x, y), and the outlines centred on the origin. */
+static int build_watermark(HPDF_Doc doc, const struct gaz_item *it,
+			   const struct gaz_fontset *fs, hb_draw_funcs_t *df,
+			   float page_w, float page_h, HPDF_Dict *out)
+{
+	struct gaz_buf b = GAZ_BUF_INIT(WM_MAX_BYTES);
+	struct wm w = { &b, 0, 0, 0, 0 };
+	const unsigned char *s = (const unsigned char *)it->text;
 	hb_font_t *font;
 	hb_font_extents_t fe = { 0 };
-	const unsigned char *s = (const unsigned char *)it->text;
-	size_t n, k, w;
-	int upem, x_scale, y_scale;
-	struct wm w_;
+	hb_codepoint_t gid;
+	HPDF_Dict form = NULL;
+	HPDF_Array bbox;
+	size_t n = strlen(it->text), k, cl;
+	int x_scale, y_scale, ret;
 	double width = 0, a = it->angle * M_PI / 180, sc;
 	uint32_t cp;
-	hb_codepoint_t gid;
 
-	if (!s || !*s)
-		return 0;
 	if (it->face < 0 || it->face >= gaz_fontset_count(fs))
 		return gaz_fail(GAZ_EINVAL, "watermark with face %d", it->face);
 	font = gaz_fontset_hb_font(fs, it->face);
 	hb_font_get_scale(font, &x_scale, &y_scale);
-	upem = x_scale > 0 ? x_scale : 1000;
-	n = strlen(it->text);
-	for (k = 0; k < n; k += w) {
-		if (!(w = gaz_utf8_decode(s + k, n - k, &cp)))
+	for (k = 0; k < n; k += cl) {
+		if (!(cl = gaz_utf8_decode(s + k, n - k, &cp)))
 			return gaz_fail(GAZ_EINVAL, "watermark text is not UTF-8");
 		if (hb_font_get_nominal_glyph(font, cp, &gid))
 			width += hb_font_get_glyph_h_advance(font, gid);
 	}
 	hb_font_get_h_extents(font, &fe);
-	end_text(pg, p);
-	HPDF_Page_GSave(pg);
-	set_fill(pg, p, it->color);
-	sc = it->size / upem;
-	HPDF_Page_Concat(pg, (float)(sc * cos(a)), (float)(sc * sin(a)), (float)(-sc * sin(a)),
-			 (float)(sc * cos(a)), it->x, it->y);
-	/* Centre: half the advance left, half the ink height (ascender +
-	 * descender, descender negative) down. */
-	w_.pg = pg;
-	w_.dx = (float)(-width / 2);
-	w_.dy = (float)(-(fe.ascender + fe.descender) / 2.0);
-	w_.drawn = 0;
-	for (k = 0; k < n; k += w) {
-		w = gaz_utf8_decode(s + k, n - k, &cp);
+	sc = it->size / (x_scale > 0 ? x_scale : 1000);
+	put_num(&w, clamp01(it->color.r), 3);
+	put_num(&w, clamp01(it->color.g), 3);
+	put_num(&w, clamp01(it->color.b), 3);
+	put_op(&w, "rg\n");
+	put_num(&w, sc * cos(a), 4);
+	put_num(&w, sc * sin(a), 4);
+	put_num(&w, -sc * sin(a), 4);
+	put_num(&w, sc * cos(a), 4);
+	put_num(&w, it->x, 2);
+	put_num(&w, it->y, 2);
+	put_op(&w, "cm\n");
+	/* Centre: half the advance left, half of ascender + descender
+	 * (descender negative) down. */
+	w.dx = -width / 2;
+	w.dy = -(fe.ascender + fe.descender) / 2.0;
+	for (k = 0; k < n; k += cl) {
+		cl = gaz_utf8_decode(s + k, n - k, &cp);
 		if (!hb_font_get_nominal_glyph(font, cp, &gid))
 			continue;
-		hb_font_get_glyph_shape(font, gid, df, &w_);
-		w_.dx += (float)hb_font_get_glyph_h_advance(font, gid);
+		hb_font_get_glyph_shape(font, gid, df, &w);
+		w.dx += hb_font_get_glyph_h_advance(font, gid);
 	}
-	if (w_.drawn)
-		HPDF_Page_Fill(pg);
-	HPDF_Page_GRestore(pg);
-	p->fill_set = p->stroke_set = p->lw_set = 0;
+	if (w.drawn)
+		put_op(&w, "f\n");
+	if ((ret = w.err))
+		goto end;
+	ret = gaz_fail(GAZ_EPDF, "cannot write the watermark");
+	if (!(form = HPDF_DictStream_New(doc->mmgr, doc->xref)) ||
+	    !(bbox = HPDF_Array_New(doc->mmgr)))
+		goto end;
+	form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+	form->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	if (HPDF_Dict_AddName(form, "Type", "XObject") ||
+	    HPDF_Dict_AddName(form, "Subtype", "Form") ||
+	    HPDF_Array_AddNumber(bbox, 0) || HPDF_Array_AddNumber(bbox, 0) ||
+	    HPDF_Array_AddReal(bbox, page_w) || HPDF_Array_AddReal(bbox, page_h) ||
+	    HPDF_Dict_Add(form, "BBox", bbox) ||
+	    HPDF_Stream_Write(form->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len))
+		goto end;
+	*out = form;
+	ret = 0;
+end:
+	gaz_buf_release(&b);
+	return ret;
+}
+
+static int draw_watermark(HPDF_Doc doc, HPDF_Page pg, struct pen *p, const struct gaz_item *it,
+			  const struct gaz_fontset *fs, struct wm_cache *c, float w, float h)
+{
+	HPDF_Dict form = NULL;
+	int i, ret;
+
+	if (!it->text || !*it->text)
+		return 0;
+	for (i = 0; i < c->n && !form; i++)
+		if (same_watermark(c->v[i].item, it))
+			form = c->v[i].form;
+	if (!form) {
+		if ((ret = build_watermark(doc, it, fs, c->df, w, h, &form)))
+			return ret;
+		/* Past the cache's size, a form per item: still correct. */
+		if (c->n < WM_MAX_FORMS) {
+			c->v[c->n].item = it;
+			c->v[c->n++].form = form;
+		}
+	}
+	end_text(pg, p);
+	if (HPDF_Page_ExecuteXObject(pg, form))
+		return gaz_fail(GAZ_EPDF, "cannot paint the watermark");
 	return 0;
 }
 
-static int draw_page(HPDF_Page pg, const struct gaz_page *page, const struct gaz_fontset *fs,
-		     const struct pdfout_fonts *fonts, HPDF_Page *pages, size_t n_pages,
-		     hb_draw_funcs_t *df)
+static int draw_page(HPDF_Doc doc, HPDF_Page pg, const struct gaz_layout *l, size_t pno,
+		     const struct gaz_fontset *fs, const struct pdfout_fonts *fonts,
+		     HPDF_Page *pages, struct wm_cache *wc)
 {
+	const struct gaz_page *page = &l->pages[pno];
 	struct pen p;
 	size_t i;
 	int ret = 0;
@@ -327,7 +438,8 @@ static int draw_page(HPDF_Page pg, const struct gaz_page *page, const struct gaz
 	/* The watermark goes under everything, whatever the item order. */
 	for (i = 0; !ret && i < page->n; i++)
 		if (page->items[i].kind == GAZ_ITEM_WATERMARK)
-			ret = draw_watermark(pg, &p, &page->items[i], fs, df);
+			ret = draw_watermark(doc, pg, &p, &page->items[i], fs, wc, l->page_w,
+					     l->page_h);
 	for (i = 0; !ret && i < page->n; i++) {
 		const struct gaz_item *it = &page->items[i];
 
@@ -339,7 +451,7 @@ static int draw_page(HPDF_Page pg, const struct gaz_page *page, const struct gaz
 		case GAZ_ITEM_LINE: draw_line(pg, &p, it); break;
 		case GAZ_ITEM_RECT: draw_rect(pg, &p, it); break;
 		case GAZ_ITEM_QR: ret = draw_qr(pg, &p, it); break;
-		case GAZ_ITEM_LINK: ret = draw_link(pg, it, pages, n_pages); break;
+		case GAZ_ITEM_LINK: ret = draw_link(pg, it, pages, l->n_pages); break;
 		case GAZ_ITEM_WATERMARK: break;
 		default: ret = gaz_fail(GAZ_EINVAL, "unknown item kind %d", (int)it->kind);
 		}
@@ -450,7 +562,7 @@ int gaz_render_pdf(const struct gaz_layout *l, const struct gaz_fontset *fs,
 	struct pdfout_fonts fonts = { NULL, 0, { 0 } };
 	HPDF_Doc doc = NULL;
 	HPDF_Page *pages = NULL;
-	hb_draw_funcs_t *df = NULL;
+	struct wm_cache wc;
 	size_t i;
 	int ret;
 
@@ -462,8 +574,9 @@ int gaz_render_pdf(const struct gaz_layout *l, const struct gaz_fontset *fs,
 		return gaz_fail(GAZ_EINVAL, "page size %gx%g", l->page_w, l->page_h);
 	if ((ret = pdfout_fonts_collect(l, fs, &fonts)))
 		return ret;
+	memset(&wc, 0, sizeof wc);
 	ret = GAZ_ENOMEM;
-	if (!(pages = calloc(l->n_pages, sizeof *pages)) || !(df = wm_funcs()))
+	if (!(pages = calloc(l->n_pages, sizeof *pages)) || !(wc.df = wm_funcs()))
 		goto end;
 	if (!(doc = HPDF_New(on_error, &err))) {
 		ret = gaz_fail(GAZ_EPDF, "libharu cannot start a document");
@@ -485,7 +598,7 @@ int gaz_render_pdf(const struct gaz_layout *l, const struct gaz_fontset *fs,
 		}
 	}
 	for (i = 0; i < l->n_pages; i++) {
-		if ((ret = draw_page(pages[i], &l->pages[i], fs, &fonts, pages, l->n_pages, df)))
+		if ((ret = draw_page(doc, pages[i], l, i, fs, &fonts, pages, &wc)))
 			goto end;
 		if (err.code) {
 			ret = lib_error(&err);
@@ -501,7 +614,7 @@ int gaz_render_pdf(const struct gaz_layout *l, const struct gaz_fontset *fs,
 end:
 	if (doc)
 		HPDF_Free(doc);
-	hb_draw_funcs_destroy(df);
+	hb_draw_funcs_destroy(wc.df);
 	free(pages);
 	pdfout_fonts_release(&fonts);
 	return ret;

@@ -327,6 +327,58 @@ static int make_descriptor(HPDF_Doc pdf, const struct gaz_fontset *fs,
 	return 0;
 }
 
+/* /DW and /W again: libharu takes DW from .notdef (500 in the CJK
+ * fonts) and so lists every ideograph's 1000 in /W, ~13 KB of
+ * uncompressed dictionary per font.  Here DW is the commonest width of the
+ * glyphs drawn and /W holds only the others, as c [w1 w2 ...] runs.  The
+ * widths are the font program's own (hmtx × 1000 / upem, truncated like
+ * libharu's), so PDF/A's width-consistency rule holds. */
+static int write_widths(HPDF_Doc pdf, const struct gaz_fontset *fs,
+			const struct pdfout_font *f, HPDF_Dict cidfont)
+{
+	int *w = malloc((f->n ? f->n : 1) * sizeof *w), dw = 1000, best = 0;
+	HPDF_Array arr = HPDF_Array_New(pdf->mmgr), run = NULL;
+	HPDF_STATUS st = 0;
+	size_t i, j;
+
+	if (!w || !arr) {
+		free(w);
+		return GAZ_ENOMEM;
+	}
+	for (i = 0; i < f->n; i++)
+		w[i] = gaz_fontset_advance(fs, f->face, f->cps[i]);
+	/* The commonest width: n is small (distinct characters), and the
+	 * widths cluster; a quadratic count over distinct values is cheap. */
+	for (i = 0; i < f->n; i++) {
+		int count = 0;
+		if (i && w[i] == w[i - 1])
+			continue;
+		for (j = 0; j < f->n; j++)
+			count += w[j] == w[i];
+		if (count > best || (count == best && w[i] > dw))
+			best = count, dw = w[i];
+	}
+	for (i = 0; i < f->n; i++) {
+		if (w[i] == dw) {
+			run = NULL;
+			continue;
+		}
+		if (!run || f->cps[i] != f->cps[i - 1] + 1) {
+			if (!(run = HPDF_Array_New(pdf->mmgr))) {
+				st = 1;
+				break;
+			}
+			st |= HPDF_Array_AddNumber(arr, (HPDF_INT32)f->cps[i]);
+			st |= HPDF_Array_Add(arr, run);
+		}
+		st |= HPDF_Array_AddNumber(run, w[i]);
+	}
+	free(w);
+	st |= HPDF_Dict_AddNumber(cidfont, "DW", dw);
+	st |= HPDF_Dict_Add(cidfont, "W", arr);
+	return st ? gaz_fail(GAZ_EPDF, "cannot write glyph widths") : 0;
+}
+
 static int load_one(HPDF_Doc pdf, const struct gaz_fontset *fs, struct pdfout_font *f)
 {
 	hb_blob_t *blob = NULL;
@@ -373,7 +425,8 @@ static int load_one(HPDF_Doc pdf, const struct gaz_fontset *fs, struct pdfout_fo
 	if (!sysinfo || HPDF_Dict_Add(sysinfo, "Ordering",
 				      HPDF_String_New(pdf->mmgr, "Identity", NULL)))
 		goto end;
-	if ((ret = write_tounicode(attr->cmap_stream, f)) ||
+	if ((ret = write_widths(pdf, fs, f, attr->descendant_font)) ||
+	    (ret = write_tounicode(attr->cmap_stream, f)) ||
 	    (ret = make_descriptor(pdf, fs, f, def, tta->base_font, data, len)))
 		goto end;
 	ret = 0;

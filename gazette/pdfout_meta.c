@@ -278,7 +278,7 @@ int pdfout_outlines(HPDF_Doc pdf, const struct gaz_layout *l, HPDF_Page *pages)
 	for (i = 0; i < l->n_outlines; i++) {
 		const struct gaz_outline *o = &l->outlines[i];
 		HPDF_Outline parent, node;
-		HPDF_Destination dst;
+		HPDF_Array dst;
 		int lv = o->level;
 
 		if (o->page < 0 || (size_t)o->page >= l->n_pages || !o->title)
@@ -293,11 +293,15 @@ int pdfout_outlines(HPDF_Doc pdf, const struct gaz_layout *l, HPDF_Page *pages)
 		if (lv >= OUTLINE_MAX_LEVEL)
 			lv = OUTLINE_MAX_LEVEL - 1;
 		parent = lv ? last[lv - 1] : NULL;
+		/* A direct [page /FitH top] array: PDFBox cannot resolve the
+		 * indirect destination objects libharu makes.  Items carry no
+		 * /Type (libharu writes /Outlines on every one). */
 		if (!(node = HPDF_CreateOutline(pdf, parent, "", NULL)) ||
+		    HPDF_Dict_RemoveElement(node, "Type") ||
 		    HPDF_Dict_Add(node, "Title", pdfout_text_string(pdf, o->title)) ||
-		    !(dst = HPDF_Page_CreateDestination(pages[o->page])) ||
-		    HPDF_Destination_SetFitH(dst, o->y) ||
-		    HPDF_Outline_SetDestination(node, dst) ||
+		    !(dst = HPDF_Array_New(pdf->mmgr)) ||
+		    HPDF_Array_Add(dst, pages[o->page]) || HPDF_Array_AddName(dst, "FitH") ||
+		    HPDF_Array_AddReal(dst, o->y) || HPDF_Dict_Add(node, "Dest", dst) ||
 		    HPDF_Outline_SetOpened(node, lv == 0))
 			return gaz_fail(GAZ_EPDF, "cannot write outline %zu", i + 1);
 		last[lv] = node;

@@ -475,6 +475,28 @@ static int draw_watermark(HPDF_Doc doc, HPDF_Page pg, struct pen *p, const struc
 	return 0;
 }
 
+/* Numbers libharu would reject with an opaque code (or write as garbage:
+ * NaN), refused here with the page and item named. */
+static int check_item(const struct gaz_item *it, size_t page, size_t idx)
+{
+	const float v[] = { it->x, it->y, it->x2, it->y2, it->size, it->char_space,
+			    it->angle, it->dest_y, it->color.r, it->color.g, it->color.b };
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof *v; i++)
+		if (!isfinite(v[i]) || fabsf(v[i]) > 1e6f)
+			return gaz_fail(GAZ_EINVAL, "page %zu item %zu: coordinate out of range",
+					page + 1, idx + 1);
+	if ((it->kind == GAZ_ITEM_TEXT || it->kind == GAZ_ITEM_WATERMARK) &&
+	    !(it->size > 0 && it->size <= HPDF_MAX_FONTSIZE))
+		return gaz_fail(GAZ_EINVAL, "page %zu item %zu: font size %g", page + 1, idx + 1,
+				(double)it->size);
+	if (it->kind == GAZ_ITEM_LINE && !(it->size >= 0 && it->size <= HPDF_MAX_LINEWIDTH))
+		return gaz_fail(GAZ_EINVAL, "page %zu item %zu: line width %g", page + 1, idx + 1,
+				(double)it->size);
+	return 0;
+}
+
 static int draw_page(HPDF_Doc doc, HPDF_Page pg, const struct gaz_layout *l, size_t pno,
 		     const struct gaz_fontset *fs, const struct pdfout_fonts *fonts,
 		     HPDF_Page *pages, struct wm_cache *wc)
@@ -484,6 +506,9 @@ static int draw_page(HPDF_Doc doc, HPDF_Page pg, const struct gaz_layout *l, siz
 	size_t i;
 	int ret = 0;
 
+	for (i = 0; i < page->n; i++)
+		if ((ret = check_item(&page->items[i], pno, i)))
+			return ret;
 	memset(&p, 0, sizeof p);
 	p.size = -1;
 	/* The watermark goes under everything, whatever the item order. */

@@ -171,7 +171,8 @@ static int subset_face(const struct gaz_fontset *fs, const struct pdfout_font *f
 	for (i = 0; i < sizeof drop / sizeof *drop; i++)
 		hb_set_add(set, drop[i]);
 	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-	if (hb_set_allocation_successful(set) == 0)
+	if (!hb_set_allocation_successful(set) ||
+	    !hb_set_allocation_successful(hb_subset_input_unicode_set(in)))
 		goto end;
 	if (!(sub = hb_subset_or_fail(face, in))) {
 		ret = gaz_fail(GAZ_EFONT, "cannot subset %s", gaz_fontset_name(fs, f->face));

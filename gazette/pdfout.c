@@ -81,11 +81,11 @@ static void end_text(HPDF_Page pg, struct pen *p)
 	p->in_text = 0;
 }
 
-/* Locale-independent decimal with at most `dec` (≤ 4) decimals, followed
+/* Locale-independent decimal with at most `dec` (≤ 6) decimals, followed
  * by a space; returns the length written to buf (≥ 48 bytes). */
 static size_t fmt_num(char *buf, double v, int dec)
 {
-	static const long long pow10[] = { 1, 10, 100, 1000, 10000 };
+	static const long long pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
 	long long scale = pow10[dec], t = llround(v * (double)scale), ip, fp;
 	char tmp[48], *e = tmp + sizeof tmp, *q = e;
 	int neg = t < 0;
@@ -407,10 +407,10 @@ static int build_watermark(HPDF_Doc doc, const struct gaz_item *it,
 	put_num(&w, clamp01(it->color.g), 3);
 	put_num(&w, clamp01(it->color.b), 3);
 	put_op(&w, "rg\n");
-	put_num(&w, sc * cos(a), 4);
-	put_num(&w, sc * sin(a), 4);
-	put_num(&w, -sc * sin(a), 4);
-	put_num(&w, sc * cos(a), 4);
+	put_num(&w, sc * cos(a), 6);
+	put_num(&w, sc * sin(a), 6);
+	put_num(&w, -sc * sin(a), 6);
+	put_num(&w, sc * cos(a), 6);
 	put_num(&w, it->x, 2);
 	put_num(&w, it->y, 2);
 	put_op(&w, "cm\n");

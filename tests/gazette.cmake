@@ -1,4 +1,7 @@
-# gazette/: line breaking, layout, compile.
+# gazette/ module tests (included from tests/CMakeLists.txt).
+gazette_unit(test_check)
+gazette_script(test_check_cli)
+# line breaking, layout, compile
 gazette_unit(test_linebreak)
 gazette_unit(test_layout)
 # --- pdfout: the PDF writer (gaz_render_pdf) ---

@@ -140,21 +140,35 @@ struct gaz_diag {
 	enum gaz_severity sev;
 	char *file;   /* path as given, or NULL */
 	int line;     /* 1-based, 0 = whole file */
+	int col;      /* 1-based character (code point) column, 0 = whole line */
 	char *field;  /* metadata key or "正文"/"config", or NULL */
 	char *msg;
 };
+
+/* At most this many diagnostics are kept; beyond it they are only counted
+ * (n_errors/n_warnings stay exact, n_dropped says how many were not kept),
+ * so a hostile file of a million bad lines cannot exhaust memory. */
+#define GAZ_DIAGS_MAX 10000
 
 struct gaz_diags {
 	struct gaz_diag *v;
 	size_t n, cap;
 	size_t n_errors, n_warnings;
+	size_t n_dropped;
 };
 
 /* Appends a diagnostic (copies every string).  Returns GAZ_ENOMEM only. */
 int gaz_diags_add(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		  int line, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
-/* Stable sort by file, line, then insertion order. */
+/* The same with a column (1-based, in characters; 0 for none). */
+int gaz_diags_add_at(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		     int line, int col, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		   int line, int col, const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+/* Stable sort by file, line, then insertion order (O(n log n)). */
 void gaz_diags_sort(struct gaz_diags *d);
 void gaz_diags_release(struct gaz_diags *d);
 

@@ -152,13 +152,13 @@ int cmd_sign(int argc, char **argv)
 		ret = cli_error(key, rc);
 		goto end;
 	}
-	if ((rc = gaz_pdf_sign(s, (const unsigned char *)pdf, len, &o, &out, &outlen))) {
+	if ((rc = gaz_pdf_sign_update(s, (const unsigned char *)pdf, len, &o, &out, &outlen))) {
 		ret = cli_error(in, rc);
 		if (rc == GAZ_EFORMAT || (rc == GAZ_EINVAL && strstr(gaz_errdetail(), "certif")))
 			ret = EXIT_FAILED;
 		goto end;
 	}
-	if ((rc = gaz_write_file_atomic(outp, out, outlen))) {
+	if ((rc = gaz_write_file_atomic2(outp, pdf, len, out, outlen))) {
 		ret = cli_error(outp, rc);
 		goto end;
 	}

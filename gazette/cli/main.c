@@ -29,7 +29,7 @@ static void overview(FILE *f)
 		   "The gazette office's tool: compile, sign, archive, verify and serve\n"
 		   "the monthly government gazette (政府公报).\n\ncommands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`gazette help COMMAND` explains one command.\n\n"
 		   "exit codes: 0 success/valid; 1 input failed (check errors, invalid or\n"
 		   "untrusted signature); 2 usage, I/O or internal error; 3 authentic but\n"

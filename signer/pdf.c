@@ -1329,6 +1329,26 @@ static const struct xent *chain_find(const struct gaz_pdf *pdf, const struct rev
 				hi = mid;
 		}
 		if (lo < s->n && s->v[lo].num == num) {
+			/* hybrid file: a table's free entry gives way to its /XRefStm
+			 * (which build_chain put right after it), not to /Prev */
+			if (s->v[lo].type == GAZ_PDF_XFREE && !s->is_stream &&
+			    s->xrefstm_off != NONE && i + 1 < rv->nchain) {
+				const struct xsec *x = &pdf->sec[rv->chain[i + 1]];
+				size_t l2 = 0, h2 = x->n;
+
+				while (l2 < h2) {
+					size_t mid = l2 + (h2 - l2) / 2;
+
+					if (x->v[mid].num < num)
+						l2 = mid + 1;
+					else
+						h2 = mid;
+				}
+				if (l2 < x->n && x->v[l2].num == num) {
+					*secidx = rv->chain[i + 1];
+					return &x->v[l2];
+				}
+			}
 			*secidx = rv->chain[i];
 			return &s->v[lo];
 		}

@@ -5,7 +5,8 @@
 #   bench/search.sh [N] [RUNS]      N documents (default 10000), RUNS timed
 #                                   runs per query (default 9, after one warm-up)
 #
-# Needs a built tree (cmake --build build) and python3 with sqlite3 (FTS5).
+# Builds the bench_search tool (bench/search_bench.c) in the build tree
+# (BUILD, default ./build); needs python3 with sqlite3 (FTS5).
 # Work files go to bench/out/ (ignored by git).  Prints build time, sizes,
 # median top-20 latency for 政务公开, 城市更新, 公报 and the ratios
 # ours/SQLite (below 1 means we are smaller/faster).
@@ -17,12 +18,9 @@ n=${1:-10000}
 runs=${2:-9}
 out=$here/out
 mkdir -p "$out"
-[ -f "$build/libgazette.a" ] || { echo "bench/search.sh: build first (no $build/libgazette.a)" >&2; exit 2; }
-
-tool=$out/search_bench
-cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$src/include" \
-   "$here/search_bench.c" "$build/libgazette.a" \
-   $(pkg-config --cflags --libs libcjson lmdb openssl zlib) -lm -o "$tool"
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --target bench_search -j2 >/dev/null
+tool=$build/bench/bench_search
 
 corpus=$out/corpus-$n.jsonl
 [ -f "$corpus" ] || "$here/gen-corpus" "$n" "$corpus"

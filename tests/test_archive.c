@@ -305,6 +305,12 @@ static void test_store(struct gaz_issue *is)
 		res = NULL;
 		q.status = GAZ_ST_REPEALED;
 		CHECK_EQ_INT(gaz_search_query(txn, &q, &res), 0);
+		/* the corrected version's copy; the superseded one on request */
+		CHECK(res && res->total == 1 && res->n == 1 && !res->hits[0].superseded);
+		gaz_search_results_free(res);
+		res = NULL;
+		q.include_superseded = 1;
+		CHECK_EQ_INT(gaz_search_query(txn, &q, &res), 0);
 		CHECK(res && res->total == 2 && res->n == 2);
 		for (i = 0; res && i < res->n; i++)
 			CHECK_STR(res->hits[i].doc_no, docs[0].doc_no);

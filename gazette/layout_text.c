@@ -118,9 +118,15 @@ int lay_text_prepare(struct lay *y, const char *s, size_t n, const struct lay_st
 		st = t.styles[t.sty[t.n]];
 		f = gaz_fontset_pick(y->fs, st->role, cp);
 		if (f < 0) {
-			char c[5] = { 0 };
-			gaz_utf8_encode(cp, c);
-			rc = gaz_fail(GAZ_EFONT, "%s:%d: no font can draw U+%04X (%s)", y->src_file,
+			char c[8] = { 0 };
+			/* Show the character itself unless it is invisible anyway. */
+			if (cp >= 0x20 && !(cp >= 0xE000 && cp <= 0xF8FF) && cp < 0xF0000) {
+				c[0] = ' ';
+				c[1] = '(';
+				size_t k2 = gaz_utf8_encode(cp, c + 2);
+				c[2 + k2] = ')';
+			}
+			rc = gaz_fail(GAZ_EFONT, "%s:%d: no font can draw U+%04X%s", y->src_file,
 				      y->src_line, (unsigned)cp, c);
 			goto fail;
 		}

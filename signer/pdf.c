@@ -1572,7 +1572,7 @@ static int load_objstm(struct gaz_pdf *pdf, size_t rev, uint32_t stmnum, struct 
 {
 	const struct gaz_pdf_obj *s, *t;
 	struct gaz_pdf_xentry xe;
-	struct objstm *os;
+	struct objstm *os = NULL;
 	struct cached *ce;
 	struct gaz_rd r;
 	int64_t n, first;
@@ -1630,9 +1630,9 @@ static int get_compressed(struct gaz_pdf *pdf, size_t rev, uint32_t num,
 			  const struct gaz_pdf_xentry *xe, const struct gaz_pdf_obj **out)
 {
 	struct gaz_pdf_obj *o;
-	struct objstm *os;
+	struct objstm *os = NULL;
 	struct lex lx;
-	size_t key_off;
+	size_t key_off = 0;
 	int rc;
 
 	if (++pdf->nesting > GAZ_PDF_MAX_CHAIN) {
@@ -1780,23 +1780,15 @@ int gaz_pdf_catalog(struct gaz_pdf *pdf, size_t rev, const struct gaz_pdf_obj **
 
 /* ---- page tree ---------------------------------------------------------- */
 
-static int seen_add(uint32_t **set, size_t *n, size_t *cap, uint32_t num)
+/* A visited set of object numbers: one bit each, up to the revision's
+ * highest object number (a larger number cannot resolve anyway). */
+static int seen_add(unsigned char *bits, uint32_t max, uint32_t num)
 {
-	size_t i;
-
-	for (i = 0; i < *n; i++) /* page trees are small next to the caps */
-		if ((*set)[i] == num)
-			return 1;
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		uint32_t *ns = realloc(*set, ncap * sizeof(*ns));
-
-		if (!ns)
-			return -1;
-		*set = ns;
-		*cap = ncap;
-	}
-	(*set)[(*n)++] = num;
+	if (num > max)
+		return 0;
+	if (bits[num / 8] & (1u << (num % 8)))
+		return 1;
+	bits[num / 8] |= (unsigned char)(1u << (num % 8));
 	return 0;
 }
 
@@ -1804,8 +1796,9 @@ int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, 
 {
 	struct { const struct gaz_pdf_obj *kids; size_t i; } stack[GAZ_PDF_MAX_DEPTH];
 	struct vec out = { NULL, 0, 0, sizeof(struct gaz_pdf_page) };
-	uint32_t *seen = NULL;
-	size_t nseen = 0, seencap = 0, depth = 0;
+	unsigned char *seen = NULL;
+	size_t depth = 0;
+	uint32_t maxnum;
 	const struct gaz_pdf_obj *cat, *root, *node, *kids;
 	int rc;
 
@@ -1814,6 +1807,9 @@ int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, 
 	root = gaz_pdf_dict_get(cat, "Pages");
 	if (!root || root->type != GAZ_PDF_REF)
 		return gaz_fail(GAZ_EFORMAT, "catalog /Pages is not a reference");
+	maxnum = pdf->rev[rev].info.max_num;
+	if (!(seen = calloc((size_t)maxnum / 8 + 1, 1)))
+		return GAZ_ENOMEM;
 	kids = NULL;
 	node = root;
 	for (;;) {
@@ -1835,11 +1831,7 @@ int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, 
 			rc = gaz_fail(GAZ_EFORMAT, "page tree /Kids entry is not a reference");
 			goto end;
 		}
-		if ((s = seen_add(&seen, &nseen, &seencap, ref->u.ref.num)) < 0) {
-			rc = GAZ_ENOMEM;
-			goto end;
-		}
-		if (s) {
+		if ((s = seen_add(seen, maxnum, ref->u.ref.num))) {
 			rc = gaz_fail(GAZ_EFORMAT, "page tree visits object %u twice", ref->u.ref.num);
 			goto end;
 		}

@@ -135,9 +135,13 @@ while [ ! -e "$T/writer.done" ] || [ "$reads" -lt 5 ]; do
 	sha=$(printf '%s\n' "$j" | sed -n 's/^\t"pdf_sha256":\t"\([0-9a-f]*\)",$/\1/p')
 	[ "$(sha256sum "$T/r.pdf" | cut -d' ' -f1)" = "$sha" ] || die "reader got a PDF that is not its version's"
 	[ "$(printf '%s\n' "$j" | grep -c '"doc_no":')" = 5 ] || die "reader saw a partial issue"
+	if [ $((reads % 3)) = 0 ]; then  # a hot backup, fsck'ed by the command itself
+		"$GAZETTE" backup --archive "$A" "$T/bk$reads" >/dev/null || die "backup beside a writer"
+		rm -rf "$T/bk$reads"
+	fi
 	reads=$((reads + 1))
 done
 wait "$writer" || die "writer failed"
 [ "$(state after)" = $((start + 8)) ] || die "writer's versions missing"
-echo "[$SECONDS s] concurrency: $reads consistent snapshots (get + fsck) while 8 versions were committed"
+echo "[$SECONDS s] concurrency: $reads consistent snapshots (get + fsck, a hot backup every third) while 8 versions were committed"
 echo "test_archive_crash.sh: all passed"

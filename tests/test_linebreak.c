@@ -166,6 +166,12 @@ int main(void)
 	r = set("this is a test of spaces between words", 6, 0, 1);
 	CHECK(strchr(r, '|') != NULL);
 
+	/* No last line of a lone character: the line before gives one up. */
+	CHECK_STR(set("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子。", 10, 0, 1),
+		  "一二三四五六七八九十|甲乙丙丁戊己庚辛壬|癸子。");
+	/* ... unless that would leave the line too loose. */
+	CHECK_STR(set("一二三四五六七八九十子。", 5, 0, 1), "一二三四五|六七八九十|子。");
+
 	/* Justification arithmetic on a real paragraph. */
 	set("按照省政府主要领导同志关于持续深化政务公开，抓好重点工作贯彻落实的要求，"
 	    "我市为进一步做好政策文件公开，积极引导公众参与决策，紧紧围绕实施全面振兴新"

@@ -73,8 +73,11 @@ int cmd_compile(int argc, char **argv)
 		ret = cli_error(out, rc);
 		goto end;
 	}
+	/* Printed page numbers count from the first document page. */
 	for (k = 0; k < res.n_docs; k++)
-		printf("%s\tpages %d-%d\t%s\n", is->docs[k].name, res.docs[k].first + 1,
+		printf("%s\tpages %d-%d (PDF %d-%d)\t%s\n", is->docs[k].name,
+		       res.docs[k].first - res.docs[0].first + 1,
+		       res.docs[k].last - res.docs[0].first + 1, res.docs[k].first + 1,
 		       res.docs[k].last + 1, gaz_fv(&is->docs[k].title));
 	fprintf(stderr, "%s: %d pages, %zu bytes, %zu documents\n", out, res.n_pages, res.len,
 		res.n_docs);

@@ -8,7 +8,7 @@
 const char cmd_sign_usage[] =
 	"usage: gazette sign IN.pdf -o OUT.pdf --key KEY [--cert CERT] [--chain PEM]\n"
 	"                    [--pass-file FILE] [--level B-B|B-T|B-LT] [--tsa URL]\n"
-	"                    [--crl FILE]... [--certify] [--reason TEXT]\n"
+	"                    [--crl FILE]... [--certify|--approval] [--reason TEXT]\n"
 	"                    [--location TEXT] [--time T] [--seal IMAGE.png]\n\n"
 	"Signs a PDF as a PAdES baseline signature, appended as an incremental\n"
 	"update: the original bytes stay unchanged at the start of OUT.pdf.\n\n"
@@ -21,9 +21,11 @@ const char cmd_sign_usage[] =
 	"                   B-LT (B-T + /DSS with certificates and the --crl CRLs)\n"
 	"  --tsa URL        http:// URL of an RFC 3161 time-stamping authority\n"
 	"  --crl FILE       a CRL (PEM or DER) for the B-LT /DSS; repeat per CA\n"
-	"  --certify        certification signature, DocMDP P=1: no change allowed\n"
-	"                   afterwards (`gazette publish` uses it for issues; plain\n"
-	"                   `sign` does not, so that other parties may countersign)\n"
+	"  --certify        (the default) certification signature, DocMDP P=1: no\n"
+	"                   change allowed afterwards — what a published issue is\n"
+	"  --approval       an approval signature instead (no DocMDP); further\n"
+	"                   signatures can follow, though `gazette verify` reports\n"
+	"                   any later signature as a modification of the earlier one\n"
 	"  --reason TEXT, --location TEXT   /Reason and /Location (UTF-8)\n"
 	"  --time T         signing time for /M: Unix seconds or YYYY-MM-DDTHH:MM:SSZ\n"
 	"                   (default: SOURCE_DATE_EPOCH if set, else now)\n"
@@ -68,7 +70,7 @@ static int parse_time(const char *s, int64_t *out)
 
 int cmd_sign(int argc, char **argv)
 {
-	struct gaz_sign_opts o = { .level = GAZ_PADES_B_B, .time = -1 };
+	struct gaz_sign_opts o = { .level = GAZ_PADES_B_B, .time = -1, .certify = 1 };
 	const char *in = NULL, *outp = NULL, *key = NULL, *cert = NULL, *chain = NULL,
 		   *passfile = NULL, *level = NULL, *tstr = NULL, *v, *sde;
 	struct gaz_signer *s = NULL;
@@ -97,6 +99,8 @@ int cmd_sign(int argc, char **argv)
 			o.crl_paths[ncrl++] = v;
 		} else if (!strcmp(a, "--certify"))
 			o.certify = 1;
+		else if (!strcmp(a, "--approval"))
+			o.certify = 0;
 		else if (!strncmp(a, "--pass", 6))
 			return cli_usage("sign", "%.*s: passphrases are never taken on the command "
 					 "line (other users can read it in the process list and "

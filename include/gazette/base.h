@@ -145,9 +145,10 @@ struct gaz_diag {
 	char *msg;
 };
 
-/* At most this many diagnostics are kept; beyond it they are only counted
- * (n_errors/n_warnings stay exact, n_dropped says how many were not kept),
- * so a hostile file of a million bad lines cannot exhaust memory. */
+/* At most this many diagnostics are kept; beyond it (or when memory runs
+ * out) they are only counted: n_errors/n_warnings stay exact, n_dropped
+ * says how many were not kept, so a hostile file of a million bad lines
+ * cannot exhaust memory and the verdict never depends on memory. */
 #define GAZ_DIAGS_MAX 10000
 
 struct gaz_diags {
@@ -157,7 +158,8 @@ struct gaz_diags {
 	size_t n_dropped;
 };
 
-/* Appends a diagnostic (copies every string).  Returns GAZ_ENOMEM only. */
+/* Appends a diagnostic (copies every string).  Returns 0, or GAZ_ENOMEM
+ * (the diagnostic is then counted in n_dropped and n_errors/n_warnings). */
 int gaz_diags_add(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		  int line, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

@@ -287,6 +287,11 @@ static void test_store(struct gaz_issue *is)
 	CHECK_EQ_INT(gaz_status_on(ev, nev, "2024/01/01", &st, &which), GAZ_EINVAL);
 	gaz_ar_events_free(ev, nev);
 	CHECK_EQ_INT(gaz_archive_status_history(r, "无此文〔2099〕1号", &ev, &nev), GAZ_ENOTFOUND);
+	CHECK_EQ_INT(gaz_archive_status_at(r, docs[0].doc_no, "2023-11-01", &st), 0);
+	CHECK_EQ_INT(st, GAZ_ST_AMENDED);
+	CHECK_EQ_INT(gaz_archive_status_at(r, docs[0].doc_no, NULL, &st), 0);
+	CHECK_EQ_INT(st, GAZ_ST_REPEALED);
+	CHECK_EQ_INT(gaz_archive_status_at(r, "无此文〔2099〕1号", NULL, &st), GAZ_ENOTFOUND);
 	CHECK_EQ_INT(gaz_status_parse("repealed", &st), 0);
 	CHECK_EQ_INT(st, GAZ_ST_REPEALED);
 	CHECK_EQ_INT(gaz_status_parse("作废", &st), GAZ_EINVAL);

@@ -132,6 +132,10 @@ has err "no document 无此文〔2099〕1号 in the archive"
 expect 1 "$GAZETTE" status '无此文〔2099〕1号' --archive "$A"
 expect 0 "$GAZETTE" get --archive "$A" --doc "$D"
 has out "status    废止 (NOT in force)"
+expect 0 "$GAZETTE" get --archive "$A" 2023/7 --json
+has out '"status":	"废止",'
+has out '"in_force":	false'
+has out '"status":	"有效",'
 
 # --- submissions (应刊尽刊) --------------------------------------------------------------
 printf '索引号：X-2023-1\n发文字号：测试办发〔2023〕1号\n文件标题：尚未刊登的文件\n发布机构：测试办\n\n正文。\n' >"$T/new.txt"

@@ -270,6 +270,12 @@ int gaz_archive_status_history(struct gaz_archive *a, const char *doc_no,
 int gaz_status_on(const struct gaz_ar_event *ev, size_t n, const char *date,
 		  int *status, long *which);
 
+/* The status of doc_no in effect on date (YYYY-MM-DD; NULL = the latest),
+ * as gaz_status_on() over its history, in one read transaction.
+ * GAZ_ENOTFOUND if the document is unknown; GAZ_EINVAL for a bad date. */
+int gaz_archive_status_at(struct gaz_archive *a, const char *doc_no, const char *date,
+			  int *status);
+
 /* ---- submissions (按月报送, 应刊尽刊) ----------------------------------------- */
 
 struct gaz_ar_submission {

@@ -186,25 +186,34 @@ static int add_run(struct lay *y, const struct lay_text *t, size_t s, size_t e, 
 	return rc;
 }
 
+/* A squeezed mark gives up part of its advance: its right half (cut_r),
+ * or — for an opening mark — its left half, taken from the advance of the
+ * glyph before it (so the mark's ink moves left).  Such a glyph is a run
+ * of its own whose character spacing is reduced by the cut: advances never
+ * overlap, so text extraction sees one line of touching glyphs. */
+static float cut_after(const struct lay_text *t, size_t i, size_t end)
+{
+	return t->ch[i].cut_r + (i + 1 < end ? t->ch[i + 1].cut_l : 0);
+}
+
 int lay_line(struct lay *y, const struct lay_text *t, size_t start, size_t end, float x,
 	     float base, float space)
 {
 	size_t i, rs = start;
-	float pen = x, rx = x - t->ch[start].cut_l;
+	float pen = x, rx = x;
 	int rc;
 
 	for (i = start; i < end; i++) {
-		const struct gaz_lb_char *c = &t->ch[i];
-		int cut = i + 1 < end &&
-			  (c->cut_r > 0 || t->ch[i + 1].cut_l > 0 || t->face[i + 1] != t->face[i] ||
-			   t->sty[i + 1] != t->sty[i]);
-		pen += c->w - c->cut_l - c->cut_r + space;
-		if (cut || i + 1 == end) {
-			if ((rc = add_run(y, t, rs, i + 1, rx, base, space)))
+		float cut = i + 1 < end ? cut_after(t, i, end) : 0;
+		int split = i + 1 < end &&
+			    (cut > 0 || cut_after(t, i + 1, end) > 0 ||
+			     t->face[i + 1] != t->face[i] || t->sty[i + 1] != t->sty[i]);
+		pen += t->ch[i].w + space - cut;
+		if (split || i + 1 == end) {
+			if ((rc = add_run(y, t, rs, i + 1, rx, base, space - cut)))
 				return rc;
 			rs = i + 1;
-			if (i + 1 < end)
-				rx = pen - t->ch[i + 1].cut_l;
+			rx = pen;
 		}
 	}
 	return 0;

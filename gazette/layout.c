@@ -430,8 +430,6 @@ static int document(struct build *b, size_t di)
 	p.indent = 0;
 	p.align = LAY_CENTER;
 	p.balanced = 1;
-	p.left = CH;
-	p.measure = BODY_W - 2 * CH;
 	p.pitch = TITLE_PITCH;
 	if ((rc = para(y, gaz_fv(&d->title), &title, NULL, 0, &p, &page, &top)))
 		return rc;

@@ -233,7 +233,7 @@ int lay_para(struct lay *y, struct lay_text *t, const struct lay_para *p, size_t
 	     float *first_top)
 {
 	struct gaz_lb_line *ln = NULL;
-	size_t nl = 0, i, avail, here;
+	size_t nl = 0, i, k, avail, here;
 	float x, keep_lines;
 	int rc;
 
@@ -252,51 +252,56 @@ int lay_para(struct lay *y, struct lay_text *t, const struct lay_para *p, size_t
 				      p->align == LAY_JUSTIFY, &ln, &nl);
 	if (rc)
 		goto end;
-	/* Page-break decisions: the block plus what it must keep with fit, or
-	 * no line stands alone at the bottom (orphan) or top (widow). */
-	avail = room(y, p->pitch);
+	/* Page-break decisions, page by page: the block plus what it must keep
+	 * with fit, or no line stands alone at the bottom (orphan) or at the
+	 * top (widow) of a page. */
 	keep_lines = p->keep / p->pitch;
-	here = nl;
-	if ((float)nl + keep_lines > (float)avail) {
-		/* Titles and short blocks that must stay with what follows move
-		 * whole; a longer paragraph leaves its last two lines to go
-		 * down with the block it keeps with. */
-		if (p->balanced || (p->keep > 0 && nl <= 3))
-			here = 0;
-		else if (nl > avail)
-			here = avail;
-		else if (p->keep > 0)
-			here = nl - 2;
-		if (here == 1 && nl >= 2)
-			here = 0; /* no orphan */
-		else if (here >= 3 && here < nl && nl - here == 1)
-			here--;   /* no widow */
-	}
-	if (!y->dry && !here && y->top > PAGE_TOP + 0.5f && (rc = lay_new_page(y)))
-		goto end;
-	for (i = 0; i < nl; i++) {
-		const struct gaz_lb_line *l = &ln[i];
-		const struct lay_style *st = t->styles[t->sty[l->start]];
-
-		if (!y->dry && i == here && i && (rc = lay_new_page(y)))
-			goto end;
-		if ((rc = lay_need(y, p->pitch)))
-			goto end;
-		if (!i) {
-			if (first_page)
-				*first_page = y->pl->n - 1;
-			if (first_top)
-				*first_top = y->top;
+	for (i = 0; i < nl;) {
+		avail = room(y, p->pitch);
+		here = nl - i < avail ? nl - i : avail;
+		if (!i && (float)nl + keep_lines > (float)avail) {
+			/* Titles and short blocks that must stay with what
+			 * follows move whole; a longer paragraph leaves its
+			 * last two lines to go down with that block. */
+			if (p->balanced || (p->keep > 0 && nl <= 3))
+				here = 0;
+			else if (p->keep > 0 && nl <= avail)
+				here = nl - 2;
+			if (here == 1 && nl >= 2)
+				here = 0; /* no orphan */
 		}
-		x = PAGE_LEFT + p->left + l->x0;
-		if (p->align == LAY_CENTER)
-			x = PAGE_LEFT + p->left + (p->measure - l->width) / 2;
-		else if (p->align == LAY_RIGHT)
-			x = PAGE_LEFT + p->left + p->measure - l->width;
-		if ((rc = lay_line(y, t, l->start, l->end, x,
-				   lay_baseline(y->top, p->pitch, st->size), l->space)))
+		if (here >= 3 && here < nl - i && nl - i - here == 1)
+			here--; /* no widow */
+		if (!here) {
+			if (y->top <= PAGE_TOP + 0.5f)
+				here = nl - i < avail ? nl - i : (avail ? avail : 1);
+			else if ((rc = lay_new_page(y)))
+				goto end;
+			if (!here)
+				continue;
+		}
+		for (k = 0; k < here; k++, i++) {
+			const struct gaz_lb_line *l = &ln[i];
+			const struct lay_style *st = t->styles[t->sty[l->start]];
+
+			if (!i) {
+				if (first_page)
+					*first_page = y->pl->n - 1;
+				if (first_top)
+					*first_top = y->top;
+			}
+			x = PAGE_LEFT + p->left + l->x0;
+			if (p->align == LAY_CENTER)
+				x = PAGE_LEFT + p->left + (p->measure - l->width) / 2;
+			else if (p->align == LAY_RIGHT)
+				x = PAGE_LEFT + p->left + p->measure - l->width;
+			if ((rc = lay_line(y, t, l->start, l->end, x,
+					   lay_baseline(y->top, p->pitch, st->size), l->space)))
+				goto end;
+			y->top += p->pitch;
+		}
+		if (i < nl && (rc = lay_new_page(y)))
 			goto end;
-		y->top += p->pitch;
 	}
 end:
 	free(ln);

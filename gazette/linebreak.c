@@ -469,6 +469,7 @@ int gaz_lb_fit_balanced(struct gaz_lb_char *c, size_t n, const unsigned char *br
 	 * start of the last of them. */
 	static const float inf = 1e30f;
 	float (*cost)[TITLE_MAX_CHARS + 1] = NULL, *pre = NULL, em = n ? c[0].em : 1;
+	float bcost[TITLE_MAX_CHARS + 1] = { 0 };
 	size_t (*from)[TITLE_MAX_CHARS + 1] = NULL;
 	uint32_t *cps = NULL;
 	struct gaz_lb_line *v = NULL;
@@ -496,6 +497,8 @@ int gaz_lb_fit_balanced(struct gaz_lb_char *c, size_t n, const unsigned char *br
 		pre[i + 1] = pre[i] + c[i].w;
 		cps[i] = c[i].cp;
 	}
+	for (j = 1; j < n; j++)
+		bcost[j] = title_break_cost(cps, n, j - 1);
 	/* Lines as even as possible (Σ slack² is least when they are equal),
 	 * turning where the words allow; one line more than the fewest is
 	 * allowed when that avoids breaking a word. */
@@ -515,8 +518,7 @@ int gaz_lb_fit_balanced(struct gaz_lb_char *c, size_t n, const unsigned char *br
 				if (w > measure + 0.01f)
 					continue;
 				slack = (measure - w) / em;
-				t = cost[k - 1][i] + slack * slack +
-				    (j < n ? title_break_cost(cps, n, j - 1) : 0);
+				t = cost[k - 1][i] + slack * slack + bcost[j];
 				if (t < cost[k][j]) {
 					cost[k][j] = t;
 					from[k][j] = i;

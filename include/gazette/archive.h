@@ -300,8 +300,7 @@ struct gaz_ar_audit {
 	int64_t time;
 	const char *who, *action, *subject, *detail; /* borrowed for the callback */
 };
-/* Every audit entry in order (actions: "create", "publish", "status",
- * "submit").  cb returns non-zero to stop (returned). */
+/* Every audit entry in order (actions: "publish", "status", "submit").  cb returns non-zero to stop (returned). */
 int gaz_archive_audit(struct gaz_archive *a,
 		      int (*cb)(const struct gaz_ar_audit *e, void *ctx), void *ctx);
 
@@ -344,8 +343,9 @@ int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t n, void *out);
 
 /* Fault injection for crash tests: when the environment variable
  * GAZETTE_FAULT_AFTER=N is set, a write transaction calls abort() just
- * after its Nth LMDB call (counted across the process).  Returns how many
- * LMDB calls the last write made (tests use it to find every point). */
+ * after its Nth LMDB call (counted from the transaction's begin, which is
+ * call 1, to its commit).  Returns how many LMDB calls the last write
+ * transaction of this process made (tests use it to reach every point). */
 unsigned gaz_archive_fault_calls(void);
 
 #ifdef __cplusplus

@@ -1,0 +1,517 @@
+/*
+ * Record values: [format 1][type][field]…, each field [tag][length][bytes]
+ * with the length as LEB128 (at most 3 bytes).  Every field of a type is
+ * present exactly once, in ascending tag order, so one record has exactly
+ * one encoding (the transparency log hashes these bytes).  Decoding is
+ * table-driven: each field has a kind, a cap and the offset of its member.
+ */
+#include "archive/rec.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(sizeof(unsigned) == 4, "records store unsigned as 32 bits");
+
+enum kind { K_STR, K_U8, K_U32, K_U64, K_I64, K_H32, K_CODE, K_DATE };
+
+struct field {
+	uint8_t tag;
+	uint8_t kind;
+	uint32_t cap;     /* K_STR only */
+	size_t off;
+	const char *name;
+};
+
+#define F(tag, kind, cap, st, m) { tag, kind, cap, offsetof(struct st, m), #m }
+
+static const struct field version_fields[] = {
+	F(1, K_U32, 0, gaz_ar_version, year),
+	F(2, K_U32, 0, gaz_ar_version, number),
+	F(3, K_U32, 0, gaz_ar_version, version),
+	F(4, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_version, name),
+	F(5, K_U32, 0, gaz_ar_version, cumulative),
+	F(6, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_version, date),
+	F(7, K_H32, 0, gaz_ar_version, pdf_sha256),
+	F(8, K_U64, 0, gaz_ar_version, pdf_size),
+	F(9, K_STR, GAZ_AR_NOTE_MAX, gaz_ar_version, reason),
+	F(10, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_version, who),
+	F(11, K_I64, 0, gaz_ar_version, time),
+	F(12, K_U64, 0, gaz_ar_version, first_doc),
+	F(13, K_U32, 0, gaz_ar_version, n_docs),
+};
+
+static const struct field doc_fields[] = {
+	F(1, K_U64, 0, gaz_ar_doc, id),
+	F(2, K_U32, 0, gaz_ar_doc, year),
+	F(3, K_U32, 0, gaz_ar_doc, number),
+	F(4, K_U32, 0, gaz_ar_doc, version),
+	F(5, K_U32, 0, gaz_ar_doc, pos),
+	F(6, K_STR, GAZ_AR_KEY_MAX, gaz_ar_doc, doc_no),
+	F(7, K_STR, GAZ_AR_KEY_MAX, gaz_ar_doc, index_no),
+	F(8, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, title),
+	F(9, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, issuer),
+	F(10, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, written),
+	F(11, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, published),
+	F(12, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, subject),
+	F(13, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, genre),
+	F(14, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, validity),
+	F(15, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, section),
+	F(16, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, name),
+	F(17, K_CODE, 0, gaz_ar_doc, code),
+	F(18, K_H32, 0, gaz_ar_doc, text_sha256),
+	F(19, K_U64, 0, gaz_ar_doc, text_len),
+	F(20, K_U32, 0, gaz_ar_doc, first_page),
+	F(21, K_U32, 0, gaz_ar_doc, last_page),
+};
+
+static const struct field event_fields[] = {
+	F(1, K_STR, GAZ_AR_KEY_MAX, gaz_ar_event, doc_no),
+	F(2, K_U32, 0, gaz_ar_event, seq),
+	F(3, K_U8, 0, gaz_ar_event, status),
+	F(4, K_DATE, 0, gaz_ar_event, date),
+	F(5, K_STR, GAZ_AR_KEY_MAX, gaz_ar_event, by_doc),
+	F(6, K_STR, GAZ_AR_NOTE_MAX, gaz_ar_event, note),
+	F(7, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_event, who),
+	F(8, K_I64, 0, gaz_ar_event, time),
+};
+
+static const struct field submission_fields[] = {
+	F(1, K_U64, 0, gaz_ar_submission, seq),
+	F(2, K_STR, GAZ_AR_KEY_MAX, gaz_ar_submission, doc_no),
+	F(3, K_STR, GAZ_AR_KEY_MAX, gaz_ar_submission, index_no),
+	F(4, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, title),
+	F(5, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, issuer),
+	F(6, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, published),
+	F(7, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, file),
+	F(8, K_H32, 0, gaz_ar_submission, sha256),
+	F(9, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, who),
+	F(10, K_I64, 0, gaz_ar_submission, time),
+};
+
+static const struct field audit_fields[] = {
+	F(1, K_U64, 0, ar_audit, seq),
+	F(2, K_I64, 0, ar_audit, time),
+	F(3, K_STR, GAZ_AR_FIELD_MAX, ar_audit, who),
+	F(4, K_STR, GAZ_AR_FIELD_MAX, ar_audit, action),
+	F(5, K_STR, GAZ_AR_FIELD_MAX, ar_audit, subject),
+	F(6, K_STR, GAZ_AR_NOTE_MAX, ar_audit, detail),
+};
+
+static const struct field meta_fields[] = {
+	F(1, K_U32, 0, ar_meta, schema),
+	F(2, K_STR, GAZ_AR_FIELD_MAX, ar_meta, program),
+};
+
+struct rec_def {
+	const struct field *f;
+	size_t n;
+	size_t size; /* of the struct, to clear it */
+};
+
+static int def_of(enum gaz_rec_type t, struct rec_def *d)
+{
+#define D(arr, st) (d->f = arr, d->n = sizeof arr / sizeof *arr, d->size = sizeof(struct st), 0)
+	switch (t) {
+	case GAZ_REC_VERSION: return D(version_fields, gaz_ar_version);
+	case GAZ_REC_DOC: return D(doc_fields, gaz_ar_doc);
+	case GAZ_REC_EVENT: return D(event_fields, gaz_ar_event);
+	case GAZ_REC_SUBMISSION: return D(submission_fields, gaz_ar_submission);
+	case GAZ_REC_AUDIT: return D(audit_fields, ar_audit);
+	case GAZ_REC_META: return D(meta_fields, ar_meta);
+	}
+#undef D
+	return GAZ_EINVAL;
+}
+
+static size_t fixed_len(enum kind k)
+{
+	switch (k) {
+	case K_U8: return 1;
+	case K_U32: return 4;
+	case K_U64: case K_I64: return 8;
+	case K_H32: return 32;
+	case K_CODE: return 10;
+	case K_DATE: return 10;
+	case K_STR: break;
+	}
+	return 0;
+}
+
+static int put_len(struct gaz_buf *b, size_t n)
+{
+	unsigned char v[3];
+	size_t k = 0;
+
+	if (n >= (size_t)1 << 21)
+		return GAZ_ETOOBIG;
+	do {
+		v[k] = (unsigned char)(n & 0x7f);
+		n >>= 7;
+		if (n)
+			v[k] |= 0x80;
+		k++;
+	} while (n);
+	return gaz_buf_add(b, v, k);
+}
+
+static int check_str(const char *s, size_t n, const struct field *f)
+{
+	size_t bad;
+
+	if (n > f->cap)
+		return gaz_fail(GAZ_ETOOBIG, "%s: %zu bytes (at most %u)", f->name, n, f->cap);
+	if (memchr(s, 0, n) || gaz_utf8_validate((const unsigned char *)s, n, &bad))
+		return gaz_fail(GAZ_EINVAL, "%s: not valid UTF-8 text", f->name);
+	return 0;
+}
+
+int rec_encode(enum gaz_rec_type type, const void *in, struct gaz_buf *b)
+{
+	const unsigned char *base = in;
+	unsigned char tmp[32];
+	struct rec_def d;
+	size_t i, n;
+	int rc;
+
+	if ((rc = def_of(type, &d)))
+		return rc;
+	tmp[0] = GAZ_REC_FORMAT;
+	tmp[1] = (unsigned char)type;
+	if ((rc = gaz_buf_add(b, tmp, 2)))
+		return rc;
+	for (i = 0; i < d.n; i++) {
+		const struct field *f = &d.f[i];
+		const void *m = base + f->off;
+		const void *src = tmp;
+		uint32_t u32;
+		uint64_t u64;
+		int64_t i64;
+		int iv;
+
+		n = fixed_len(f->kind);
+		switch (f->kind) {
+		case K_STR: {
+			const char *s = *(char *const *)m;
+			if (!s)
+				s = "";
+			n = strlen(s);
+			if ((rc = check_str(s, n, f)))
+				return rc;
+			src = s;
+			break;
+		}
+		case K_U8:
+			memcpy(&iv, m, sizeof iv);
+			if (iv < 0 || iv > 255)
+				return gaz_fail(GAZ_EINVAL, "%s out of range", f->name);
+			tmp[0] = (unsigned char)iv;
+			break;
+		case K_U32:
+			memcpy(&u32, m, 4);
+			be32(tmp, u32);
+			break;
+		case K_U64:
+			memcpy(&u64, m, 8);
+			be64(tmp, u64);
+			break;
+		case K_I64:
+			memcpy(&i64, m, 8);
+			be64(tmp, (uint64_t)i64);
+			break;
+		case K_H32:
+			src = m;
+			break;
+		case K_CODE:
+		case K_DATE:
+			if (strnlen(m, 11) != 10)
+				return gaz_fail(GAZ_EINVAL, "%s must be 10 characters", f->name);
+			src = m;
+			break;
+		}
+		if ((rc = gaz_buf_addc(b, (char)f->tag)) || (rc = put_len(b, n)) ||
+		    (n && (rc = gaz_buf_add(b, src, n))))
+			return rc == GAZ_ETOOBIG ? gaz_fail(rc, "record over %u bytes",
+							    (unsigned)GAZ_AR_RECORD_MAX) : rc;
+	}
+	return 0;
+}
+
+static int get_len(struct gaz_rd *r, size_t *out)
+{
+	size_t n = 0;
+	unsigned shift = 0;
+	uint8_t c;
+
+	do {
+		if (shift > 14 || gaz_rd_byte(r, &c))
+			return GAZ_ECORRUPT;
+		n |= (size_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	/* canonical: no redundant zero continuation byte */
+	if (shift > 7 && !(c & 0x7f))
+		return GAZ_ECORRUPT;
+	*out = n;
+	return 0;
+}
+
+static void free_strings(const struct rec_def *d, void *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->f[i].kind == K_STR) {
+			char **s = (char **)((unsigned char *)out + d->f[i].off);
+			free(*s);
+			*s = NULL;
+		}
+}
+
+static int is_digits(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t len, void *out)
+{
+	struct gaz_rd r;
+	struct rec_def d;
+	unsigned char *base = out;
+	const unsigned char *v;
+	uint8_t fmt, ty, tag;
+	size_t i, n;
+	int rc;
+
+	if ((rc = def_of(type, &d)))
+		return rc;
+	if (len > GAZ_AR_RECORD_MAX)
+		return gaz_fail(GAZ_ECORRUPT, "record of %zu bytes is over the cap", len);
+	memset(out, 0, d.size);
+	gaz_rd_init(&r, p, len);
+	if (gaz_rd_byte(&r, &fmt) || gaz_rd_byte(&r, &ty))
+		return gaz_fail(GAZ_ECORRUPT, "truncated record");
+	if (fmt != GAZ_REC_FORMAT)
+		return gaz_fail(GAZ_ECORRUPT, "unknown record format %u", fmt);
+	if (ty != (uint8_t)type)
+		return gaz_fail(GAZ_ECORRUPT, "record type '%c', expected '%c'",
+				ty >= 0x20 && ty < 0x7f ? ty : '?', (char)type);
+	for (i = 0; i < d.n; i++) {
+		const struct field *f = &d.f[i];
+		void *m = base + f->off;
+		size_t want = fixed_len(f->kind);
+
+		if (gaz_rd_byte(&r, &tag) || tag != f->tag || get_len(&r, &n) ||
+		    gaz_rd_take(&r, n, &v)) {
+			rc = gaz_fail(GAZ_ECORRUPT, "record '%c': field %s missing or malformed",
+				      (char)type, f->name);
+			goto fail;
+		}
+		if (f->kind != K_STR && n != want) {
+			rc = gaz_fail(GAZ_ECORRUPT, "record '%c': field %s has %zu bytes",
+				      (char)type, f->name, n);
+			goto fail;
+		}
+		switch (f->kind) {
+		case K_STR: {
+			char *s;
+			if (check_str((const char *)v, n, f)) {
+				rc = gaz_fail(GAZ_ECORRUPT, "record '%c': field %s is not valid text",
+					      (char)type, f->name);
+				goto fail;
+			}
+			if (!(s = malloc(n + 1))) {
+				rc = GAZ_ENOMEM;
+				goto fail;
+			}
+			memcpy(s, v, n);
+			s[n] = '\0';
+			*(char **)m = s;
+			break;
+		}
+		case K_U8: {
+			int iv = v[0];
+			memcpy(m, &iv, sizeof iv);
+			break;
+		}
+		case K_U32: {
+			uint32_t u = rd_be32(v);
+			memcpy(m, &u, 4);
+			break;
+		}
+		case K_U64: {
+			uint64_t u = rd_be64(v);
+			memcpy(m, &u, 8);
+			break;
+		}
+		case K_I64: {
+			int64_t s = (int64_t)rd_be64(v);
+			memcpy(m, &s, 8);
+			break;
+		}
+		case K_H32:
+			memcpy(m, v, 32);
+			break;
+		case K_CODE:
+		case K_DATE:
+			if (memchr(v, 0, 10) || (f->kind == K_DATE &&
+			    !(is_digits(v, 4) && v[4] == '-' && is_digits(v + 5, 2) &&
+			      v[7] == '-' && is_digits(v + 8, 2)))) {
+				rc = gaz_fail(GAZ_ECORRUPT, "record '%c': field %s malformed",
+					      (char)type, f->name);
+				goto fail;
+			}
+			memcpy(m, v, 10);
+			((char *)m)[10] = '\0';
+			break;
+		}
+	}
+	if (gaz_rd_left(&r)) {
+		rc = gaz_fail(GAZ_ECORRUPT, "record '%c': %zu trailing bytes", (char)type,
+			      gaz_rd_left(&r));
+		goto fail;
+	}
+	return 0;
+fail:
+	free_strings(&d, out);
+	memset(out, 0, d.size);
+	return rc;
+}
+
+void gaz_ar_doc_release(struct gaz_ar_doc *d)
+{
+	struct rec_def def;
+
+	if (!d)
+		return;
+	def_of(GAZ_REC_DOC, &def);
+	free_strings(&def, d);
+}
+
+void gaz_ar_version_release(struct gaz_ar_version *v)
+{
+	struct rec_def def;
+	size_t i;
+
+	if (!v)
+		return;
+	def_of(GAZ_REC_VERSION, &def);
+	free_strings(&def, v);
+	free(v->superseded_reason);
+	v->superseded_reason = NULL;
+	for (i = 0; i < v->n_loaded_docs; i++)
+		gaz_ar_doc_release(&v->docs[i]);
+	free(v->docs);
+	v->docs = NULL;
+	v->n_loaded_docs = 0;
+}
+
+void gaz_ar_docs_free(struct gaz_ar_doc *docs, size_t n)
+{
+	for (size_t i = 0; i < n && docs; i++)
+		gaz_ar_doc_release(&docs[i]);
+	free(docs);
+}
+
+void ar_event_release(struct gaz_ar_event *e)
+{
+	struct rec_def def;
+
+	def_of(GAZ_REC_EVENT, &def);
+	free_strings(&def, e);
+}
+
+void gaz_ar_events_free(struct gaz_ar_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n && ev; i++)
+		ar_event_release(&ev[i]);
+	free(ev);
+}
+
+void ar_submission_release(struct gaz_ar_submission *s)
+{
+	struct rec_def def;
+
+	def_of(GAZ_REC_SUBMISSION, &def);
+	free_strings(&def, s);
+}
+
+void gaz_ar_submissions_free(struct gaz_ar_submission *s, size_t n)
+{
+	for (size_t i = 0; i < n && s; i++)
+		ar_submission_release(&s[i]);
+	free(s);
+}
+
+void ar_audit_release(struct ar_audit *a)
+{
+	struct rec_def def;
+
+	def_of(GAZ_REC_AUDIT, &def);
+	free_strings(&def, a);
+}
+
+void ar_meta_release(struct ar_meta *m)
+{
+	struct rec_def def;
+
+	def_of(GAZ_REC_META, &def);
+	free_strings(&def, m);
+}
+
+void ar_hex(const unsigned char sha[32], char out[65])
+{
+	static const char h[] = "0123456789abcdef";
+
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = h[sha[i] >> 4];
+		out[2 * i + 1] = h[sha[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int ar_unhex(const char *s, unsigned char sha[32])
+{
+	unsigned char tmp[32];
+
+	if (strlen(s) != 64)
+		return GAZ_EINVAL;
+	for (int i = 0; i < 32; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return GAZ_EINVAL;
+		tmp[i] = (unsigned char)(hi << 4 | lo);
+	}
+	memcpy(sha, tmp, 32);
+	return 0;
+}
+
+int ar_valid_date(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	uint64_t y, m, d;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    gaz_parse_uint(s, 4, 9999, &y) || gaz_parse_uint(s + 5, 2, 12, &m) ||
+	    gaz_parse_uint(s + 8, 2, 31, &d) || y < 1 || m < 1 || d < 1)
+		return 0;
+	if ((int)d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 0;
+	return 1;
+}

@@ -1,0 +1,61 @@
+/* archive/rec.h — private: record encoding, keys and DBI names shared by the
+ * archive's source files.  The public side is include/gazette/archive.h;
+ * the byte layouts are documented in docs/archive.md. */
+#ifndef GAZETTE_ARCHIVE_REC_H
+#define GAZETTE_ARCHIVE_REC_H
+
+#include "gazette/archive.h"
+
+/* First byte of every record value and of every blob value. */
+#define GAZ_REC_FORMAT 1
+#define GAZ_BLOB_RAW   1
+
+/* Longest string part of an index key (LMDB's default key limit is 511
+ * bytes).  发文字号 / 索引号 longer than this are refused at publish; facet
+ * values (issuer, subject…) are cut to it and checked against the record. */
+#define GAZ_AR_KEY_MAX 400
+
+/* Prefix bytes in the "index" DBI. */
+enum {
+	IX_DOCNO = 'N', IX_INDEXNO = 'X', IX_CODE = 'C', IX_SHA = 'H',
+	IX_SUB_SHA = 'U', IX_SUB_DOCNO = 'B'
+	/* facets use enum gaz_ar_facet: 'I', 'S', 'G', 'D' */
+};
+
+/* Internal records without a public struct. */
+struct ar_audit {
+	uint64_t seq;
+	int64_t time;
+	char *who, *action, *subject, *detail;
+};
+struct ar_meta {
+	unsigned schema;
+	char *program;
+};
+
+/* Encoders append one complete record value to b (capped at
+ * GAZ_AR_RECORD_MAX).  Strings are validated (UTF-8, no NUL, caps):
+ * GAZ_ETOOBIG / GAZ_EINVAL name the field. */
+int rec_encode(enum gaz_rec_type type, const void *in, struct gaz_buf *b);
+/* gaz_rec_decode() plus the two internal types. */
+void ar_audit_release(struct ar_audit *a);
+void ar_meta_release(struct ar_meta *m);
+void ar_event_release(struct gaz_ar_event *e);
+void ar_submission_release(struct gaz_ar_submission *s);
+
+/* Big-endian helpers. */
+static inline void be16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
+static inline void be32(unsigned char *p, uint32_t v) { for (int i = 3; i >= 0; i--, v >>= 8) p[i] = (unsigned char)v; }
+static inline void be64(unsigned char *p, uint64_t v) { for (int i = 7; i >= 0; i--, v >>= 8) p[i] = (unsigned char)v; }
+static inline uint64_t rd_be64(const unsigned char *p) { uint64_t v = 0; for (int i = 0; i < 8; i++) v = v << 8 | p[i]; return v; }
+static inline uint32_t rd_be32(const unsigned char *p) { uint32_t v = 0; for (int i = 0; i < 4; i++) v = v << 8 | p[i]; return v; }
+static inline unsigned rd_be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+/* Hex of a SHA-256 into out[65]. */
+void ar_hex(const unsigned char sha[32], char out[65]);
+/* Parses 64 hex digits. GAZ_EINVAL otherwise. */
+int ar_unhex(const char *s, unsigned char sha[32]);
+/* 1 if s is a real calendar date YYYY-MM-DD. */
+int ar_valid_date(const char *s);
+
+#endif

@@ -1,0 +1,471 @@
+/*
+ * The archive handle: opening the LMDB environment, the writer lock, and
+ * the write-transaction machinery every write goes through (map growth,
+ * fault injection for the crash tests).
+ */
+#include "archive/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/sha.h>
+
+static _Thread_local int tl_map_full;
+
+int gaz_archive_mdb_error(int rc, const char *what)
+{
+	if (!what)
+		what = "archive";
+	switch (rc) {
+	case 0:
+		return 0;
+	case MDB_MAP_FULL:
+		tl_map_full = 1;
+		return gaz_fail(GAZ_ETOOBIG, "%s: archive map full (grow it with --map-size)", what);
+	case MDB_KEYEXIST:
+		return gaz_fail(GAZ_EEXIST, "%s: already stored; the archive never overwrites", what);
+	case MDB_NOTFOUND:
+		return gaz_fail(GAZ_ENOTFOUND, "%s: not found", what);
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+	case MDB_INCOMPATIBLE:
+	case MDB_BAD_VALSIZE:
+		return gaz_fail(GAZ_ECORRUPT, "%s: damaged data file: %s", what, mdb_strerror(rc));
+	case MDB_READERS_FULL:
+	case MDB_MAP_RESIZED:
+		return gaz_fail(GAZ_EBUSY, "%s: %s", what, mdb_strerror(rc));
+	case ENOMEM:
+		return gaz_fail(GAZ_ENOMEM, "%s: out of memory", what);
+	case ENOSPC:
+		return gaz_fail(GAZ_EIO, "%s: disk full; nothing was written", what);
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return gaz_fail(GAZ_EIO, "%s: not writable: %s", what, strerror(rc));
+	default:
+		return gaz_fail(GAZ_EIO, "%s: %s", what, mdb_strerror(rc));
+	}
+}
+
+/* ---- fault injection ------------------------------------------------------ */
+
+static unsigned fault_after, fault_count;
+static int fault_loaded;
+
+static void fault_tick(void)
+{
+	fault_count++;
+	if (fault_after && fault_count == fault_after)
+		abort();
+}
+
+unsigned gaz_archive_fault_calls(void)
+{
+	return fault_count;
+}
+
+static void fault_reset(void)
+{
+	const char *s;
+	uint64_t v;
+
+	if (!fault_loaded) {
+		fault_loaded = 1;
+		s = getenv("GAZETTE_FAULT_AFTER");
+		if (s && !gaz_parse_uint(s, strlen(s), UINT_MAX, &v))
+			fault_after = (unsigned)v;
+	}
+	fault_count = 0;
+}
+
+/* Write-side LMDB calls go through these so each counts as one step. */
+int ar_w(int rc)
+{
+	fault_tick();
+	return rc;
+}
+
+/* ---- opening ----------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	size_t off;
+} dbis[] = {
+	{ "meta", offsetof(struct gaz_archive, meta) },
+	{ "blob", offsetof(struct gaz_archive, blob) },
+	{ "version", offsetof(struct gaz_archive, version) },
+	{ "doc", offsetof(struct gaz_archive, doc) },
+	{ "index", offsetof(struct gaz_archive, index) },
+	{ "status", offsetof(struct gaz_archive, status) },
+	{ "audit", offsetof(struct gaz_archive, audit) },
+	{ "submission", offsetof(struct gaz_archive, subm) },
+};
+
+static int open_dbis(struct gaz_archive *a, int write)
+{
+	MDB_txn *txn = NULL;
+	struct ar_meta m = { 0 };
+	struct gaz_buf b = GAZ_BUF_INIT(GAZ_AR_RECORD_MAX);
+	MDB_val k = { 6, "schema" }, v;
+	size_t i;
+	int rc;
+
+	if ((rc = mdb_txn_begin(a->env, NULL, write ? 0 : MDB_RDONLY, &txn))) {
+		rc = gaz_archive_mdb_error(rc, a->dir);
+		goto end;
+	}
+	for (i = 0; i < sizeof dbis / sizeof *dbis; i++) {
+		MDB_dbi *d = (MDB_dbi *)((char *)a + dbis[i].off);
+		if ((rc = mdb_dbi_open(txn, dbis[i].name, write ? MDB_CREATE : 0, d))) {
+			rc = rc == MDB_NOTFOUND
+				? gaz_fail(GAZ_ECORRUPT, "%s: not a gazette archive (no sub-database '%s')",
+					   a->dir, dbis[i].name)
+				: gaz_archive_mdb_error(rc, a->dir);
+			goto end;
+		}
+	}
+	rc = mdb_get(txn, a->meta, &k, &v);
+	if (rc == MDB_NOTFOUND && write) {
+		m.schema = GAZ_AR_SCHEMA_VERSION;
+		m.program = "gazette archive schema 1";
+		if ((rc = rec_encode(GAZ_REC_META, &m, &b)))
+			goto end;
+		m.program = NULL;
+		v.mv_data = b.data;
+		v.mv_size = b.len;
+		if ((rc = mdb_put(txn, a->meta, &k, &v, MDB_NOOVERWRITE))) {
+			rc = gaz_archive_mdb_error(rc, a->dir);
+			goto end;
+		}
+	} else if (rc) {
+		rc = rc == MDB_NOTFOUND
+			? gaz_fail(GAZ_ECORRUPT, "%s: not a gazette archive (no schema record)", a->dir)
+			: gaz_archive_mdb_error(rc, a->dir);
+		goto end;
+	} else {
+		if ((rc = gaz_rec_decode(GAZ_REC_META, v.mv_data, v.mv_size, &m)))
+			goto end;
+		if (m.schema > GAZ_AR_SCHEMA_VERSION) {
+			rc = gaz_fail(GAZ_EINVAL, "%s: archive schema %u is newer than this program's (%u)",
+				      a->dir, m.schema, GAZ_AR_SCHEMA_VERSION);
+			goto end;
+		}
+	}
+	rc = mdb_txn_commit(txn); /* keeps the DBI handles */
+	txn = NULL;
+	if (rc)
+		rc = gaz_archive_mdb_error(rc, a->dir);
+end:
+	if (txn)
+		mdb_txn_abort(txn);
+	ar_meta_release(&m);
+	gaz_buf_release(&b);
+	return rc;
+}
+
+static int open_error(int rc, const char *dir)
+{
+	switch (rc) {
+	case ENOENT:
+		return gaz_fail(GAZ_ENOTFOUND, "%s: no archive here", dir);
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return gaz_fail(GAZ_EIO, "%s: archive not accessible: %s", dir, strerror(rc));
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+		return gaz_fail(GAZ_ECORRUPT, "%s: data.mdb is not a readable LMDB file (%s)",
+				dir, mdb_strerror(rc));
+	}
+	return gaz_archive_mdb_error(rc, dir);
+}
+
+int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *opts,
+		     struct gaz_archive **out)
+{
+	struct gaz_archive *a = NULL;
+	struct stat st;
+	char *path = NULL;
+	size_t plen;
+	int write = flags & GAZ_AR_WRITE, fresh = 0, rc;
+	MDB_envinfo info;
+
+	if (!dir || !*dir)
+		return gaz_fail(GAZ_EINVAL, "no archive directory given");
+	if (stat(dir, &st)) {
+		if (errno != ENOENT || !(write && (flags & GAZ_AR_CREATE)))
+			return gaz_fail(errno == ENOENT ? GAZ_ENOTFOUND : GAZ_EIO,
+					"%s: %s", dir, errno == ENOENT ? "no archive here" : strerror(errno));
+		if (mkdir(dir, 0755))
+			return gaz_fail(GAZ_EIO, "%s: cannot create: %s", dir, strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		return gaz_fail(GAZ_EINVAL, "%s: not a directory", dir);
+	}
+	if (!(a = calloc(1, sizeof *a))) {
+		rc = GAZ_ENOMEM;
+		goto fail;
+	}
+	a->lock_fd = -1;
+	a->map_max = opts && opts->map_max ? opts->map_max : GAZ_AR_MAP_MAX;
+	plen = strlen(dir) + 16;
+	if (!(a->dir = strdup(dir)) || !(path = malloc(plen))) {
+		rc = GAZ_ENOMEM;
+		goto fail;
+	}
+	snprintf(path, plen, "%s/data.mdb", dir);
+	if (stat(path, &st)) {
+		if (!(write && (flags & GAZ_AR_CREATE))) {
+			rc = gaz_fail(GAZ_ENOTFOUND, "%s: no archive here (no data.mdb)", dir);
+			goto fail;
+		}
+		fresh = 1;
+	}
+	if (write) {
+		snprintf(path, plen, "%s/writer.lock", dir);
+		if ((a->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+			rc = gaz_fail(GAZ_EIO, "%s: cannot write to the archive: %s", dir,
+				      strerror(errno));
+			goto fail;
+		}
+		if (flock(a->lock_fd, LOCK_EX | LOCK_NB)) {
+			rc = errno == EWOULDBLOCK
+				? gaz_fail(GAZ_EBUSY, "%s: another process is writing to this archive "
+					   "(writer.lock is held); try again when it has finished", dir)
+				: gaz_fail(GAZ_EIO, "%s: writer.lock: %s", dir, strerror(errno));
+			goto fail;
+		}
+	}
+	if ((rc = mdb_env_create(&a->env))) {
+		rc = gaz_archive_mdb_error(rc, dir);
+		goto fail;
+	}
+	mdb_env_set_maxdbs(a->env, GAZ_AR_MAX_DBS);
+	if (fresh)
+		mdb_env_set_mapsize(a->env, opts && opts->map_size ? opts->map_size
+								 : GAZ_AR_MAP_DEFAULT);
+	if ((rc = mdb_env_open(a->env, dir, MDB_NOTLS | (write ? 0 : MDB_RDONLY), 0644))) {
+		rc = open_error(rc, dir);
+		goto fail;
+	}
+	if (opts && opts->map_size && !mdb_env_info(a->env, &info) &&
+	    opts->map_size > info.me_mapsize && (rc = mdb_env_set_mapsize(a->env, opts->map_size))) {
+		rc = gaz_archive_mdb_error(rc, dir);
+		goto fail;
+	}
+	if ((rc = open_dbis(a, write)))
+		goto fail;
+	free(path);
+	*out = a;
+	return 0;
+fail:
+	free(path);
+	gaz_archive_close(a);
+	return rc;
+}
+
+void gaz_archive_close(struct gaz_archive *a)
+{
+	if (!a)
+		return;
+	if (a->env)
+		mdb_env_close(a->env);
+	if (a->lock_fd >= 0)
+		close(a->lock_fd); /* releases the flock */
+	free(a->dir);
+	free(a);
+}
+
+MDB_env *gaz_archive_env(struct gaz_archive *a)
+{
+	return a->env;
+}
+
+int gaz_archive_read_begin(struct gaz_archive *a, MDB_txn **txn)
+{
+	int rc, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		rc = mdb_txn_begin(a->env, NULL, MDB_RDONLY, txn);
+		if (rc != MDB_MAP_RESIZED)
+			break;
+		/* another process grew the map: adopt its size */
+		mdb_env_set_mapsize(a->env, 0);
+	}
+	return rc ? gaz_archive_mdb_error(rc, a->dir) : 0;
+}
+
+/* ---- write transactions --------------------------------------------------------- */
+
+static int grow_map(struct gaz_archive *a)
+{
+	MDB_envinfo info;
+	size_t next;
+
+	if (mdb_env_info(a->env, &info))
+		return GAZ_EINTERNAL;
+	if (info.me_mapsize >= a->map_max || info.me_mapsize > SIZE_MAX / 2)
+		return gaz_fail(GAZ_ETOOBIG, "%s: archive map full at %zu MiB (limit %zu MiB); "
+				"reopen with a larger --map-size", a->dir,
+				info.me_mapsize >> 20, a->map_max >> 20);
+	next = info.me_mapsize * 2;
+	if (next > a->map_max)
+		next = a->map_max;
+	return mdb_env_set_mapsize(a->env, next) ? GAZ_EINTERNAL : 0;
+}
+
+int ar_write(struct gaz_archive *a, int (*fn)(struct gaz_archive *, MDB_txn *, void *),
+	     void *ctx)
+{
+	MDB_txn *txn;
+	int rc;
+
+	if (a->lock_fd < 0)
+		return gaz_fail(GAZ_EINVAL, "%s: archive opened read-only", a->dir);
+	for (;;) {
+		txn = NULL;
+		tl_map_full = 0;
+		fault_reset();
+		rc = ar_w(mdb_txn_begin(a->env, NULL, 0, &txn));
+		if (rc == MDB_MAP_RESIZED) {
+			mdb_env_set_mapsize(a->env, 0);
+			continue;
+		}
+		if (rc)
+			return gaz_archive_mdb_error(rc, a->dir);
+		rc = fn(a, txn, ctx);
+		if (!rc) {
+			rc = ar_w(mdb_txn_commit(txn));
+			if (rc)
+				rc = gaz_archive_mdb_error(rc, a->dir);
+		} else {
+			mdb_txn_abort(txn);
+		}
+		if (rc == GAZ_ETOOBIG && tl_map_full) {
+			int g = grow_map(a);
+			if (!g)
+				continue;
+			rc = g;
+		}
+		return rc;
+	}
+}
+
+int ar_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kl, const void *v, size_t vl,
+	   unsigned flags, const char *what)
+{
+	MDB_val key = { kl, (void *)k }, val = { vl, (void *)v };
+	int rc = ar_w(mdb_put(txn, dbi, &key, &val, flags));
+
+	if (rc == MDB_KEYEXIST)
+		return gaz_fail(GAZ_EEXIST, "%s is already stored; the archive never overwrites",
+				what);
+	return rc ? gaz_archive_mdb_error(rc, what) : 0;
+}
+
+/* Last key of a DBI, as a big-endian sequence number of klen bytes (0 if
+ * the DBI is empty). */
+int ar_last_seq(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = ar_w(mdb_cursor_open(txn, dbi, &c))))
+		return gaz_archive_mdb_error(rc, "cursor");
+	rc = ar_w(mdb_cursor_get(c, &k, &v, MDB_LAST));
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND) {
+		*seq = 0;
+		return 0;
+	}
+	if (rc)
+		return gaz_archive_mdb_error(rc, "last sequence number");
+	if (k.mv_size != 8)
+		return gaz_fail(GAZ_ECORRUPT, "sequence key of %zu bytes", k.mv_size);
+	*seq = rd_be64(k.mv_data);
+	return 0;
+}
+
+int ar_audit_put(struct gaz_archive *a, MDB_txn *txn, const char *who, int64_t now,
+		 const char *action, const char *subject, const char *detail)
+{
+	struct gaz_buf b = GAZ_BUF_INIT(GAZ_AR_RECORD_MAX);
+	struct ar_audit e;
+	unsigned char key[8];
+	uint64_t last;
+	int rc;
+
+	if ((rc = ar_last_seq(txn, a->audit, &last)))
+		goto end;
+	e.seq = last + 1;
+	e.time = now;
+	e.who = (char *)who;
+	e.action = (char *)action;
+	e.subject = (char *)subject;
+	e.detail = (char *)(detail ? detail : "");
+	if ((rc = rec_encode(GAZ_REC_AUDIT, &e, &b)))
+		goto end;
+	be64(key, e.seq);
+	rc = ar_put(txn, a->audit, key, 8, b.data, b.len, MDB_APPEND, "audit entry");
+end:
+	gaz_buf_release(&b);
+	return rc;
+}
+
+/* Stores a content-addressed blob; the same bytes twice are one blob. */
+int ar_blob_put(struct gaz_archive *a, MDB_txn *txn, const unsigned char sha[32],
+		const void *p, size_t n)
+{
+	MDB_val key = { 32, (void *)sha }, val;
+	unsigned char *dst;
+	int rc;
+
+	if (n > GAZ_AR_BLOB_MAX)
+		return gaz_fail(GAZ_ETOOBIG, "blob of %zu bytes (at most %u)", n,
+				(unsigned)GAZ_AR_BLOB_MAX);
+	val.mv_size = n + 1;
+	val.mv_data = NULL;
+	rc = ar_w(mdb_put(txn, a->blob, &key, &val, MDB_NOOVERWRITE | MDB_RESERVE));
+	if (rc == MDB_KEYEXIST)
+		return 0;
+	if (rc)
+		return gaz_archive_mdb_error(rc, "blob");
+	dst = val.mv_data;
+	dst[0] = GAZ_BLOB_RAW;
+	memcpy(dst + 1, p, n);
+	return 0;
+}
+
+size_t ix_key(unsigned char *k, int prefix, const char *s, int terminate,
+	      const unsigned char *id, size_t id_len)
+{
+	size_t n = strlen(s), len = 0;
+
+	if (n > GAZ_AR_KEY_MAX)
+		n = GAZ_AR_KEY_MAX;
+	k[len++] = (unsigned char)prefix;
+	memcpy(k + len, s, n);
+	len += n;
+	if (terminate)
+		k[len++] = 0;
+	if (id_len) {
+		memcpy(k + len, id, id_len);
+		len += id_len;
+	}
+	return len;
+}
+
+void ar_version_key(unsigned char k[6], unsigned year, unsigned number, unsigned version)
+{
+	be16(k, year);
+	be16(k + 2, number);
+	be16(k + 4, version);
+}

@@ -1,0 +1,54 @@
+/* archive/store.h — private: the archive handle and the helpers the
+ * archive's source files share (read/write transactions, keys). */
+#ifndef GAZETTE_ARCHIVE_STORE_H
+#define GAZETTE_ARCHIVE_STORE_H
+
+#include "archive/rec.h"
+
+struct gaz_archive {
+	MDB_env *env;
+	char *dir;
+	int lock_fd;      /* writer.lock, held with flock(LOCK_EX); -1 read-only */
+	size_t map_max;
+	MDB_dbi meta, blob, version, doc, index, status, audit, subm;
+};
+
+/* Index key: prefix, string (cut to GAZ_AR_KEY_MAX), NUL, then 8-byte id
+ * when id_len is 8 (0: the prefix key used for ranges, without the id). */
+#define IX_KEY_MAX (1 + GAZ_AR_KEY_MAX + 1 + 8)
+size_t ix_key(unsigned char *k, int prefix, const char *s, int terminate,
+	      const unsigned char *id, size_t id_len);
+
+/* Reads a record of the given type at key in dbi, decoding into out.
+ * GAZ_ENOTFOUND if absent, GAZ_ECORRUPT if malformed. */
+int ar_get_rec(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+	       enum gaz_rec_type type, void *out);
+/* Reads a blob inside txn, checks its SHA-256, copies it out (malloc). */
+int ar_read_blob(MDB_txn *txn, MDB_dbi dbi, const unsigned char sha[32],
+		 void **bytes, size_t *len);
+/* Verifies a blob value in place against its key. */
+int ar_check_blob(const unsigned char sha[32], const MDB_val *v);
+/* Latest version of an issue inside txn (0 if none). */
+int ar_latest_version(struct gaz_archive *a, MDB_txn *txn, unsigned year,
+		      unsigned number, unsigned *latest);
+/* Fills the derived fields (latest, superseded_by/reason) of v. */
+int ar_derive_version(struct gaz_archive *a, MDB_txn *txn, struct gaz_ar_version *v);
+void ar_version_key(unsigned char k[6], unsigned year, unsigned number, unsigned version);
+
+/* ---- write side (store.c) ---- */
+/* Runs fn inside one write transaction: commit if fn returns 0, abort
+ * otherwise; grows the map and re-runs fn on MDB_MAP_FULL. */
+int ar_write(struct gaz_archive *a, int (*fn)(struct gaz_archive *, MDB_txn *, void *),
+	     void *ctx);
+/* Counts one LMDB call for fault injection; returns rc. */
+int ar_w(int rc);
+/* mdb_put with errors mapped; MDB_KEYEXIST is GAZ_EEXIST naming `what`. */
+int ar_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kl, const void *v, size_t vl,
+	   unsigned flags, const char *what);
+int ar_last_seq(MDB_txn *txn, MDB_dbi dbi, uint64_t *seq);
+int ar_audit_put(struct gaz_archive *a, MDB_txn *txn, const char *who, int64_t now,
+		 const char *action, const char *subject, const char *detail);
+int ar_blob_put(struct gaz_archive *a, MDB_txn *txn, const unsigned char sha[32],
+		const void *p, size_t n);
+
+#endif

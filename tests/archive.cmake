@@ -1,0 +1,1 @@
+gazette_unit(test_tlog)

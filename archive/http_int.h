@@ -3,10 +3,14 @@
 #ifndef GAZETTE_HTTP_INT_H
 #define GAZETTE_HTTP_INT_H
 
-#include "gazette/archive.h"
 #include "gazette/http.h"
 
+#include <lmdb.h>
 #include <pthread.h>
+
+/* archive.h is not included here: search.h (used by http_search.c)
+ * defines status enumerators of the same names. */
+struct gaz_archive;
 
 /* ---- output: a capped buffer with a sticky error ------------------------ */
 
@@ -31,6 +35,8 @@ void out_escn(struct out *o, const char *s, size_t n);
  * unreserved characters kept). */
 void out_seg(struct out *o, const char *s);
 
+struct resp;
+
 /* ---- the site ----------------------------------------------------------- */
 
 /* Verified-blob cache: a blob read in LMDB snapshot txnid was hashed once;
@@ -42,6 +48,7 @@ struct vcache_entry {
 	size_t txnid;
 	const void *ptr;
 	size_t len;
+	long long when;
 };
 
 struct site {
@@ -58,6 +65,13 @@ struct site {
 };
 
 int site_open(struct site *s, const char *archive_dir, int exporting);
+/* A read snapshot of the archive (mdb_txn_abort it). */
+int site_read_begin(struct site *s, MDB_txn **txn);
+void site_blob_init(struct site *s);
+/* The verified bytes of blob sha: borrowed from the LMDB map while r holds
+ * the snapshot (server), or a verified copy that r owns (export). */
+int site_blob(struct site *s, const unsigned char sha[32], struct resp *r,
+	      const void **bytes, size_t *len);
 void site_close(struct site *s);
 
 /* A response.  Either body (rendered bytes) or blob (bytes borrowed from

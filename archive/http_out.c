@@ -1,5 +1,6 @@
 /* Output helpers and the page frame shared by every HTML page. */
 #include "archive/http_int.h"
+#include "gazette/archive.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* The site: one router for the server and the static export, downloads,
  * the feed, error pages. */
 #include "archive/http_int.h"
+#include "gazette/archive.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ int site_open(struct site *s, const char *archive_dir, int exporting)
 		return GAZ_ENOMEM;
 	}
 	site_load_title(s);
+	site_blob_init(s);
 	return 0;
 }
 
@@ -167,7 +169,7 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 	     unsigned number, unsigned version)
 {
 	struct gaz_ar_version v;
-	void *pdf = NULL;
+	const void *pdf = NULL;
 	size_t len = 0;
 	char hex[65];
 	uint64_t first, last;
@@ -401,6 +403,17 @@ static int route_api(struct site *s, const struct req *q, struct resp *r)
 		if (k == 11 && !strncmp(t->seg[3], "consistency", 11))
 			return pages_log(s, q, r, "consistency", 1);
 		return GAZ_ENOTFOUND;
+	}
+	if (t->n_segs == 5 && !strcmp(a, "log") && has_ext(t->seg[4], ".json", &k) &&
+	    k < 24 && (!strcmp(t->seg[3], "inclusion") || !strcmp(t->seg[3], "consistency"))) {
+		char what[48];
+		unsigned long long x;
+		uint64_t v64;
+		if (gaz_parse_uint(t->seg[4], k, UINT64_MAX / 4, &v64) || (k > 1 && t->seg[4][0] == '0'))
+			return GAZ_ENOTFOUND;
+		x = (unsigned long long)v64;
+		snprintf(what, sizeof what, "%s/%llu", t->seg[3], x);
+		return pages_log(s, q, r, what, 1);
 	}
 	if (t->n_segs == 4 && !strcmp(a, "issues") && has_ext(t->seg[3], ".json", &k) &&
 	    !num_seg(t->seg[3], k, 9999, &y))

@@ -1,0 +1,3 @@
+# The public web service (archive/http_*.c): parser unit test, HTTP tests
+# on a real server, static export under nginx, headless Chromium.
+gazette_unit(test_http)

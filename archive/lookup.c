@@ -463,18 +463,18 @@ int gaz_archive_facet(struct gaz_archive *a, enum gaz_ar_facet f, const char *va
 
 /* ---- status ----------------------------------------------------------------------- */
 
-static const char *const status_names[] = { NULL, "有效", "已修改", "废止", "失效" };
-static const char *const status_en[] = { NULL, "valid", "amended", "repealed", "expired" };
+static const char *const status_zh[] = { "", "有效", "已修改", "废止", "失效" };
+static const char *const status_en[] = { "", "valid", "amended", "repealed", "expired" };
 
 const char *gaz_status_name(int st)
 {
-	return st >= 1 && st <= 4 ? status_names[st] : NULL;
+	return st >= 1 && st <= 4 ? status_zh[st] : "";
 }
 
 int gaz_status_parse(const char *s, int *st)
 {
 	for (int i = 1; i <= 4; i++)
-		if (s && (!strcmp(s, status_names[i]) || !strcmp(s, status_en[i]))) {
+		if (s && (!strcmp(s, status_zh[i]) || !strcmp(s, status_en[i]))) {
 			*st = i;
 			return 0;
 		}
@@ -578,7 +578,7 @@ int gaz_status_on(const struct gaz_ar_event *ev, size_t n, const char *date, int
 		if (best < 0 || strcmp(ev[i].date, ev[best].date) >= 0)
 			best = (long)i;
 	}
-	*status = best < 0 ? GAZ_ST_NONE : ev[best].status;
+	*status = best < 0 ? GAZ_ST_UNKNOWN : ev[best].status;
 	if (which)
 		*which = best;
 	return 0;

@@ -5,7 +5,7 @@
  * entry of the operation.
  */
 #include "archive/store.h"
-#include "archive/hooks.h"
+#include "gazette/tlog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +26,21 @@ static size_t status_key(unsigned char *k, const char *doc_no, uint32_t seq)
 	return n + 5;
 }
 
+/* The issue version a log leaf of a status event names. */
+struct carrier {
+	unsigned year, number, version;
+	unsigned char sha256[32];
+};
+
 /* Appends the next status event of doc_no (seq = number of events so far)
  * and its log leaf. */
-static int put_event(struct gaz_archive *a, MDB_txn *txn, struct gaz_ar_event *e)
+static int put_event(struct gaz_archive *a, MDB_txn *txn, struct gaz_ar_event *e,
+		     const struct carrier *c)
 {
+	struct gaz_tlog_entry le = { 0 };
 	struct gaz_ar_event *old = NULL;
 	struct gaz_buf b = GAZ_BUF_INIT(GAZ_AR_RECORD_MAX);
-	unsigned char k[GAZ_AR_KEY_MAX + 5];
+	unsigned char k[GAZ_AR_DOCNO_MAX + 5];
 	size_t n = 0, kl;
 	int rc;
 
@@ -44,7 +52,16 @@ static int put_event(struct gaz_archive *a, MDB_txn *txn, struct gaz_ar_event *e
 	kl = status_key(k, e->doc_no, e->seq);
 	if ((rc = ar_put(txn, a->status, k, kl, b.data, b.len, MDB_NOOVERWRITE, "status event")))
 		goto end;
-	rc = ar_hook_event(a, txn, e, b.data, b.len);
+	le.kind = GAZ_TLOG_STATUS_EVENT;
+	le.year = c->year;
+	le.number = c->number;
+	le.version = c->version;
+	memcpy(le.sha256, c->sha256, 32);
+	le.doc_no = e->doc_no;
+	le.status = gaz_status_name(e->status);
+	le.date = e->date;
+	le.by = e->by_doc;
+	rc = ar_w(gaz_tlog_append_entry(txn, &le, NULL));
 end:
 	gaz_ar_events_free(old, n);
 	gaz_buf_release(&b);
@@ -64,6 +81,7 @@ static int put_ix(struct gaz_archive *a, MDB_txn *txn, int prefix, const char *s
 
 struct pub {
 	const struct gaz_issue *is;
+	unsigned year, number, cumulative;
 	const void *pdf;
 	size_t pdf_len;
 	unsigned char pdf_sha[32];
@@ -77,9 +95,9 @@ struct pub {
 
 static int check_key(const struct gaz_doc *d, const char *field, const char *v)
 {
-	if (strlen(v) > GAZ_AR_KEY_MAX)
+	if (strlen(v) > GAZ_AR_DOCNO_MAX)
 		return gaz_fail(GAZ_ETOOBIG, "%s: %s is longer than %d bytes", d->file, field,
-				GAZ_AR_KEY_MAX);
+				GAZ_AR_DOCNO_MAX);
 	return 0;
 }
 
@@ -88,6 +106,8 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	struct pub *p = ctx;
 	const struct gaz_issue *is = p->is;
 	struct gaz_ar_version v = { 0 };
+	struct gaz_tlog_entry le = { 0 };
+	struct carrier cv;
 	struct gaz_buf b = GAZ_BUF_INIT(GAZ_AR_RECORD_MAX);
 	unsigned char k[IX_KEY_MAX], vk[6];
 	unsigned latest;
@@ -114,28 +134,25 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 			: gaz_fail(GAZ_ECORRUPT, "sha256 index entry of %zu bytes", val.mv_size);
 		goto end;
 	}
-	if ((rc = ar_latest_version(a, txn, (unsigned)is->cfg.year_n, (unsigned)is->cfg.number_n,
-				    &latest)))
+	if ((rc = ar_latest_version(a, txn, p->year, p->number, &latest)))
 		goto end;
 	if (latest && (!p->reason || !*p->reason)) {
-		rc = gaz_fail(GAZ_EINVAL, "issue %d/%d already has version %u: a corrected "
-			      "version needs a reason (--reason)", is->cfg.year_n,
-			      is->cfg.number_n, latest);
+		rc = gaz_fail(GAZ_EINVAL, "issue %u/%u already has version %u: a corrected "
+			      "version needs a reason (--reason)", p->year, p->number, latest);
 		goto end;
 	}
 	if (latest >= 0xffff) {
-		rc = gaz_fail(GAZ_ETOOBIG, "issue %d/%d has %u versions", is->cfg.year_n,
-			      is->cfg.number_n, latest);
+		rc = gaz_fail(GAZ_ETOOBIG, "issue %u/%u has %u versions", p->year, p->number, latest);
 		goto end;
 	}
 	if ((rc = ar_last_seq(txn, a->doc, &last_doc)))
 		goto end;
 
-	v.year = (unsigned)is->cfg.year_n;
-	v.number = (unsigned)is->cfg.number_n;
+	v.year = p->year;
+	v.number = p->number;
 	v.version = latest + 1;
 	v.name = is->cfg.name.value;
-	v.cumulative = (unsigned)is->cfg.cumulative_n;
+	v.cumulative = p->cumulative;
 	v.date = is->cfg.date.value;
 	memcpy(v.pdf_sha256, p->pdf_sha, 32);
 	v.pdf_size = p->pdf_len;
@@ -144,6 +161,10 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	v.time = p->now;
 	v.first_doc = last_doc + 1;
 	v.n_docs = (uint32_t)is->n_docs;
+	cv.year = v.year;
+	cv.number = v.number;
+	cv.version = v.version;
+	memcpy(cv.sha256, p->pdf_sha, 32);
 
 	if ((rc = ar_blob_put(a, txn, p->pdf_sha, p->pdf, p->pdf_len)))
 		goto end;
@@ -192,8 +213,6 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 		if (*gaz_fv(&src->index_no) &&
 		    (rc = put_ix(a, txn, IX_INDEXNO, src->index_no.value, id)))
 			goto end;
-		if ((rc = ar_hook_doc(a, txn, &d, p->texts[i], p->text_lens[i])))
-			goto end;
 		/* a document number new to the archive starts its status history */
 		if ((rc = ar_events(a, txn, d.doc_no, &ev, &nev)))
 			goto end;
@@ -217,7 +236,7 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 			e.note = note;
 			e.who = (char *)p->who;
 			e.time = p->now;
-			if ((rc = put_event(a, txn, &e)))
+			if ((rc = put_event(a, txn, &e, &cv)))
 				goto end;
 		}
 	}
@@ -225,8 +244,15 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	ar_version_key(vk, v.year, v.number, v.version);
 	if ((rc = rec_encode(GAZ_REC_VERSION, &v, &b)) ||
 	    (rc = ar_put(txn, a->version, vk, 6, b.data, b.len, MDB_NOOVERWRITE, "issue version")) ||
-	    (rc = ar_put(txn, a->index, k, 33, vk, 6, MDB_NOOVERWRITE, "sha256 index entry")) ||
-	    (rc = ar_hook_version(a, txn, &v, b.data, b.len)))
+	    (rc = ar_put(txn, a->index, k, 33, vk, 6, MDB_NOOVERWRITE, "sha256 index entry")))
+		goto end;
+	le.kind = GAZ_TLOG_ISSUE_VERSION;
+	le.year = v.year;
+	le.number = v.number;
+	le.version = v.version;
+	memcpy(le.sha256, p->pdf_sha, 32);
+	le.date = v.date;
+	if ((rc = ar_w(gaz_tlog_append_entry(txn, &le, NULL))))
 		goto end;
 	snprintf(subject, sizeof subject, "%u/%u/%u", v.year, v.number, v.version);
 	rc = ar_audit_put(a, txn, p->who, p->now, "publish", subject, v.reason);
@@ -235,6 +261,26 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 end:
 	gaz_buf_release(&b);
 	return rc;
+}
+
+/* The issue's numbers, from the config's text (the source of truth). */
+static int numbers(const struct gaz_issue *is, struct pub *p)
+{
+	const struct gaz_issue_config *c = &is->cfg;
+	uint64_t y, n, cum = 0;
+
+	if (!c->year.value || gaz_parse_uint(c->year.value, strlen(c->year.value), 9999, &y) ||
+	    !y || !c->number.value ||
+	    gaz_parse_uint(c->number.value, strlen(c->number.value), 0xffff, &n) || !n ||
+	    (c->cumulative.value && *c->cumulative.value &&
+	     gaz_parse_uint(c->cumulative.value, strlen(c->cumulative.value), UINT32_MAX, &cum)) ||
+	    !ar_valid_date(c->date.value))
+		return gaz_fail(GAZ_EINVAL, "%s: 年份, 期号, 总期号 and 出版日期 must be valid (run "
+				"`gazette check`)", c->file ? c->file : "issue.conf");
+	p->year = (unsigned)y;
+	p->number = (unsigned)n;
+	p->cumulative = (unsigned)cum;
+	return 0;
 }
 
 static int check_publish(const struct gaz_issue *is, const void *pdf, size_t pdf_len,
@@ -252,10 +298,6 @@ static int check_publish(const struct gaz_issue *is, const void *pdf, size_t pdf
 		return gaz_fail(GAZ_ETOOBIG, "reason over %u bytes", (unsigned)GAZ_AR_NOTE_MAX);
 	if (!pdf_len || pdf_len > GAZ_AR_BLOB_MAX)
 		return gaz_fail(pdf_len ? GAZ_ETOOBIG : GAZ_EINVAL, "PDF of %zu bytes", pdf_len);
-	if (is->cfg.year_n < 1 || is->cfg.year_n > 9999 || is->cfg.number_n < 1 ||
-	    is->cfg.number_n > 0xffff || is->cfg.cumulative_n < 0 || !is->cfg.date.value)
-		return gaz_fail(GAZ_EINVAL, "%s: year, issue number and date must be set (run "
-				"`gazette check`)", is->cfg.file ? is->cfg.file : "issue.conf");
 	if (!is->n_docs || is->n_docs > GAZ_ISSUE_MAX_DOCS)
 		return gaz_fail(GAZ_EINVAL, "an issue of %zu documents", is->n_docs);
 	for (i = 0; i < is->n_docs; i++) {
@@ -285,7 +327,7 @@ int gaz_archive_publish(struct gaz_archive *a, const struct gaz_issue *is, const
 	size_t i;
 	int rc;
 
-	if ((rc = check_publish(is, pdf, pdf_len, pages, who, reason)))
+	if ((rc = check_publish(is, pdf, pdf_len, pages, who, reason)) || (rc = numbers(is, &p)))
 		return rc;
 	p.is = is;
 	p.pdf = pdf;
@@ -325,84 +367,122 @@ end:
 
 /* ---- status --------------------------------------------------------------------------- */
 
-struct st {
-	struct gaz_ar_event e;
+/* The ids of every stored appearance of doc_no, oldest first (at most
+ * one per issue version; capped). */
+#define AR_APPEAR_MAX 4096
+struct ids {
+	uint64_t v[AR_APPEAR_MAX];
+	size_t n;
 };
 
-static int first_published(struct gaz_archive *a, MDB_txn *txn, const char *doc_no,
-			   char date[11])
+static int appearances(struct gaz_archive *a, MDB_txn *txn, const char *doc_no,
+		       struct ids *ids)
 {
 	unsigned char k[IX_KEY_MAX];
 	size_t kl = ix_key(k, IX_DOCNO, doc_no, 1, NULL, 0);
 	MDB_cursor *c = NULL;
 	MDB_val key = { kl, k }, v;
-	struct gaz_ar_doc d;
-	int rc;
+	int rc, op = MDB_SET_RANGE;
 
+	ids->n = 0;
 	if ((rc = ar_w(mdb_cursor_open(txn, a->index, &c))))
 		return gaz_archive_mdb_error(rc, "index");
-	rc = ar_w(mdb_cursor_get(c, &key, &v, MDB_SET_RANGE));
-	if (rc == MDB_NOTFOUND || (!rc && (key.mv_size != kl + 8 || memcmp(key.mv_data, k, kl))))
-		rc = gaz_fail(GAZ_ENOTFOUND, "no document %s in the archive", doc_no);
-	else if (rc)
-		rc = gaz_archive_mdb_error(rc, "index");
-	else {
-		unsigned char id[8];
-		memcpy(id, (unsigned char *)key.mv_data + kl, 8);
-		if (!(rc = ar_get_rec(txn, a->doc, id, 8, GAZ_REC_DOC, &d))) {
-			snprintf(date, 11, "%s", ar_valid_date(d.published) ? d.published : "0001-01-01");
-			gaz_ar_doc_release(&d);
+	while (!(rc = ar_w(mdb_cursor_get(c, &key, &v, op)))) {
+		op = MDB_NEXT;
+		if (key.mv_size != kl + 8 || memcmp(key.mv_data, k, kl))
+			break;
+		if (ids->n == AR_APPEAR_MAX) {
+			rc = gaz_fail(GAZ_ETOOBIG, "%s appears in over %d issue versions", doc_no,
+				      AR_APPEAR_MAX);
+			break;
 		}
+		ids->v[ids->n++] = rd_be64((unsigned char *)key.mv_data + kl);
 	}
 	mdb_cursor_close(c);
-	return rc;
+	if (rc && rc != MDB_NOTFOUND)
+		return rc < 0 ? rc : gaz_archive_mdb_error(rc, "index");
+	if (!ids->n)
+		return gaz_fail(GAZ_ENOTFOUND, "no document %s in the archive", doc_no);
+	return 0;
 }
+
+struct st {
+	struct gaz_ar_event e;
+	struct ids ids;
+};
 
 static int status_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 {
 	struct st *s = ctx;
-	char first[11], subject[GAZ_AR_KEY_MAX + 32];
+	struct gaz_ar_doc first = { 0 }, last = { 0 };
+	struct gaz_ar_version v = { 0 };
+	struct carrier c;
+	unsigned char k[8];
 	int rc;
 
-	if ((rc = first_published(a, txn, s->e.doc_no, first)))
-		return rc;
-	if (strcmp(s->e.date, first) < 0)
-		return gaz_fail(GAZ_EINVAL, "%s: %s is before the document was published (%s)",
-				s->e.doc_no, s->e.date, first);
-	if ((rc = put_event(a, txn, &s->e)))
-		return rc;
-	snprintf(subject, sizeof subject, "%s", s->e.doc_no);
-	return ar_audit_put(a, txn, s->e.who, s->e.time, "status", subject,
-			    gaz_status_name(s->e.status));
+	if ((rc = appearances(a, txn, s->e.doc_no, &s->ids)))
+		goto end;
+	be64(k, s->ids.v[0]);
+	if ((rc = ar_get_rec(txn, a->doc, k, 8, GAZ_REC_DOC, &first)))
+		goto end;
+	be64(k, s->ids.v[s->ids.n - 1]);
+	if ((rc = ar_get_rec(txn, a->doc, k, 8, GAZ_REC_DOC, &last)))
+		goto end;
+	ar_version_key(k, last.year, last.number, last.version);
+	if ((rc = ar_get_rec(txn, a->version, k, 6, GAZ_REC_VERSION, &v)))
+		goto end;
+	if (ar_valid_date(first.published) && strcmp(s->e.date, first.published) < 0) {
+		rc = gaz_fail(GAZ_EINVAL, "%s: %s is before the document was published (%s)",
+			      s->e.doc_no, s->e.date, first.published);
+		goto end;
+	}
+	c.year = v.year;
+	c.number = v.number;
+	c.version = v.version;
+	memcpy(c.sha256, v.pdf_sha256, 32);
+	if ((rc = put_event(a, txn, &s->e, &c)))
+		goto end;
+	rc = ar_audit_put(a, txn, s->e.who, s->e.time, "status", s->e.doc_no,
+			  gaz_status_name(s->e.status));
+end:
+	gaz_ar_doc_release(&first);
+	gaz_ar_doc_release(&last);
+	gaz_ar_version_release(&v);
+	return rc == GAZ_ENOTFOUND && !*gaz_errdetail()
+		? gaz_fail(rc, "%s: a stored record is missing", s->e.doc_no) : rc;
 }
 
 int gaz_archive_set_status(struct gaz_archive *a, const char *doc_no, int status,
 			   const char *date, const char *by_doc, const char *note,
 			   const char *who, int64_t now, uint32_t *seq_out)
 {
-	struct st s = { { 0 } };
+	struct st *s;
 	int rc;
 
-	if (!doc_no || !*doc_no || strlen(doc_no) > GAZ_AR_KEY_MAX)
+	if (!doc_no || !*doc_no || strlen(doc_no) > GAZ_AR_DOCNO_MAX)
 		return gaz_fail(GAZ_EINVAL, "bad document number");
-	if (!gaz_status_name(status))
+	if (status < GAZ_ST_VALID || status > GAZ_ST_EXPIRED)
 		return gaz_fail(GAZ_EINVAL, "unknown status %d", status);
 	if (!ar_valid_date(date))
 		return gaz_fail(GAZ_EINVAL, "'%s' is not a date (YYYY-MM-DD)", date ? date : "");
 	if (!who || !*who)
 		return gaz_fail(GAZ_EINVAL, "who recorded the change must be named");
-	s.e.doc_no = (char *)doc_no;
-	s.e.status = status;
-	memcpy(s.e.date, date, 11);
-	s.e.by_doc = (char *)(by_doc ? by_doc : "");
-	s.e.note = (char *)(note ? note : "");
-	s.e.who = (char *)who;
-	s.e.time = now;
-	if ((rc = ar_write(a, status_txn, &s)))
-		return rc;
-	if (seq_out)
-		*seq_out = s.e.seq;
-	return 0;
+	if (by_doc && strlen(by_doc) > GAZ_AR_DOCNO_MAX)
+		return gaz_fail(GAZ_ETOOBIG, "--by: document number over %d bytes", GAZ_AR_DOCNO_MAX);
+	if (!(s = calloc(1, sizeof *s)))
+		return GAZ_ENOMEM;
+	s->e.doc_no = (char *)doc_no;
+	s->e.status = status;
+	memcpy(s->e.date, date, 11);
+	s->e.by_doc = (char *)(by_doc ? by_doc : "");
+	s->e.note = (char *)(note ? note : "");
+	s->e.who = (char *)who;
+	s->e.time = now;
+	rc = ar_write(a, status_txn, s);
+	if (!rc && seq_out)
+		*seq_out = s->e.seq;
+	free(s);
+	return rc;
 }
 
 /* ---- submissions ------------------------------------------------------------------------ */
@@ -456,7 +536,7 @@ int gaz_archive_submit(struct gaz_archive *a, const struct gaz_ar_submission *s,
 	struct sub u;
 	int rc;
 
-	if (!s || !s->doc_no || !*s->doc_no || strlen(s->doc_no) > GAZ_AR_KEY_MAX)
+	if (!s || !s->doc_no || !*s->doc_no || strlen(s->doc_no) > GAZ_AR_DOCNO_MAX)
 		return gaz_fail(GAZ_EINVAL, "a submission needs a 发文字号");
 	if (!who || !*who)
 		return gaz_fail(GAZ_EINVAL, "who received the submission must be named");

@@ -47,8 +47,8 @@ static const struct field doc_fields[] = {
 	F(3, K_U32, 0, gaz_ar_doc, number),
 	F(4, K_U32, 0, gaz_ar_doc, version),
 	F(5, K_U32, 0, gaz_ar_doc, pos),
-	F(6, K_STR, GAZ_AR_KEY_MAX, gaz_ar_doc, doc_no),
-	F(7, K_STR, GAZ_AR_KEY_MAX, gaz_ar_doc, index_no),
+	F(6, K_STR, GAZ_AR_DOCNO_MAX, gaz_ar_doc, doc_no),
+	F(7, K_STR, GAZ_AR_DOCNO_MAX, gaz_ar_doc, index_no),
 	F(8, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, title),
 	F(9, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, issuer),
 	F(10, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_doc, written),
@@ -66,11 +66,11 @@ static const struct field doc_fields[] = {
 };
 
 static const struct field event_fields[] = {
-	F(1, K_STR, GAZ_AR_KEY_MAX, gaz_ar_event, doc_no),
+	F(1, K_STR, GAZ_AR_DOCNO_MAX, gaz_ar_event, doc_no),
 	F(2, K_U32, 0, gaz_ar_event, seq),
 	F(3, K_U8, 0, gaz_ar_event, status),
 	F(4, K_DATE, 0, gaz_ar_event, date),
-	F(5, K_STR, GAZ_AR_KEY_MAX, gaz_ar_event, by_doc),
+	F(5, K_STR, GAZ_AR_DOCNO_MAX, gaz_ar_event, by_doc),
 	F(6, K_STR, GAZ_AR_NOTE_MAX, gaz_ar_event, note),
 	F(7, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_event, who),
 	F(8, K_I64, 0, gaz_ar_event, time),
@@ -78,8 +78,8 @@ static const struct field event_fields[] = {
 
 static const struct field submission_fields[] = {
 	F(1, K_U64, 0, gaz_ar_submission, seq),
-	F(2, K_STR, GAZ_AR_KEY_MAX, gaz_ar_submission, doc_no),
-	F(3, K_STR, GAZ_AR_KEY_MAX, gaz_ar_submission, index_no),
+	F(2, K_STR, GAZ_AR_DOCNO_MAX, gaz_ar_submission, doc_no),
+	F(3, K_STR, GAZ_AR_DOCNO_MAX, gaz_ar_submission, index_no),
 	F(4, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, title),
 	F(5, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, issuer),
 	F(6, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, published),

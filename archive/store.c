@@ -12,9 +12,10 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
+#include "gazette/tlog.h"
 
 static _Thread_local int tl_map_full;
 
@@ -132,6 +133,8 @@ static int open_dbis(struct gaz_archive *a, int write)
 			goto end;
 		}
 	}
+	if (write && (rc = gaz_tlog_init(txn)))
+		goto end;
 	rc = mdb_get(txn, a->meta, &k, &v);
 	if (rc == MDB_NOTFOUND && write) {
 		m.schema = GAZ_AR_SCHEMA_VERSION;
@@ -195,7 +198,7 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 	struct stat st;
 	char *path = NULL;
 	size_t plen;
-	int write = flags & GAZ_AR_WRITE, fresh = 0, rc;
+	int write = flags & GAZ_AR_WRITE, fresh = 0, no_data, rc;
 	MDB_envinfo info;
 
 	if (!dir || !*dir)
@@ -221,12 +224,19 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 		goto fail;
 	}
 	snprintf(path, plen, "%s/data.mdb", dir);
-	if (stat(path, &st)) {
+	if ((no_data = stat(path, &st) != 0) || st.st_size == 0) {
+		/* An empty data.mdb is a creation that died before LMDB wrote
+		 * its first page: nothing was ever committed to it. */
 		if (!(write && (flags & GAZ_AR_CREATE))) {
-			rc = gaz_fail(GAZ_ENOTFOUND, "%s: no archive here (no data.mdb)", dir);
+			rc = gaz_fail(GAZ_ENOTFOUND, "%s: no archive here (%s)", dir,
+				      no_data ? "no data.mdb" : "data.mdb is empty");
 			goto fail;
 		}
 		fresh = 1;
+	} else if (st.st_size < 2 * 4096) {
+		rc = gaz_fail(GAZ_ECORRUPT, "%s: data.mdb is truncated (%lld bytes)", dir,
+			      (long long)st.st_size);
+		goto fail;
 	}
 	if (write) {
 		snprintf(path, plen, "%s/writer.lock", dir);
@@ -321,6 +331,19 @@ static int grow_map(struct gaz_archive *a)
 	return mdb_env_set_mapsize(a->env, next) ? GAZ_EINTERNAL : 0;
 }
 
+/* LMDB reports a short write (a full disk) as EIO. */
+static int write_error(struct gaz_archive *a, int rc)
+{
+	struct statvfs sv;
+
+	if (!statvfs(a->dir, &sv))
+		return gaz_fail(GAZ_EIO, "%s: writing failed (%s; %llu bytes free on the file "
+				"system: the disk is probably full); nothing was written", a->dir,
+				strerror(rc), (unsigned long long)sv.f_bavail * sv.f_frsize);
+	return gaz_fail(GAZ_EIO, "%s: writing failed (%s); nothing was written", a->dir,
+			strerror(rc));
+}
+
 int ar_write(struct gaz_archive *a, int (*fn)(struct gaz_archive *, MDB_txn *, void *),
 	     void *ctx)
 {
@@ -343,12 +366,16 @@ int ar_write(struct gaz_archive *a, int (*fn)(struct gaz_archive *, MDB_txn *, v
 		rc = fn(a, txn, ctx);
 		if (!rc) {
 			rc = ar_w(mdb_txn_commit(txn));
-			if (rc)
+			if (rc == EIO || rc == ENOSPC)
+				rc = write_error(a, rc);
+			else if (rc)
 				rc = gaz_archive_mdb_error(rc, a->dir);
 		} else {
 			mdb_txn_abort(txn);
 		}
-		if (rc == GAZ_ETOOBIG && tl_map_full) {
+		/* the log and search modules report a full map as GAZ_ETOOBIG
+		 * with LMDB's message as the detail */
+		if (rc == GAZ_ETOOBIG && (tl_map_full || strstr(gaz_errdetail(), "MDB_MAP_FULL"))) {
 			int g = grow_map(a);
 			if (!g)
 				continue;

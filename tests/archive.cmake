@@ -1,1 +1,2 @@
 gazette_unit(test_tlog)
+gazette_script(test_archive)

@@ -37,6 +37,7 @@
 
 #include "gazette/base.h"
 #include "gazette/issue.h"
+#include "gazette/search.h"  /* enum gaz_search_status: GAZ_ST_VALID … */
 
 #include <lmdb.h>
 #include <stdint.h>
@@ -50,6 +51,7 @@ extern "C" {
 #define GAZ_AR_SCHEMA_VERSION 1
 #define GAZ_AR_BLOB_MAX      (1024u << 20) /* one stored PDF or text */
 #define GAZ_AR_FIELD_MAX     4096          /* one metadata string */
+#define GAZ_AR_DOCNO_MAX     255           /* 发文字号, 索引号 (a log leaf string) */
 #define GAZ_AR_NOTE_MAX      (16u << 10)   /* reason / note */
 #define GAZ_AR_RECORD_MAX    (64u << 10)   /* one encoded record */
 #define GAZ_AR_MAX_DBS       32            /* named DBIs, ours + search/tlog */
@@ -217,16 +219,15 @@ int gaz_archive_facet(struct gaz_archive *a, enum gaz_ar_facet f, const char *va
 
 /* ---- status (立改废) -------------------------------------------------------- */
 
-enum gaz_status {
-	GAZ_ST_NONE = 0,      /* no event on or before the date asked */
-	GAZ_ST_VALID = 1,     /* 有效 */
-	GAZ_ST_AMENDED = 2,   /* 已修改 (still in force, as amended) */
-	GAZ_ST_REPEALED = 3,  /* 废止 */
-	GAZ_ST_EXPIRED = 4    /* 失效 */
-};
-/* "有效" … ; NULL for an unknown value. */
+/* Statuses are enum gaz_search_status (search.h): GAZ_ST_VALID 有效,
+ * GAZ_ST_AMENDED 已修改 (still in force, as amended), GAZ_ST_REPEALED 废止,
+ * GAZ_ST_EXPIRED 失效, and GAZ_ST_UNKNOWN (0) for "no event on or before
+ * the date asked". */
+
+/* "有效", "已修改", "废止", "失效"; "" for anything else.  Never NULL. */
 const char *gaz_status_name(int st);
-/* Parses 有效|已修改|废止|失效 (or valid|amended|repealed|expired). */
+/* Parses 有效|已修改|废止|失效 (or valid|amended|repealed|expired);
+ * GAZ_EINVAL naming the value otherwise. */
 int gaz_status_parse(const char *s, int *st);
 /* 1 if a document with this status is in force (有效, 已修改). */
 int gaz_status_in_force(int st);
@@ -234,7 +235,7 @@ int gaz_status_in_force(int st);
 struct gaz_ar_event {
 	char *doc_no;
 	uint32_t seq;             /* 0, 1, … per document number */
-	int status;
+	int status;               /* enum gaz_search_status */
 	char date[11];            /* YYYY-MM-DD the change takes effect */
 	char *by_doc;             /* the document that made the change ("" if none) */
 	char *note;
@@ -246,7 +247,8 @@ void gaz_ar_events_free(struct gaz_ar_event *ev, size_t n);
 /* Records a status change of document doc_no (which must be in the archive:
  * GAZ_ENOTFOUND otherwise).  date is YYYY-MM-DD, not before the document's
  * first 发布日期 (GAZ_EINVAL).  One write transaction: the event, the log
- * leaf, the audit entry.  *seq_out (may be NULL) gets the event's seq. */
+ * leaf, the audit entry, and the search index's status of every stored
+ * appearance of the document (set to gaz_status_on(history, NULL)).  *seq_out (may be NULL) gets the event's seq. */
 int gaz_archive_set_status(struct gaz_archive *a, const char *doc_no, int status,
 			   const char *date, const char *by_doc, const char *note,
 			   const char *who, int64_t now, uint32_t *seq_out);
@@ -258,7 +260,7 @@ int gaz_archive_status_history(struct gaz_archive *a, const char *doc_no,
 
 /* Status in effect on `date` (YYYY-MM-DD; NULL = the latest): the event
  * with the greatest (date, seq) whose date <= the date asked.  *status is
- * GAZ_ST_NONE before the first event.  *which (may be NULL) gets the index
+ * GAZ_ST_UNKNOWN before the first event.  *which (may be NULL) gets the index
  * of that event in the history order, or -1. */
 int gaz_status_on(const struct gaz_ar_event *ev, size_t n, const char *date,
 		  int *status, long *which);
@@ -337,8 +339,14 @@ enum gaz_rec_type {
 /* Decodes a stored record of the given type (bounded; caps per field).
  * out must point at the struct matching the type: gaz_ar_version,
  * gaz_ar_doc, gaz_ar_event, gaz_ar_submission.  GAZ_ECORRUPT on malformed
- * bytes (nothing to release then).  The transparency-log leaf of a version
- * or a status event is exactly its stored record bytes. */
+ * bytes (nothing to release then).
+ *
+ * Transparency log (tlog.h): each issue version appends one leaf
+ * GAZ_TLOG_ISSUE_VERSION (year, number, version, PDF SHA-256, 出版日期) and
+ * each status event one leaf GAZ_TLOG_STATUS_EVENT (发文字号, status name,
+ * date, by-document, and the issue version carrying the document), in the
+ * same transaction as the record; so the log size always equals the
+ * number of versions plus the number of status events (fsck checks it). */
 int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t n, void *out);
 
 /* Fault injection for crash tests: when the environment variable

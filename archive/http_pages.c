@@ -646,7 +646,7 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 	size_t tlen = 0;
 	struct out o;
 	const struct gaz_ar_doc *d;
-	int rc, st = GAZ_ST_NONE, have_ver = 0;
+	int rc, st = GAZ_ST_UNKNOWN, have_ver = 0;
 	long which = -1;
 
 	out_init(&o, GAZ_HTTP_PAGE_MAX);

@@ -87,7 +87,7 @@ static int doc_statuses(struct site *s, const struct gaz_ar_version *v, struct d
 	for (i = 0; i < v->n_loaded_docs; i++) {
 		struct gaz_ar_event *ev = NULL;
 		size_t n = 0;
-		int st = GAZ_ST_NONE;
+		int st = GAZ_ST_UNKNOWN;
 
 		ds[i].d = &v->docs[i];
 		if (!gaz_archive_status_history(s->ar, v->docs[i].doc_no, &ev, &n)) {

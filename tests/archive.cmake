@@ -1,2 +1,3 @@
 gazette_unit(test_tlog)
 gazette_script(test_archive)
+gazette_unit(test_search)

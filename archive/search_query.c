@@ -1,0 +1,902 @@
+/*
+ * Search queries: parsing, posting intersection, column filters, BM25,
+ * phrase verification against the stored text, snippets.
+ */
+#include "search_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QT_MAX 128          /* distinct terms in one query */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define SNIPPET_DEFAULT 80
+#define LIMIT_DEFAULT 20
+
+struct qterm {
+	char key[FTS_TERM_MAX];
+	size_t len;
+	struct piter it;
+};
+
+struct clause {
+	struct unit *u;      /* the clause's units (query text) */
+	size_t nu;
+	int verify;          /* needs a phrase check against the text */
+	size_t terms[QT_MAX];/* indexes into the query's terms */
+	size_t nt;
+	double idf;
+};
+
+struct cand {
+	uint64_t id;
+	double score;
+};
+
+struct qstate {
+	MDB_txn *txn;
+	struct fts_dbis d;
+	struct fts_stats st;
+	double avgdl;
+	struct qterm *t;     /* QT_MAX */
+	size_t nt, nreq;     /* nreq: terms that every hit must contain */
+	struct clause c[GAZ_SEARCH_QUERY_TERMS];
+	size_t nc;
+	int verify;          /* some clause needs verification */
+	uint32_t from, to;   /* column dates, 0 = open */
+	enum gaz_search_status status;
+	/* column cache */
+	uint64_t colkey;
+	int col_ok;
+	unsigned char col[FTS_COL_N * FTS_COL_SIZE];
+	struct units du;     /* scratch: a document's units */
+};
+
+/* ---- parsing ------------------------------------------------------------- */
+
+static int add_term(struct qstate *q, struct clause *c, const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < q->nt; i++)
+		if (q->t[i].len == len && !memcmp(q->t[i].key, key, len))
+			break;
+	if (i == q->nt) {
+		if (q->nt == QT_MAX)
+			return gaz_fail(GAZ_EINVAL, "query has more than %d terms", QT_MAX);
+		memcpy(q->t[i].key, key, len);
+		q->t[i].len = len;
+		q->nt++;
+	}
+	if (c) {
+		size_t j;
+
+		for (j = 0; j < c->nt; j++)
+			if (c->terms[j] == i)
+				return 0;
+		c->terms[c->nt++] = i;
+	}
+	return 0;
+}
+
+static int add_clause(struct qstate *q, const char *s, size_t n)
+{
+	struct units u = { NULL, 0, 0, GAZ_SEARCH_QUERY_MAX };
+	struct clause *c;
+	char bi[8];
+	size_t i;
+	int rc;
+
+	if ((rc = fts_tokenize(s, n, 0, &u)))
+		return rc;
+	if (!u.n) {
+		fts_units_release(&u);
+		return 0;
+	}
+	if (q->nc == GAZ_SEARCH_QUERY_TERMS) {
+		fts_units_release(&u);
+		return gaz_fail(GAZ_EINVAL, "query has more than %d words",
+				GAZ_SEARCH_QUERY_TERMS);
+	}
+	c = &q->c[q->nc++];
+	c->u = u.v;
+	c->nu = u.n;
+	for (i = 0; i < u.n; i++) {
+		const struct unit *x = &u.v[i];
+		int next_joined = i + 1 < u.n && u.v[i + 1].joined;
+
+		if (x->kind == UNIT_WORD || (!x->joined && !next_joined)) {
+			if ((rc = add_term(q, c, x->key, x->len)))
+				return rc;
+		}
+		if (x->joined) {
+			memcpy(bi, u.v[i - 1].key, u.v[i - 1].len);
+			memcpy(bi + u.v[i - 1].len, x->key, x->len);
+			if ((rc = add_term(q, c, bi, (size_t)u.v[i - 1].len + x->len)))
+				return rc;
+		}
+	}
+	/* one unit, or one bigram: the postings are exact */
+	c->verify = !(u.n == 1 || (u.n == 2 && u.v[1].joined));
+	q->verify |= c->verify;
+	return 0;
+}
+
+static int is_quote(uint32_t c)
+{
+	return c == '"' || c == 0x201C || c == 0x201D || c == 0xFF02;
+}
+
+static int is_sep(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+}
+
+static int parse(struct qstate *q, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, start = 0, k, bad;
+	int quoted = 0, rc;
+	uint32_t c;
+
+	if (n > GAZ_SEARCH_QUERY_MAX)
+		return gaz_fail(GAZ_EINVAL, "query longer than %u bytes", GAZ_SEARCH_QUERY_MAX);
+	if (gaz_utf8_validate(p, n, &bad))
+		return gaz_fail(GAZ_EINVAL, "query is not UTF-8");
+	while (i <= n) {
+		if (i == n) {
+			if (quoted)
+				return gaz_fail(GAZ_EINVAL, "unbalanced quote in query");
+			return add_clause(q, s + start, i - start);
+		}
+		k = gaz_utf8_decode(p + i, n - i, &c);
+		if (is_quote(c) || (!quoted && is_sep(c))) {
+			if ((rc = add_clause(q, s + start, i - start)))
+				return rc;
+			if (is_quote(c))
+				quoted = !quoted;
+			start = i + k;
+		}
+		i += k;
+	}
+	return 0;
+}
+
+/* ---- columns and scoring ------------------------------------------------------ */
+
+/* The column entry of id, or NULL if the document is not indexed. */
+static int col_entry(struct qstate *q, uint64_t id, const unsigned char **e)
+{
+	uint64_t key = id >> FTS_COL_SHIFT;
+
+	if (!q->col_ok || q->colkey != key) {
+		unsigned char kb[8];
+		MDB_val k = { 8, kb }, v;
+		int rc;
+
+		lx_put_be64(kb, key);
+		rc = mdb_get(q->txn, q->d.cols, &k, &v);
+		if (rc == MDB_NOTFOUND) {
+			memset(q->col, 0, sizeof q->col);
+		} else if (rc) {
+			return lx_err(rc, FTS_COLS);
+		} else {
+			if (v.mv_size != sizeof q->col)
+				return gaz_fail(GAZ_ECORRUPT, "search: malformed column block");
+			memcpy(q->col, v.mv_data, sizeof q->col);
+		}
+		q->colkey = key;
+		q->col_ok = 1;
+	}
+	*e = q->col + (id & (FTS_COL_N - 1)) * FTS_COL_SIZE;
+	if (!(*e)[9])
+		*e = NULL;
+	return 0;
+}
+
+static int col_pass(const struct qstate *q, const unsigned char *e)
+{
+	uint32_t date = lx_get_be32(e + 4);
+
+	if (q->status && e[8] != q->status)
+		return 0;
+	if (q->from && (!date || date < q->from))
+		return 0;
+	if (q->to && (!date || date > q->to))
+		return 0;
+	return 1;
+}
+
+static double idf(const struct qstate *q, uint64_t df)
+{
+	double n = (double)q->st.docs;
+
+	return log(1.0 + (n - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+static double bm25(const struct qstate *q, double idfv, uint32_t tf, int title, uint32_t dl)
+{
+	double t = (double)tf + (title ? FTS_TITLE_BOOST : 0);
+
+	return idfv * t * (BM25_K1 + 1) /
+	       (t + BM25_K1 * (1 - BM25_B + BM25_B * (double)dl / q->avgdl));
+}
+
+/* Upper bound of the score from the postings (exact without phrases). */
+static double posting_score(const struct qstate *q, uint32_t dl)
+{
+	double s = 0;
+	size_t i, j;
+
+	for (i = 0; i < q->nc; i++) {
+		const struct clause *c = &q->c[i];
+		uint32_t tf = UINT32_MAX;
+		int title = 1;
+
+		for (j = 0; j < c->nt; j++) {
+			const struct piter *it = &q->t[c->terms[j]].it;
+
+			if (it->tf < tf)
+				tf = it->tf;
+			title &= it->title;
+		}
+		s += bm25(q, c->idf, tf, title, dl);
+	}
+	return s;
+}
+
+/* ---- candidate heaps ---------------------------------------------------------- */
+
+static int better(const struct cand *a, const struct cand *b)
+{
+	return a->score > b->score || (a->score == b->score && a->id > b->id);
+}
+
+/* Heap with the worst candidate on top (min-heap) when worst_top, else
+ * the best on top. */
+static void sift_down(struct cand *h, size_t n, size_t i, int worst_top)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (worst_top) {
+			if (l < n && better(&h[m], &h[l]))
+				m = l;
+			if (r < n && better(&h[m], &h[r]))
+				m = r;
+		} else {
+			if (l < n && better(&h[l], &h[m]))
+				m = l;
+			if (r < n && better(&h[r], &h[m]))
+				m = r;
+		}
+		if (m == i)
+			return;
+		struct cand t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void sift_up(struct cand *h, size_t i, int worst_top)
+{
+	while (i) {
+		size_t p = (i - 1) / 2;
+
+		if (worst_top ? !better(&h[p], &h[i]) : !better(&h[i], &h[p]))
+			return;
+		struct cand t = h[i];
+		h[i] = h[p];
+		h[p] = t;
+		i = p;
+	}
+}
+
+/* Keeps the best k in a min-heap. */
+static void topk_offer(struct cand *h, size_t *n, size_t k, const struct cand *c)
+{
+	if (*n < k) {
+		h[*n] = *c;
+		sift_up(h, (*n)++, 1);
+	} else if (k && better(c, &h[0])) {
+		h[0] = *c;
+		sift_down(h, *n, 0, 1);
+	}
+}
+
+static int cmp_best_first(const void *a, const void *b)
+{
+	return better(b, a) - better(a, b);
+}
+
+/* ---- phrases in text ------------------------------------------------------------- */
+
+static int unit_eq(const struct unit *a, const struct unit *b)
+{
+	return a->kind == b->kind && a->len == b->len && !memcmp(a->key, b->key, a->len);
+}
+
+/* Does clause c start at du->v[p]? */
+static int match_at(const struct units *du, size_t p, const struct clause *c)
+{
+	size_t j;
+
+	if (p + c->nu > du->n)
+		return 0;
+	for (j = 0; j < c->nu; j++) {
+		const struct unit *x = &du->v[p + j];
+
+		if (!unit_eq(x, &c->u[j]) || (j && c->u[j].joined && !x->joined) ||
+		    x->title != du->v[p].title)
+			return 0;
+	}
+	return 1;
+}
+
+/* Tokenises a document (title, then body) into q->du. */
+static int doc_units(struct qstate *q, const struct rec *r, const char *text)
+{
+	int rc;
+
+	q->du.n = 0;
+	q->du.max = GAZ_SEARCH_TEXT_MAX;
+	if (r->sl[R_TITLE] && (rc = fts_tokenize(r->s[R_TITLE], r->sl[R_TITLE], 1, &q->du)))
+		return rc;
+	return fts_tokenize(text, r->text_len, 0, &q->du);
+}
+
+static int load_rec(struct qstate *q, uint64_t id, struct rec *r)
+{
+	unsigned char kb[8];
+	MDB_val k = { 8, kb }, v;
+	int rc;
+
+	lx_put_be64(kb, id);
+	if ((rc = mdb_get(q->txn, q->d.docs, &k, &v)))
+		return rc == MDB_NOTFOUND
+			       ? gaz_fail(GAZ_ECORRUPT, "search: posting names missing document "
+					  "%llu", (unsigned long long)id)
+			       : lx_err(rc, FTS_DOCS);
+	return fts_rec_decode(v.mv_data, v.mv_size, r);
+}
+
+/* Exact score of a candidate from its text; 0 (and *ok = 0) if a phrase
+ * is absent. */
+static int exact_score(struct qstate *q, uint64_t id, uint32_t dl, double *score, int *ok)
+{
+	struct rec r;
+	char *text = NULL;
+	size_t i, p;
+	double s = 0;
+	int rc;
+
+	if ((rc = load_rec(q, id, &r)) || (rc = fts_rec_text(&r, id, &text)) ||
+	    (rc = doc_units(q, &r, text)))
+		goto end;
+	*ok = 1;
+	for (i = 0; i < q->nc && *ok; i++) {
+		const struct clause *c = &q->c[i];
+		uint32_t tf = 0;
+		int title = 0;
+
+		for (p = 0; p < q->du.n; p++)
+			if (match_at(&q->du, p, c)) {
+				tf++;
+				title |= q->du.v[p].title;
+			}
+		if (!tf)
+			*ok = 0;
+		s += bm25(q, c->idf, tf, title, dl);
+	}
+	*score = s;
+end:
+	free(text);
+	return rc;
+}
+
+/* ---- hits ------------------------------------------------------------------------- */
+
+static char *dupn(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
+
+struct mspan {
+	size_t start, end;   /* bytes in the body */
+	size_t clause;
+};
+
+static int cmp_mspan(const void *a, const void *b)
+{
+	const struct mspan *x = a, *y = b;
+
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return (x->end < y->end) - (x->end > y->end);
+}
+
+/* Byte position n characters after / before pos (clamped to the text). */
+static size_t fwd_chars(const char *s, size_t len, size_t pos, size_t n)
+{
+	while (n-- && pos < len) {
+		pos++;
+		while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+			pos++;
+	}
+	return pos;
+}
+
+static size_t back_chars(const char *s, size_t pos, size_t n)
+{
+	while (n-- && pos > 0) {
+		pos--;
+		while (pos > 0 && ((unsigned char)s[pos] & 0xC0) == 0x80)
+			pos--;
+	}
+	return pos;
+}
+
+/* Adds text[a..b) to both buffers, newlines and tabs as spaces. */
+static int add_plain(struct gaz_buf *snip, struct gaz_buf *plain, const char *t, size_t a,
+		     size_t b)
+{
+	size_t k;
+	int rc;
+
+	for (k = a; k < b; k++) {
+		char ch = t[k] == '\n' || t[k] == '\r' || t[k] == '\t' ? ' ' : t[k];
+
+		if ((rc = gaz_buf_addc(plain, ch)) || (rc = gaz_buf_addc(snip, ch)))
+			return rc;
+	}
+	return 0;
+}
+
+/* The best window: the one holding the most distinct query words, then the
+ * most matches, earliest first; then marks the matches inside it. */
+static int make_snippet(struct qstate *q, const struct gaz_search_query *qq,
+			const char *text, size_t tlen, struct gaz_search_hit *h)
+{
+	struct mspan *sp = NULL;
+	size_t nsp = 0, cap = 0, i, j, p, best = 0, best_score = 0, bs, be;
+	size_t w = qq->snippet_chars ? qq->snippet_chars : SNIPPET_DEFAULT;
+	const char *mo = qq->mark_open ? qq->mark_open : "【";
+	const char *mc = qq->mark_close ? qq->mark_close : "】";
+	struct gaz_buf snip = GAZ_BUF_INIT(GAZ_SEARCH_TEXT_MAX);
+	struct gaz_buf plain = GAZ_BUF_INIT(GAZ_SEARCH_TEXT_MAX);
+	int rc = 0;
+
+	h->title_match = 0;
+	for (p = 0; p < q->du.n; p++) {
+		for (i = 0; i < q->nc; i++) {
+			const struct clause *c = &q->c[i];
+
+			if (!match_at(&q->du, p, c))
+				continue;
+			if (q->du.v[p].title) {
+				h->title_match = 1;
+				continue;
+			}
+			if (nsp == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct mspan *t = realloc(sp, ncap * sizeof *t);
+
+				if (!t) {
+					rc = GAZ_ENOMEM;
+					goto end;
+				}
+				sp = t;
+				cap = ncap;
+			}
+			sp[nsp].start = q->du.v[p].start;
+			sp[nsp].end = q->du.v[p + c->nu - 1].end;
+			sp[nsp].clause = i;
+			nsp++;
+		}
+	}
+	if (nsp)
+		qsort(sp, nsp, sizeof *sp, cmp_mspan);
+	for (i = 0; i < nsp; i++) {
+		unsigned seen = 0, count = 0;
+		size_t score, lim = fwd_chars(text, tlen, sp[i].start, w);
+
+		for (j = i; j < nsp && sp[j].end <= lim; j++) {
+			seen |= 1u << sp[j].clause;
+			count++;
+		}
+		score = (size_t)__builtin_popcount(seen) * 100000 + count;
+		if (score > best_score) {
+			best_score = score;
+			best = i;
+		}
+	}
+	bs = nsp ? back_chars(text, sp[best].start, w / 5) : 0;
+	be = fwd_chars(text, tlen, bs, w);
+	if (be == tlen)
+		bs = back_chars(text, tlen, w);
+	for (i = 0; i < nsp; i++)
+		if (sp[i].start >= bs && sp[i].end <= be)
+			h->n_spans++;
+	if (h->n_spans && !(h->spans = calloc(h->n_spans, sizeof *h->spans))) {
+		rc = GAZ_ENOMEM;
+		goto end;
+	}
+	h->n_spans = 0;
+	for (p = bs, i = 0;;) {
+		size_t stop, e;
+
+		/* the next span wholly inside the window and after p */
+		while (i < nsp && (sp[i].start < p || sp[i].end > be))
+			i++;
+		stop = i < nsp ? sp[i].start : be;
+		if ((rc = add_plain(&snip, &plain, text, p, stop)))
+			goto end;
+		if (i >= nsp)
+			break;
+		/* merge the spans overlapping this one */
+		for (e = sp[i].end; i + 1 < nsp && sp[i + 1].start < e; i++)
+			if (sp[i + 1].end > e && sp[i + 1].end <= be)
+				e = sp[i + 1].end;
+		h->spans[h->n_spans].off = plain.len;
+		h->spans[h->n_spans].len = e - stop;
+		h->n_spans++;
+		if ((rc = gaz_buf_addstr(&snip, mo)) || (rc = add_plain(&snip, &plain, text, stop, e)) ||
+		    (rc = gaz_buf_addstr(&snip, mc)))
+			goto end;
+		p = e;
+		i++;
+	}
+	if ((rc = gaz_buf_addstr(&snip, "")) || (rc = gaz_buf_addstr(&plain, "")))
+		goto end;
+	h->snippet = gaz_buf_detach(&snip, NULL);
+	h->plain = gaz_buf_detach(&plain, NULL);
+end:
+	gaz_buf_release(&snip);
+	gaz_buf_release(&plain);
+	free(sp);
+	return rc;
+}
+
+static int fill_hit(struct qstate *q, const struct gaz_search_query *qq, const struct cand *c,
+		    struct gaz_search_hit *h)
+{
+	struct rec r;
+	char *text = NULL;
+	const unsigned char *e;
+	int rc;
+
+	h->id = c->id;
+	h->score = c->score;
+	if ((rc = load_rec(q, c->id, &r)) || (rc = fts_rec_text(&r, c->id, &text)) ||
+	    (rc = doc_units(q, &r, text)) || (rc = col_entry(q, c->id, &e)))
+		goto end;
+	h->status = e ? (enum gaz_search_status)e[8] : GAZ_ST_UNKNOWN;
+	h->issue_year = r.issue_year;
+	h->issue_number = r.issue_number;
+	if (!(h->title = dupn(r.s[R_TITLE], r.sl[R_TITLE])) ||
+	    !(h->doc_no = dupn(r.s[R_DOCNO], r.sl[R_DOCNO])) ||
+	    !(h->issuer = dupn(r.s[R_ISSUER], r.sl[R_ISSUER])) ||
+	    !(h->subject = dupn(r.s[R_SUBJECT], r.sl[R_SUBJECT])) ||
+	    !(h->genre = dupn(r.s[R_GENRE], r.sl[R_GENRE])) ||
+	    !(h->published = dupn(r.s[R_PUBLISHED], r.sl[R_PUBLISHED]))) {
+		rc = GAZ_ENOMEM;
+		goto end;
+	}
+	rc = make_snippet(q, qq, text, r.text_len, h);
+end:
+	free(text);
+	return rc;
+}
+
+/* ---- the query ----------------------------------------------------------------------- */
+
+static int cmp_df(const void *a, const void *b)
+{
+	const struct qterm *const *x = a, *const *y = b;
+
+	return ((*x)->it.df > (*y)->it.df) - ((*x)->it.df < (*y)->it.df);
+}
+
+struct candv {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static int cand_push(struct candv *cv, const struct cand *c)
+{
+	if (cv->n == cv->cap) {
+		size_t cap = cv->cap ? cv->cap * 2 : 1024;
+		struct cand *v = realloc(cv->v, cap * sizeof *v);
+
+		if (!v)
+			return GAZ_ENOMEM;
+		cv->v = v;
+		cv->cap = cap;
+	}
+	cv->v[cv->n++] = *c;
+	return 0;
+}
+
+/* Calls the collector for every document passing terms and columns. */
+static int collect(struct qstate *q, struct candv *all, struct cand *top, size_t *ntop,
+		   size_t k, uint64_t *count)
+{
+	struct qterm *ord[QT_MAX];
+	const unsigned char *e;
+	uint64_t target;
+	size_t i;
+	int rc;
+
+	*count = 0;
+	if (q->nreq == 0) {
+		/* filters on columns only: walk the column blocks */
+		MDB_cursor *cur = NULL;
+		MDB_val kk, v;
+		int op = MDB_FIRST;
+
+		if ((rc = mdb_cursor_open(q->txn, q->d.cols, &cur)))
+			return lx_err(rc, FTS_COLS);
+		while (!(rc = mdb_cursor_get(cur, &kk, &v, op))) {
+			op = MDB_NEXT;
+			if (kk.mv_size != 8 || v.mv_size != FTS_COL_N * FTS_COL_SIZE) {
+				mdb_cursor_close(cur);
+				return gaz_fail(GAZ_ECORRUPT, "search: malformed column block");
+			}
+			for (i = 0; i < FTS_COL_N; i++) {
+				struct cand c;
+
+				e = (const unsigned char *)v.mv_data + i * FTS_COL_SIZE;
+				if (!e[9] || !col_pass(q, e))
+					continue;
+				c.id = lx_get_be64(kk.mv_data) << FTS_COL_SHIFT | i;
+				c.score = (double)lx_get_be32(e + 4);
+				(*count)++;
+				topk_offer(top, ntop, k, &c);
+			}
+		}
+		mdb_cursor_close(cur);
+		return rc == MDB_NOTFOUND ? 0 : lx_err(rc, FTS_COLS);
+	}
+	for (i = 0; i < q->nreq; i++) {
+		if (q->t[i].it.done)
+			return 0; /* a required term is absent */
+		ord[i] = &q->t[i];
+	}
+	qsort(ord, q->nreq, sizeof *ord, cmp_df);
+	target = ord[0]->it.id;
+	for (;;) {
+		for (i = 1; i < q->nreq; i++) {
+			if ((rc = fts_piter_seek(&ord[i]->it, target)))
+				return rc;
+			if (ord[i]->it.done)
+				return 0;
+			if (ord[i]->it.id > target)
+				break;
+		}
+		if (i < q->nreq) {
+			target = ord[i]->it.id;
+			if ((rc = fts_piter_seek(&ord[0]->it, target)))
+				return rc;
+			if (ord[0]->it.done)
+				return 0;
+			target = ord[0]->it.id;
+			continue;
+		}
+		/* every required term is on target */
+		if ((rc = col_entry(q, target, &e)))
+			return rc;
+		if (!e)
+			return gaz_fail(GAZ_ECORRUPT, "search: posting names unindexed document %llu",
+					(unsigned long long)target);
+		if (col_pass(q, e)) {
+			struct cand c;
+
+			c.id = target;
+			c.score = q->nc ? posting_score(q, lx_get_be32(e)) : (double)lx_get_be32(e + 4);
+			(*count)++;
+			if (q->verify)
+				rc = cand_push(all, &c);
+			else
+				topk_offer(top, ntop, k, &c);
+			if (rc)
+				return rc;
+		}
+		if ((rc = fts_piter_next(&ord[0]->it)))
+			return rc;
+		if (ord[0]->it.done)
+			return 0;
+		target = ord[0]->it.id;
+	}
+}
+
+static void qstate_release(struct qstate *q)
+{
+	size_t i;
+
+	if (q->t)
+		for (i = 0; i < q->nt; i++)
+			fts_piter_close(&q->t[i].it);
+	free(q->t);
+	for (i = 0; i < q->nc; i++)
+		free(q->c[i].u);
+	fts_units_release(&q->du);
+}
+
+void gaz_search_results_free(struct gaz_search_results *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++) {
+		struct gaz_search_hit *h = &r->hits[i];
+
+		free(h->title);
+		free(h->doc_no);
+		free(h->issuer);
+		free(h->published);
+		free(h->subject);
+		free(h->genre);
+		free(h->snippet);
+		free(h->plain);
+		free(h->spans);
+	}
+	free(r->hits);
+	free(r);
+}
+
+static int date_arg(const char *s, uint32_t *out)
+{
+	if (!s || !*s) {
+		*out = 0;
+		return 0;
+	}
+	if (!(*out = fts_date_col(s, strlen(s))))
+		return gaz_fail(GAZ_EINVAL, "not a date (YYYY-MM-DD): %s", s);
+	return 0;
+}
+
+int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *qq,
+		     struct gaz_search_results **out)
+{
+	struct qstate q;
+	struct candv all = { 0 };
+	struct cand *top = NULL;
+	struct gaz_search_results *res = NULL;
+	char ft[5][FTS_TERM_MAX];
+	size_t fl[5], nf, i, j, k, ntop = 0, limit = qq->limit ? qq->limit : LIMIT_DEFAULT;
+	uint64_t count = 0;
+	int rc, ret = GAZ_EINTERNAL, exact = 1;
+
+	memset(&q, 0, sizeof q);
+	q.txn = txn;
+	if (limit > GAZ_SEARCH_PAGE_MAX)
+		return gaz_fail(GAZ_EINVAL, "per-page limit over %u", GAZ_SEARCH_PAGE_MAX);
+	if (qq->offset > SIZE_MAX / 2)
+		return gaz_fail(GAZ_EINVAL, "offset too large");
+	k = qq->offset + limit;
+	if (!(res = calloc(1, sizeof *res)) || !(q.t = calloc(QT_MAX, sizeof *q.t))) {
+		ret = GAZ_ENOMEM;
+		goto end;
+	}
+	res->total_exact = 1;
+	if ((ret = date_arg(qq->from, &q.from)) || (ret = date_arg(qq->to, &q.to)))
+		goto end;
+	if ((unsigned)qq->status > GAZ_ST_EXPIRED) {
+		ret = gaz_fail(GAZ_EINVAL, "unknown status");
+		goto end;
+	}
+	q.status = qq->status;
+	if (qq->text && (ret = parse(&q, qq->text)))
+		goto end;
+	if (qq->text && *qq->text && !q.nc) {
+		ret = gaz_fail(GAZ_EINVAL, "query has no searchable character");
+		goto end;
+	}
+	nf = fts_field_terms(qq->issuer, qq->subject, qq->genre, qq->issue_year,
+			     qq->issue_number, ft, fl);
+	/* with a number, only the year/number term filters */
+	for (i = 0; i < nf; i++) {
+		if (qq->issue_number && fl[i] > 2 && ft[i][1] == FIELD_ISSUE && !memchr(ft[i], '/', fl[i]))
+			continue;
+		if ((ret = add_term(&q, NULL, ft[i], fl[i])))
+			goto end;
+	}
+	q.nreq = q.nt;
+	rc = fts_open(txn, 0, &q.d);
+	if (rc == GAZ_ENOTFOUND) { /* no index yet: nothing matches */
+		*out = res;
+		res = NULL;
+		ret = 0;
+		goto end;
+	}
+	if (rc || (rc = fts_stats_get(txn, &q.d, &q.st))) {
+		ret = rc;
+		goto end;
+	}
+	q.avgdl = q.st.docs ? (double)q.st.tokens / (double)q.st.docs : 1;
+	if (q.avgdl < 1)
+		q.avgdl = 1;
+	for (i = 0; i < q.nt; i++)
+		if ((ret = fts_piter_open(txn, q.d.terms, q.t[i].key, q.t[i].len, &q.t[i].it)))
+			goto end;
+	for (i = 0; i < q.nc; i++) {
+		uint64_t df = UINT64_MAX;
+
+		for (j = 0; j < q.c[i].nt; j++)
+			if (q.t[q.c[i].terms[j]].it.df < df)
+				df = q.t[q.c[i].terms[j]].it.df;
+		q.c[i].idf = idf(&q, df == UINT64_MAX ? 0 : df);
+	}
+	if (k && !(top = malloc(k * sizeof *top))) {
+		ret = GAZ_ENOMEM;
+		goto end;
+	}
+	if ((ret = collect(&q, &all, top, &ntop, k, &count)))
+		goto end;
+	if (q.verify) {
+		/* Best-first over upper bounds: verify until the k-th exact
+		 * score beats every remaining bound.  Exact scores never exceed
+		 * the bound (a phrase occurs no more often than its rarest
+		 * bigram, and the idf is shared). */
+		uint64_t verified = 0, rejected = 0;
+		size_t n = all.n;
+
+		for (i = n / 2; i-- > 0;)
+			sift_down(all.v, n, i, 0);
+		while (n) {
+			struct cand c = all.v[0];
+			const unsigned char *e;
+			int ok, final = ntop == k && !better(&c, &top[0]);
+
+			/* the page is settled; verify the rest only to count them */
+			if (final && verified + n > GAZ_SEARCH_VERIFY_MAX)
+				break;
+			all.v[0] = all.v[--n];
+			sift_down(all.v, n, 0, 0);
+			if ((ret = col_entry(&q, c.id, &e)))
+				goto end;
+			if ((ret = exact_score(&q, c.id, lx_get_be32(e), &c.score, &ok)))
+				goto end;
+			verified++;
+			if (!ok) {
+				rejected++;
+				continue;
+			}
+			topk_offer(top, &ntop, k, &c);
+		}
+		count -= rejected;
+		exact = n == 0;
+	}
+	res->total = count;
+	res->total_exact = exact;
+	qsort(top, ntop, sizeof *top, cmp_best_first);
+	if (ntop > qq->offset) {
+		res->n = ntop - qq->offset;
+		if (!(res->hits = calloc(res->n, sizeof *res->hits))) {
+			res->n = 0;
+			ret = GAZ_ENOMEM;
+			goto end;
+		}
+		for (i = 0; i < res->n; i++)
+			if ((ret = fill_hit(&q, qq, &top[qq->offset + i], &res->hits[i])))
+				goto end;
+	}
+	*out = res;
+	res = NULL;
+	ret = 0;
+end:
+	gaz_search_results_free(res);
+	free(all.v);
+	free(top);
+	qstate_release(&q);
+	return ret;
+}

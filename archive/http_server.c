@@ -37,12 +37,15 @@ struct rq {
 	char target[GAZ_HTTP_TARGET_MAX + 1];
 	size_t target_len;
 	int target_too_long;
+	int started;              /* the first handler call has been seen */
 	int upload;               /* 0 none, 1 multipart form, 2 raw PDF (API) */
 	int counted;              /* holds an upload slot */
 	int too_big, bad;
 	struct gaz_buf body;
 	struct MHD_PostProcessor *pp;
 	char filename[256];
+	struct gaz_http_target t;  /* parsed on the first call */
+	int have_t;
 };
 
 struct gaz_http_server {
@@ -186,6 +189,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	if (r->pp)
 		MHD_destroy_post_processor(r->pp);
+	if (r->have_t)
+		gaz_http_target_release(&r->t);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);
 		s->uploads--;
@@ -401,6 +406,18 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		set_phase(s, c, PH_HANDLING);
 		return finish_upload(s, c, r);
 	}
+	if (r->started) {
+		/* A GET/HEAD on its second call: the request is complete.  (A
+		 * response queued on the first call would make libmicrohttpd
+		 * close the connection; answering here keeps it alive.)  A body
+		 * sent with a GET is read and dropped. */
+		if (*upload_data_size) {
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		goto answer;
+	}
+	r->started = 1;
 	set_phase(s, c, PH_HANDLING);
 	get = !strcmp(method, "GET");
 	head = !strcmp(method, "HEAD");
@@ -409,11 +426,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hbytes);
 	if (hbytes > GAZ_HTTP_HEADERS_MAX)
 		return send_error(s, c, 431, "请求头过大。", NULL);
-	if ((rc = gaz_http_target_parse(r->target, r->target_len, &t))) {
+	if ((rc = gaz_http_target_parse(r->target, r->target_len, &r->t))) {
 		gaz_clear_error();
-		return send_error(s, c, rc == GAZ_ETOOBIG && r->target_len > GAZ_HTTP_TARGET_MAX
-				  ? 414 : 400, "网址格式有误。", NULL);
+		return send_error(s, c, 400, "网址格式有误。", NULL);
 	}
+	r->have_t = 1;
+	t = r->t;
 	up = is_upload_route(&t);
 	api = t.n_segs && !strcmp(t.seg[0], "api");
 	if (!get && !head) {
@@ -421,12 +439,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		uint64_t len = 0;
 
 		if (!up || strcmp(method, "POST")) {
-			gaz_http_target_release(&t);
 			return send_error(s, c, 405, "公开服务是只读的：只接受 GET 和 HEAD 请求"
 					  "（文件校验页面另接受 POST 上传）。",
 					  up ? "GET, HEAD, POST" : "GET, HEAD");
 		}
-		gaz_http_target_release(&t);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && (gaz_parse_uint(cl, strlen(cl), UINT64_MAX / 2, &len) ||
 			   len > s->o.upload_max))
@@ -449,16 +465,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		set_phase(s, c, PH_BODY);
 		return MHD_YES;
 	}
+	return MHD_YES;
+answer:
+	t = r->t;
+	api = t.n_segs && !strcmp(t.seg[0], "api");
 	memset(&q, 0, sizeof q);
 	q.t = &t;
-	q.head = head;
+	q.head = !strcmp(method, "HEAD");
 	q.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
 	q.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	resp_init(&out);
 	site_get(&s->site, &q, &out);
 	ret = send_resp(c, &out, NULL, api);
 	resp_release(&out);
-	gaz_http_target_release(&t);
 	return ret;
 }
 

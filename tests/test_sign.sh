@@ -1,0 +1,273 @@
+#!/bin/bash
+# End-to-end tests of `gazette sign` and `gazette tsa` against independent
+# checkers: poppler's pdfsig (NSS db trusting the demo root), mutool sign -v,
+# openssl cms -verify / asn1parse / ts -verify, qpdf --check.
+set -euo pipefail
+
+: "${GAZETTE:?}" "${SRC:?}"
+K=$SRC/keys-example
+T=$(mktemp -d)
+tsa_pid=
+cleanup() {
+	[ -n "$tsa_pid" ] && kill "$tsa_pid" 2>/dev/null && wait "$tsa_pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+# The TSA is on 127.0.0.1: never through a proxy.
+unset GAZETTE_KEY_PASS http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY || true
+
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+PASS=$(head -n1 "$K/passphrase.txt")
+LOG=$T/all-output.log   # every stdout/stderr of gazette, checked for the passphrase
+
+g() { "$GAZETTE" "$@" 2>>"$LOG" | tee -a "$LOG"; }
+SIGN=(--key "$K/signer.key" --cert "$K/signer.pem" --chain "$K/chain.pem"
+      --pass-file "$K/passphrase.txt")
+
+# ---- inputs -----------------------------------------------------------------
+mutool create -o "$T/plain.pdf" /dev/stdin <<'EOF'
+%%MediaBox 0 0 595 842
+%%Font F1 Helvetica
+BT /F1 24 Tf 72 720 Td (Gazette test page) Tj ET
+EOF
+qpdf --object-streams=generate "$T/plain.pdf" "$T/xrefstream.pdf"
+python3 "$SRC/tests/make-form-pdf.py" "$T/form.pdf"
+inputs=(plain xrefstream form)
+if "$GAZETTE" help compile >/dev/null 2>&1; then
+	if "$GAZETTE" compile "$SRC/tests/sample-issue" -o "$T/issue.pdf" >/dev/null 2>&1; then
+		inputs+=(issue)
+	else
+		fail "gazette compile of the sample issue"
+	fi
+else
+	echo "skip: this gazette has no compile command; the sample issue is not signed"
+fi
+
+NSS=$T/nss
+mkdir "$NSS"
+certutil -N -d "sql:$NSS" --empty-password
+certutil -A -d "sql:$NSS" -n gazette-demo-root -t 'CT,C,C' -i "$K/root-ca.pem"
+
+# extract PDF N OUT_RANGES OUT_CMS: the signed bytes and the CMS of the
+# signature whose /ByteRange is the N-th (0-based) in the file.
+extract() {
+	python3 - "$@" <<'EOF'
+import re, sys, binascii
+d = open(sys.argv[1], 'rb').read()
+m = list(re.finditer(rb'/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]', d))[int(sys.argv[2])]
+a, b, c, e = map(int, m.groups())
+assert a == 0 and d[b:b+1] == b'<' and d[c-1:c] == b'>', "gap is not the /Contents string"
+open(sys.argv[3], 'wb').write(d[a:a+b] + d[c:c+e])
+h = d[b+1:c-1]
+# DER is self-delimiting: cut the zero padding after the outer length.
+raw = binascii.unhexlify(h)
+assert raw[0] == 0x30 and raw[1] == 0x82
+n = 4 + (raw[2] << 8 | raw[3])
+assert not any(raw[n:]), "non-zero bytes after the CMS"
+open(sys.argv[4], 'wb').write(raw[:n])
+EOF
+}
+
+# check_signed IN OUT LABEL [sig-index]: everything every signed file must pass.
+check_signed() {
+	local in=$1 out=$2 label=$3 idx=${4:-0} n
+	n=$(stat -c %s "$in")
+	if cmp -s -n "$n" "$in" "$out"; then ok "$label: original revision byte-identical"
+	else fail "$label: original bytes changed"; fi
+	pdfsig -nssdir "sql:$NSS" "$out" >"$T/pdfsig.txt" 2>&1 || true
+	if grep -q "Signature Validation: Signature is Valid" "$T/pdfsig.txt" &&
+	   grep -q "Certificate Validation: Certificate is Trusted" "$T/pdfsig.txt"; then
+		ok "$label: pdfsig valid and trusted"
+	else fail "$label: pdfsig:"; cat "$T/pdfsig.txt" >&2; fi
+	mutool sign -v "$out" >"$T/mutool.txt" 2>&1 || true
+	# mutool trusts only its built-in Adobe root, so it reports the demo
+	# chain as self-signed; the digest check is what it can vouch for.
+	if grep -q "The document is unchanged since signing\|The signature is valid but there have been edits" "$T/mutool.txt" &&
+	   ! grep -qi "digest error" "$T/mutool.txt"; then
+		ok "$label: mutool sign -v digest valid"
+	else fail "$label: mutool:"; cat "$T/mutool.txt" >&2; fi
+	extract "$out" "$idx" "$T/ranges.bin" "$T/sig.der"
+	if openssl cms -verify -binary -inform DER -in "$T/sig.der" -content "$T/ranges.bin" \
+		-CAfile "$K/root-ca.pem" -purpose any -out /dev/null 2>"$T/cms.txt"; then
+		ok "$label: openssl cms -verify"
+	else fail "$label: openssl cms -verify"; cat "$T/cms.txt" >&2; fi
+	# Signed attributes: no signing-time (1.2.840.113549.1.9.5), and
+	# signing-certificate-v2 (1.2.840.113549.1.9.16.2.47) present.
+	# Only our SignerInfo: a B-T token (a SignedData of its own, whose
+	# attributes OpenSSL's TSA chooses) starts at its attribute OID.
+	local hex
+	hex=$(od -An -tx1 -v "$T/sig.der" | tr -d ' \n')
+	hex=${hex%%060b2a864886f70d010910020e*}
+	openssl asn1parse -inform DER -in "$T/sig.der" | sed '/id-smime-aa-timeStampToken/,$d' >"$T/asn1.txt"
+	if ! grep -q "signingTime" "$T/asn1.txt" && [[ $hex != *06092a864886f70d010905* ]]; then
+		ok "$label: no signing-time attribute"
+	else fail "$label: signing-time present"; fi
+	if grep -q "id-smime-aa-signingCertificateV2" "$T/asn1.txt" &&
+	   [[ $hex == *060b2a864886f70d010910022f* ]]; then
+		ok "$label: signing-certificate-v2 present"
+	else fail "$label: no signing-certificate-v2"; fi
+	if qpdf --check "$out" >"$T/qpdf.txt" 2>&1; then ok "$label: qpdf --check"
+	else fail "$label: qpdf --check"; cat "$T/qpdf.txt" >&2; fi
+}
+
+# ---- B-B on every input, RSA, PKCS#12 and ECDSA --------------------------------
+for f in "${inputs[@]}"; do
+	g sign "$T/$f.pdf" -o "$T/$f-bb.pdf" "${SIGN[@]}" --reason "发布 测试" --location 北京
+	check_signed "$T/$f.pdf" "$T/$f-bb.pdf" "$f B-B"
+done
+g sign "$T/plain.pdf" -o "$T/p12.pdf" --key "$K/signer.p12" --pass-file "$K/passphrase.txt"
+check_signed "$T/plain.pdf" "$T/p12.pdf" "PKCS#12"
+GAZETTE_KEY_PASS=$PASS g sign "$T/xrefstream.pdf" -o "$T/ec.pdf" --key "$K/signer-ec.key" \
+	--cert "$K/signer-ec.pem" --chain "$K/chain.pem"
+check_signed "$T/xrefstream.pdf" "$T/ec.pdf" "ECDSA P-256 via GAZETTE_KEY_PASS"
+
+# The update's xref is of the original's kind.
+if tail -c 400 "$T/xrefstream-bb.pdf" | grep -aq "/Type/XRef" &&
+   ! tail -c 400 "$T/xrefstream-bb.pdf" | grep -aq "^trailer"; then
+	ok "xref stream input gets an xref stream update"
+else fail "xref stream input: update is not an xref stream"; fi
+if tail -c 400 "$T/plain-bb.pdf" | grep -aq "^trailer"; then
+	ok "classic xref input gets a classic xref update"
+else fail "classic xref input: no classic trailer"; fi
+
+# ---- certification, second signatures ----------------------------------------
+g sign "$T/form.pdf" -o "$T/cert.pdf" "${SIGN[@]}" --certify
+check_signed "$T/form.pdf" "$T/cert.pdf" "certified"
+mutool show "$T/cert.pdf" trailer/Root/Perms/DocMDP >"$T/docmdp.txt" 2>&1 || true
+if grep -Eq "/P 1$" "$T/docmdp.txt" && grep -Eq "/TransformMethod ?/DocMDP" "$T/docmdp.txt"; then
+	ok "certified: /Perms /DocMDP with P 1"
+else fail "certified: no DocMDP P=1"; fi
+rc=0; "$GAZETTE" sign "$T/cert.pdf" -o "$T/cert2.pdf" "${SIGN[@]}" 2>"$T/err" || rc=$?
+if [ $rc -eq 1 ] && [ ! -e "$T/cert2.pdf" ] && grep -q "certified" "$T/err"; then
+	ok "signing a certified file is refused (exit 1)"
+else fail "signing a certified file: rc=$rc"; fi
+g sign "$T/form-bb.pdf" -o "$T/form-2.pdf" "${SIGN[@]}"
+check_signed "$T/form-bb.pdf" "$T/form-2.pdf" "second signature" 1
+if [ "$(pdfsig -nssdir "sql:$NSS" "$T/form-2.pdf" | grep -c 'Signature is Valid')" = 2 ]; then
+	ok "both signatures valid"
+else fail "second signature broke the first"; fi
+rc=0; "$GAZETTE" sign "$T/form-bb.pdf" -o "$T/x.pdf" "${SIGN[@]}" --certify 2>"$T/err" || rc=$?
+if [ $rc -eq 1 ] && [ ! -e "$T/x.pdf" ]; then ok "--certify on a signed file refused (exit 1)"
+else fail "--certify after a signature: rc=$rc"; fi
+
+# ---- reproducibility: RSA PKCS#1 v1.5 is deterministic, /M comes from the clock
+g sign "$T/plain.pdf" -o "$T/r1.pdf" "${SIGN[@]}" --time 2026-12-01T08:00:00Z
+SOURCE_DATE_EPOCH=1796112000 g sign "$T/plain.pdf" -o "$T/r2.pdf" "${SIGN[@]}"
+if cmp -s "$T/r1.pdf" "$T/r2.pdf" && grep -aq "/M(D:20261201080000+00'00')" "$T/r1.pdf"; then
+	ok "fixed --time / SOURCE_DATE_EPOCH gives identical bytes"
+else fail "signing is not reproducible with a fixed time"; fi
+
+# ---- B-T and B-LT with our own TSA -------------------------------------------------
+"$GAZETTE" tsa --key "$K/tsa.key" --cert "$K/tsa.pem" --chain "$K/chain.pem" \
+	--pass-file "$K/passphrase.txt" --listen 127.0.0.1:0 --serial-file "$T/serial" \
+	>"$T/tsa.out" 2>>"$LOG" &
+tsa_pid=$!
+for _ in $(seq 50); do grep -q listening "$T/tsa.out" && break; sleep 0.1; done
+URL=$(sed -n 's/.*listening on //p' "$T/tsa.out")
+[ -n "$URL" ] || { fail "gazette tsa did not start"; exit 1; }
+ok "gazette tsa listening on $URL"
+
+g sign "$T/plain.pdf" -o "$T/bt.pdf" "${SIGN[@]}" --level B-T --tsa "$URL"
+check_signed "$T/plain.pdf" "$T/bt.pdf" "B-T"
+# The token: the unsigned attribute's value, over the signature value.
+python3 - "$T/sig.der" "$T/tst.der" "$T/sigvalue.bin" <<'EOF'
+import sys
+d = open(sys.argv[1], 'rb').read()
+def tlv(b, i):
+    t = b[i]; l = b[i+1]; h = 2
+    if l & 0x80:
+        k = l & 0x7f; l = int.from_bytes(b[i+2:i+2+k], 'big'); h = 2 + k
+    return t, h, l
+oid = bytes.fromhex('060b2a864886f70d010910020e')   # id-aa-signatureTimeStampToken
+i = d.index(oid) + len(oid)
+t, h, l = tlv(d, i)                                # SET
+tok_at = i + h
+t, h2, l2 = tlv(d, tok_at)                         # the token: ContentInfo
+open(sys.argv[2], 'wb').write(d[tok_at:tok_at + h2 + l2])
+# the signature value: the OCTET STRING just before the [1] unsigned attrs
+j = d.rindex(b'\xa1', 0, d.index(oid))
+k = d.rindex(b'\x04\x82', 0, j)
+t, h, l = tlv(d, k)
+open(sys.argv[3], 'wb').write(d[k + h:k + h + l])
+EOF
+if openssl ts -verify -token_in -in "$T/tst.der" -data "$T/sigvalue.bin" \
+	-CAfile "$K/root-ca.pem" -untrusted "$K/intermediate-ca.pem" >"$T/ts.txt" 2>&1; then
+	ok "B-T: openssl ts -verify of the token over the signature value"
+else fail "B-T: token does not verify"; cat "$T/ts.txt" >&2; fi
+if openssl ts -reply -token_in -in "$T/tst.der" -token_out -text 2>/dev/null | grep -q "Time stamp:" &&
+   [ "$(cat "$T/serial")" -ge 1 ]; then
+	ok "B-T: token has a time; serial counter file advanced to $(cat "$T/serial")"
+else fail "B-T: token text or serial file"; fi
+
+g sign "$T/xrefstream.pdf" -o "$T/blt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" --certify \
+	--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
+check_signed "$T/xrefstream.pdf" "$T/blt.pdf" "B-LT certified"
+mutool show "$T/blt.pdf" trailer/Root/DSS >"$T/dss.txt" 2>&1 || true
+ncerts=$(mutool show "$T/blt.pdf" trailer/Root/DSS/Certs 2>/dev/null | grep -o "0 R" | wc -l)
+ncrls=$(mutool show "$T/blt.pdf" trailer/Root/DSS/CRLs 2>/dev/null | grep -o "0 R" | wc -l)
+# VRI key: uppercase hex SHA-1 of the /Contents bytes (padding included).
+vri=$(python3 - "$T/blt.pdf" <<'EOF'
+import re, sys, hashlib, binascii
+d = open(sys.argv[1], 'rb').read()
+m = re.search(rb'/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)', d)
+print(hashlib.sha1(binascii.unhexlify(d[int(m.group(1)) + 1:int(m.group(2)) - 1])).hexdigest().upper())
+EOF
+)
+# signer, intermediate, root, TSA = 4 certificates; 2 CRLs
+if [ "$ncerts" -eq 4 ] && [ "$ncrls" -eq 2 ] && grep -q "/VRI" "$T/dss.txt" &&
+   mutool show "$T/blt.pdf" "trailer/Root/DSS/VRI/$vri" | grep -q "/CRL"; then
+	ok "B-LT: /DSS with 4 certificates, 2 CRLs, /VRI /$vri"
+else fail "B-LT: DSS certs=$ncerts crls=$ncrls"; cat "$T/dss.txt" >&2; fi
+if mutool show "$T/blt.pdf" trailer/Root/Perms/DocMDP | grep -Eq "/P 1$"; then
+	ok "B-LT: certification kept through the DSS update"
+else fail "B-LT: /Perms lost"; fi
+
+# ---- errors: clear message, right exit code, no output file --------------------------
+expect_fail() { # CODE LABEL PATTERN args...
+	local code=$1 label=$2 pat=$3 rc=0
+	shift 3
+	rm -f "$T/out.pdf"
+	"$GAZETTE" "$@" >"$T/out.txt" 2>"$T/err.txt" || rc=$?
+	cat "$T/out.txt" "$T/err.txt" >>"$LOG"
+	if [ "$rc" -eq "$code" ] && [ ! -e "$T/out.pdf" ] && grep -qi -- "$pat" "$T/err.txt" &&
+	   ! ls "$T"/out.pdf.tmp.* >/dev/null 2>&1; then
+		ok "$label: exit $code, no output"
+	else fail "$label: rc=$rc (want $code)"; cat "$T/err.txt" >&2; fi
+}
+printf 'not-the-passphrase\n' >"$T/wrongpass"
+printf 'plain text, not a PDF\n' >"$T/text.pdf"
+head -c 300 "$T/plain.pdf" >"$T/truncated.pdf"
+expect_fail 2 "wrong passphrase" "wrong passphrase" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	--key "$K/signer.key" --cert "$K/signer.pem" --pass-file "$T/wrongpass"
+expect_fail 2 "wrong PKCS#12 passphrase" "wrong passphrase" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	--key "$K/signer.p12" --pass-file "$T/wrongpass"
+expect_fail 2 "expired certificate" "expired" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	--key "$K/expired.key" --cert "$K/expired.pem" --pass-file "$K/passphrase.txt"
+expect_fail 2 "no signing key usage" "key usage" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	--key "$K/nosign.key" --cert "$K/nosign.pem" --pass-file "$K/passphrase.txt"
+expect_fail 2 "key/certificate mismatch" "does not match" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	--key "$K/signer.key" --cert "$K/mismatch.pem" --pass-file "$K/passphrase.txt"
+expect_fail 2 "unreadable input" "cannot open" sign "$T/missing.pdf" -o "$T/out.pdf" "${SIGN[@]}"
+expect_fail 1 "not a PDF" "not a PDF" sign "$T/text.pdf" -o "$T/out.pdf" "${SIGN[@]}"
+expect_fail 1 "truncated PDF" "malformed" sign "$T/truncated.pdf" -o "$T/out.pdf" "${SIGN[@]}"
+expect_fail 2 "--pass on the command line" "never taken on the command line" sign \
+	"$T/plain.pdf" -o "$T/out.pdf" --key "$K/signer.key" --pass "$PASS"
+expect_fail 2 "--password= on the command line" "never taken on the command line" sign \
+	"$T/plain.pdf" -o "$T/out.pdf" --key "$K/signer.key" "--password=$PASS"
+expect_fail 2 "no passphrase at all" "GAZETTE_KEY_PASS" sign "$T/plain.pdf" -o "$T/out.pdf" --key "$K/signer.key" --cert "$K/signer.pem"
+expect_fail 2 "B-T without --tsa" "needs --tsa" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --level B-T
+expect_fail 2 "https TSA" "only http" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}" \
+	--level B-T --tsa https://127.0.0.1:1/
+expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \
+	--cert "$K/signer.pem" --pass-file "$K/passphrase.txt" --listen 127.0.0.1:0
+
+# The passphrase never shows in anything gazette printed (the --pass cases
+# echo no value back either).
+if grep -qF -- "$PASS" "$LOG"; then fail "the passphrase appeared in gazette's output"
+else ok "the passphrase never appears in stdout/stderr"; fi
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

@@ -85,6 +85,7 @@ struct resp {
 	MDB_txn *hold;
 	void *owned;              /* malloc'ed blob bytes freed by resp_release */
 	char content_range[96];   /* for 206/416, or "" */
+	uint64_t entity_len;      /* a 304's would-be body length */
 	char etag[80];            /* with quotes, or "" */
 	char *disposition;        /* malloc'ed Content-Disposition, or NULL */
 	char location[512];       /* redirect target, or "" */

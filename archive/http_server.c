@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/types.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -218,6 +219,15 @@ static void holder_free(void *cls)
 	free(h);
 }
 
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)buf;
+	(void)max;
+	return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
 static void add_security_headers(struct MHD_Response *m)
 {
 	MHD_add_response_header(m, "Content-Security-Policy",
@@ -236,7 +246,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct resp *r, const
 	enum MHD_Result ret;
 
 	if (r->status == 304) {
-		m = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+		/* No body is sent, but Content-Length must be the 200's (RFC 9110
+		 * 8.6): a reader that is never called carries the length. */
+		m = MHD_create_response_from_callback(r->entity_len, 4096, no_body, NULL, NULL);
 	} else if (r->blob) {
 		/* The bytes stay where they are (the LMDB map or the verified
 		 * copy); the holder keeps them alive until libmicrohttpd drops

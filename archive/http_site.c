@@ -188,6 +188,7 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 	}
 	if (q->if_none_match && gaz_http_etag_match(q->if_none_match, r->etag)) {
 		r->status = 304;
+		r->entity_len = v.pdf_size;
 		rc = 0;
 		goto end;
 	}

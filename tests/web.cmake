@@ -1,3 +1,4 @@
 # The public web service (archive/http_*.c): parser unit test, HTTP tests
 # on a real server, static export under nginx, headless Chromium.
 gazette_unit(test_http)
+gazette_script(test_web_http)

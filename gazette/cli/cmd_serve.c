@@ -7,7 +7,8 @@
 
 const char cmd_serve_usage[] =
 	"usage: gazette serve --archive DIR --listen ADDR:PORT [--trust CA.pem]...\n"
-	"                     [--threads N] [--max-connections N] [--max-per-ip N]\n\n"
+	"                     [--threads N] [--max-connections N] [--max-per-ip N]\n"
+	"                     [--header-timeout S] [--idle-timeout S]\n\n"
 	"The public, read-only web service over an archive: browse issues, read\n"
 	"documents, search, download signed PDFs, verify an uploaded PDF, the\n"
 	"transparency log, a JSON API and an Atom feed (URLs: docs/api.md).\n"
@@ -15,6 +16,8 @@ const char cmd_serve_usage[] =
 	"ADDR:PORT is 127.0.0.1:8080, [::1]:8080, or [::]:8080 for IPv6 and IPv4\n"
 	"(dual stack); port 0 picks a free port.  The URL is printed on stdout once\n"
 	"the server listens.  --trust adds a trust anchor for the verify page.\n"
+	"Defaults: 2 threads, 64 connections, 16 per client address, 10 s to\n"
+	"receive a request's headers, 15 s of silence; uploads up to 50 MB.\n"
 	"SIGINT or SIGTERM stops the server cleanly.\n\n"
 	"exit 0: stopped by a signal; 2: usage, archive or address error.\n";
 
@@ -59,6 +62,12 @@ int cmd_serve(int argc, char **argv)
 		} else if ((v = cli_opt(argc, argv, &i, "--max-per-ip", &missing))) {
 			if (uint_opt(v, 100, &o.per_ip_limit))
 				return cli_usage("serve", "--max-per-ip: 1..100");
+		} else if ((v = cli_opt(argc, argv, &i, "--header-timeout", &missing))) {
+			if (uint_opt(v, 3600, &o.header_timeout))
+				return cli_usage("serve", "--header-timeout: 1..3600 seconds");
+		} else if ((v = cli_opt(argc, argv, &i, "--idle-timeout", &missing))) {
+			if (uint_opt(v, 3600, &o.idle_timeout))
+				return cli_usage("serve", "--idle-timeout: 1..3600 seconds");
 		} else if (missing)
 			return cli_usage("serve", "%s needs a value", argv[i]);
 		else

@@ -2,3 +2,4 @@
 # on a real server, static export under nginx, headless Chromium.
 gazette_unit(test_http)
 gazette_script(test_web_http)
+gazette_script(test_web_static)

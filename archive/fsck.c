@@ -402,6 +402,7 @@ int gaz_archive_fsck(struct gaz_archive *a, struct gaz_fsck_report *rep,
 	struct gaz_fsck_report r = { 0 };
 	struct fk f = { .a = a, .rep = &r, .cb = cb, .ctx = ctx };
 	struct gaz_tlog_check tc = { 0 };
+	struct gaz_search_check sc = { 0 };
 	uint64_t log_size = 0;
 	int rc;
 
@@ -420,6 +421,11 @@ int gaz_archive_fsck(struct gaz_archive *a, struct gaz_fsck_report *rep,
 			(unsigned long long)r.index_entries, (unsigned long long)f.expect_ix);
 	if (gaz_tlog_verify(f.txn, NULL, &tc))
 		problem(&f, "transparency log: %s", gaz_errdetail());
+	if (gaz_search_verify(f.txn, &sc))
+		problem(&f, "search index: %s", gaz_errdetail());
+	else if (sc.docs != r.docs)
+		problem(&f, "search index holds %llu documents; the archive %llu",
+			(unsigned long long)sc.docs, (unsigned long long)r.docs);
 	if (gaz_tlog_size(f.txn, &log_size))
 		problem(&f, "transparency log: %s", gaz_errdetail());
 	else if (log_size != r.versions + r.events)

@@ -107,6 +107,7 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	const struct gaz_issue *is = p->is;
 	struct gaz_ar_version v = { 0 };
 	struct gaz_tlog_entry le = { 0 };
+	struct gaz_search_writer *sw = NULL;
 	struct carrier cv;
 	struct gaz_buf b = GAZ_BUF_INIT(GAZ_AR_RECORD_MAX);
 	unsigned char k[IX_KEY_MAX], vk[6];
@@ -166,14 +167,17 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	cv.version = v.version;
 	memcpy(cv.sha256, p->pdf_sha, 32);
 
-	if ((rc = ar_blob_put(a, txn, p->pdf_sha, p->pdf, p->pdf_len)))
+	if ((rc = ar_blob_put(a, txn, p->pdf_sha, p->pdf, p->pdf_len)) ||
+	    (rc = ar_w(gaz_search_writer_new(txn, &sw))))
 		goto end;
 	for (i = 0; i < is->n_docs; i++) {
 		const struct gaz_doc *src = &is->docs[i];
 		struct gaz_ar_doc d = { 0 };
 		struct gaz_ar_event *ev = NULL;
+		struct gaz_search_doc sd = { 0 };
 		unsigned char id[8];
 		size_t nev = 0;
+		int cur = GAZ_ST_UNKNOWN;
 
 		d.id = v.first_doc + i;
 		d.year = v.year;
@@ -216,6 +220,7 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 		/* a document number new to the archive starts its status history */
 		if ((rc = ar_events(a, txn, d.doc_no, &ev, &nev)))
 			goto end;
+		gaz_status_on(ev, nev, NULL, &cur, NULL);
 		gaz_ar_events_free(ev, nev);
 		if (!nev) {
 			struct gaz_ar_event e = { 0 };
@@ -238,8 +243,26 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 			e.time = p->now;
 			if ((rc = put_event(a, txn, &e, &cv)))
 				goto end;
+			cur = st;
 		}
+		sd.id = d.id;
+		sd.title = d.title;
+		sd.text = p->texts[i];
+		sd.text_len = p->text_lens[i];
+		sd.doc_no = d.doc_no;
+		sd.issuer = d.issuer;
+		sd.subject = d.subject;
+		sd.genre = d.genre;
+		sd.written = d.written;
+		sd.published = d.published;
+		sd.status = (enum gaz_search_status)cur;
+		sd.issue_year = v.year;
+		sd.issue_number = v.number;
+		if ((rc = ar_w(gaz_search_writer_add(sw, &sd))))
+			goto end;
 	}
+	if ((rc = ar_w(gaz_search_writer_flush(sw))))
+		goto end;
 	gaz_buf_reset(&b);
 	ar_version_key(vk, v.year, v.number, v.version);
 	if ((rc = rec_encode(GAZ_REC_VERSION, &v, &b)) ||
@@ -259,6 +282,7 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	if (!rc)
 		p->version = v.version;
 end:
+	gaz_search_writer_free(sw);
 	gaz_buf_release(&b);
 	return rc;
 }
@@ -411,6 +435,24 @@ struct st {
 	struct ids ids;
 };
 
+/* The search index shows, for every appearance, the status of the event
+ * with the greatest (date, seq). */
+static int index_status(struct gaz_archive *a, MDB_txn *txn, struct st *s)
+{
+	struct gaz_ar_event *ev = NULL;
+	size_t n = 0, i;
+	int cur, rc;
+
+	if ((rc = ar_events(a, txn, s->e.doc_no, &ev, &n)))
+		return rc;
+	gaz_status_on(ev, n, NULL, &cur, NULL);
+	gaz_ar_events_free(ev, n);
+	for (i = 0; i < s->ids.n; i++)
+		if ((rc = ar_w(gaz_search_set_status(txn, s->ids.v[i], (enum gaz_search_status)cur))))
+			return rc;
+	return 0;
+}
+
 static int status_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 {
 	struct st *s = ctx;
@@ -440,7 +482,7 @@ static int status_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	c.number = v.number;
 	c.version = v.version;
 	memcpy(c.sha256, v.pdf_sha256, 32);
-	if ((rc = put_event(a, txn, &s->e, &c)))
+	if ((rc = put_event(a, txn, &s->e, &c)) || (rc = index_status(a, txn, s)))
 		goto end;
 	rc = ar_audit_put(a, txn, s->e.who, s->e.time, "status", s->e.doc_no,
 			  gaz_status_name(s->e.status));

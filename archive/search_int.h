@@ -159,8 +159,9 @@ struct rec {
 enum { R_TITLE, R_DOCNO, R_ISSUER, R_SUBJECT, R_GENRE, R_WRITTEN, R_PUBLISHED };
 
 int fts_rec_decode(const void *p, size_t n, struct rec *r);
-/* Inflates r's text (malloc'ed, NUL-terminated) and checks its hash. */
-int fts_rec_text(const struct rec *r, uint64_t id, char **text);
+/* Inflates r's text (malloc'ed, NUL-terminated); with check, also checks
+ * its SHA-256 (queries skip that: fsck and gaz_search_doc_text do it). */
+int fts_rec_text(const struct rec *r, uint64_t id, int check, char **text);
 
 /* Dates as stored in columns (0 = unknown). */
 uint32_t fts_date_col(const char *s, size_t n);

@@ -24,6 +24,8 @@ struct clause {
 	struct unit *u;      /* the clause's units (query text) */
 	size_t nu;
 	int verify;          /* needs a phrase check against the text */
+	char raw[GAZ_SEARCH_QUERY_MAX]; /* a run of CJK characters: its bytes */
+	size_t rawlen;       /* 0 unless the clause is one such run */
 	size_t terms[QT_MAX];/* indexes into the query's terms */
 	size_t nt;
 	double idf;
@@ -119,6 +121,15 @@ static int add_clause(struct qstate *q, const char *s, size_t n)
 	}
 	/* one unit, or one bigram: the postings are exact */
 	c->verify = !(u.n == 1 || (u.n == 2 && u.v[1].joined));
+	/* A run of adjacent CJK characters matches exactly where its bytes
+	 * occur in the text (normalisation leaves CJK alone). */
+	c->rawlen = 0;
+	for (i = 0; i < u.n && u.v[i].kind == UNIT_CJK && (i == 0 || u.v[i].joined); i++) {
+		memcpy(c->raw + c->rawlen, u.v[i].key, u.v[i].len);
+		c->rawlen += u.v[i].len;
+	}
+	if (i < u.n)
+		c->rawlen = 0;
 	q->verify |= c->verify;
 	return 0;
 }
@@ -362,30 +373,66 @@ static int load_rec(struct qstate *q, uint64_t id, struct rec *r)
 	return fts_rec_decode(v.mv_data, v.mv_size, r);
 }
 
-/* Exact score of a candidate from its text; 0 (and *ok = 0) if a phrase
- * is absent. */
+/* memmem (a GNU extension): first byte by memchr, then compare. */
+static const char *find(const char *p, size_t n, const char *needle, size_t m)
+{
+	const char *end = p + n, *f;
+
+	while ((size_t)(end - p) >= m && (f = memchr(p, needle[0], (size_t)(end - p) - m + 1))) {
+		if (!memcmp(f, needle, m))
+			return f;
+		p = f + 1;
+	}
+	return NULL;
+}
+
+/* Occurrences of needle in hay, overlapping ones too (as tokens count). */
+static uint32_t count_raw(const char *hay, size_t n, const char *needle, size_t m)
+{
+	const char *p = hay, *end = hay + n, *f;
+	uint32_t k = 0;
+
+	while ((size_t)(end - p) >= m && (f = find(p, (size_t)(end - p), needle, m))) {
+		k++;
+		/* next character: skip the lead byte and its continuation bytes */
+		p = f + 1;
+		while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+			p++;
+	}
+	return k;
+}
+
+/* Exact score of a candidate from its text; *ok = 0 if a phrase is absent. */
 static int exact_score(struct qstate *q, uint64_t id, uint32_t dl, double *score, int *ok)
 {
 	struct rec r;
 	char *text = NULL;
 	size_t i, p;
 	double s = 0;
-	int rc;
+	int rc, tokenized = 0;
 
-	if ((rc = load_rec(q, id, &r)) || (rc = fts_rec_text(&r, id, &text)) ||
-	    (rc = doc_units(q, &r, text)))
+	if ((rc = load_rec(q, id, &r)) || (rc = fts_rec_text(&r, id, 0, &text)))
 		goto end;
 	*ok = 1;
 	for (i = 0; i < q->nc && *ok; i++) {
 		const struct clause *c = &q->c[i];
-		uint32_t tf = 0;
+		uint32_t tf = 0, tt;
 		int title = 0;
 
-		for (p = 0; p < q->du.n; p++)
-			if (match_at(&q->du, p, c)) {
-				tf++;
-				title |= q->du.v[p].title;
-			}
+		if (c->rawlen) {
+			tt = count_raw(r.s[R_TITLE], r.sl[R_TITLE], c->raw, c->rawlen);
+			tf = tt + count_raw(text, r.text_len, c->raw, c->rawlen);
+			title = tt > 0;
+		} else {
+			if (!tokenized && (rc = doc_units(q, &r, text)))
+				goto end;
+			tokenized = 1;
+			for (p = 0; p < q->du.n; p++)
+				if (match_at(&q->du, p, c)) {
+					tf++;
+					title |= q->du.v[p].title;
+				}
+		}
 		if (!tf)
 			*ok = 0;
 		s += bm25(q, c->idf, tf, title, dl);
@@ -575,7 +622,7 @@ static int fill_hit(struct qstate *q, const struct gaz_search_query *qq, const s
 
 	h->id = c->id;
 	h->score = c->score;
-	if ((rc = load_rec(q, c->id, &r)) || (rc = fts_rec_text(&r, c->id, &text)) ||
+	if ((rc = load_rec(q, c->id, &r)) || (rc = fts_rec_text(&r, c->id, 0, &text)) ||
 	    (rc = doc_units(q, &r, text)) || (rc = col_entry(q, c->id, &e)))
 		goto end;
 	h->status = e ? (enum gaz_search_status)e[8] : GAZ_ST_UNKNOWN;

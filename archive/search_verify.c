@@ -89,7 +89,7 @@ static int check_docs(MDB_txn *txn, const struct fts_dbis *d, struct vstate *vs,
 		}
 		id = lx_get_be64(k.mv_data);
 		if ((ret = fts_rec_decode(v.mv_data, v.mv_size, &r)) ||
-		    (ret = fts_rec_text(&r, id, &text)))
+		    (ret = fts_rec_text(&r, id, 1, &text)))
 			goto end;
 		u.n = 0;
 		if ((r.sl[R_TITLE] && (ret = fts_tokenize(r.s[R_TITLE], r.sl[R_TITLE], 1, &u))) ||

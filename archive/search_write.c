@@ -21,17 +21,29 @@ struct acc {
 	size_t len, cap;
 	uint64_t last;
 	uint64_t count;
+	uint64_t cur;       /* document being added, its tf and title flag */
+	uint32_t cur_tf;
+	uint8_t cur_title;
+};
+
+/* A slot: the hash beside the pointer, so probing rarely touches an acc. */
+struct slot {
+	uint64_t key8;      /* a term of ≤ 8 bytes (CJK unigrams, bigrams), zero-padded */
+	uint32_t hash;
+	uint8_t len;
+	struct acc *a;
 };
 
 struct gaz_search_writer {
 	MDB_txn *txn;
 	struct fts_dbis d;
 	struct fts_stats st;
-	struct acc **tab;   /* open addressing */
+	struct slot *tab;   /* open addressing */
 	size_t cap, n;
+	struct acc **touched; /* accs of the document being added */
+	size_t ntouched, touched_cap;
 	size_t mem;
 	struct units u;
-	struct termset ts;
 	uint64_t colkey;
 	int col_loaded, col_dirty;
 	unsigned char col[FTS_COL_N * FTS_COL_SIZE];
@@ -48,7 +60,12 @@ static uint32_t hash_term(const char *s, size_t n)
 
 	while (n--)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	/* murmur3's finaliser: FNV's low bits alone cluster on UTF-8 */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 int gaz_search_writer_new(MDB_txn *txn, struct gaz_search_writer **out)
@@ -74,11 +91,11 @@ static void drop_batch(struct gaz_search_writer *w)
 	size_t i;
 
 	for (i = 0; i < w->cap; i++) {
-		if (w->tab[i]) {
-			free(w->tab[i]->term);
-			free(w->tab[i]->buf);
-			free(w->tab[i]);
-			w->tab[i] = NULL;
+		if (w->tab[i].a) {
+			free(w->tab[i].a->term);
+			free(w->tab[i].a->buf);
+			free(w->tab[i].a);
+			w->tab[i].a = NULL;
 		}
 	}
 	w->n = 0;
@@ -91,8 +108,8 @@ void gaz_search_writer_free(struct gaz_search_writer *w)
 		return;
 	drop_batch(w);
 	free(w->tab);
+	free(w->touched);
 	fts_units_release(&w->u);
-	fts_termset_release(&w->ts);
 	gaz_buf_release(&w->rec);
 	free(w->z);
 	free(w->merge);
@@ -102,18 +119,16 @@ void gaz_search_writer_free(struct gaz_search_writer *w)
 static int grow_table(struct gaz_search_writer *w)
 {
 	size_t cap = w->cap ? w->cap * 2 : 4096, i, j;
-	struct acc **tab = calloc(cap, sizeof *tab);
+	struct slot *tab = calloc(cap, sizeof *tab);
 
 	if (!tab)
 		return GAZ_ENOMEM;
 	for (i = 0; i < w->cap; i++) {
-		struct acc *a = w->tab[i];
-
-		if (!a)
+		if (!w->tab[i].a)
 			continue;
-		for (j = a->hash & (cap - 1); tab[j]; j = (j + 1) & (cap - 1))
+		for (j = w->tab[i].hash & (cap - 1); tab[j].a; j = (j + 1) & (cap - 1))
 			;
-		tab[j] = a;
+		tab[j] = w->tab[i];
 	}
 	free(w->tab);
 	w->tab = tab;
@@ -121,18 +136,29 @@ static int grow_table(struct gaz_search_writer *w)
 	return 0;
 }
 
-static int acc_add(struct gaz_search_writer *w, const char *term, size_t tlen, uint64_t id,
-		   uint32_t tf, int title)
+/* Counts one occurrence of a term in document id. */
+static int acc_touch(struct gaz_search_writer *w, const char *term, size_t tlen, uint64_t id,
+		     int title)
 {
 	uint32_t h = hash_term(term, tlen);
-	struct acc *a;
+	uint64_t k8 = 0;
+	struct acc *a = NULL;
 	size_t i;
 
 	if (w->n * 2 >= w->cap && grow_table(w))
 		return GAZ_ENOMEM;
-	for (i = h & (w->cap - 1); (a = w->tab[i]); i = (i + 1) & (w->cap - 1))
-		if (a->hash == h && a->tlen == tlen && !memcmp(a->term, term, tlen))
+	if (tlen <= 8)
+		memcpy(&k8, term, tlen);
+	for (i = h & (w->cap - 1); w->tab[i].a; i = (i + 1) & (w->cap - 1)) {
+		const struct slot *sl = &w->tab[i];
+
+		if (sl->hash != h || sl->len != (tlen > 255 ? 255 : tlen) || sl->key8 != k8)
+			continue;
+		if (tlen <= 8 || (sl->a->tlen == tlen && !memcmp(sl->a->term, term, tlen))) {
+			a = sl->a;
 			break;
+		}
+	}
 	if (!a) {
 		if (!(a = calloc(1, sizeof *a)) || !(a->term = malloc(tlen))) {
 			free(a);
@@ -141,25 +167,58 @@ static int acc_add(struct gaz_search_writer *w, const char *term, size_t tlen, u
 		memcpy(a->term, term, tlen);
 		a->tlen = tlen;
 		a->hash = h;
-		a->last = 0;
-		w->tab[i] = a;
+		w->tab[i].hash = h;
+		w->tab[i].key8 = k8;
+		w->tab[i].len = (uint8_t)(tlen > 255 ? 255 : tlen);
+		w->tab[i].a = a;
 		w->n++;
 		w->mem += sizeof *a + tlen + 32;
 	}
-	if (a->len + 20 > a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		unsigned char *b = realloc(a->buf, cap);
-
-		if (!b)
-			return GAZ_ENOMEM;
-		w->mem += cap - a->cap;
-		a->buf = b;
-		a->cap = cap;
+	if (a->cur == id) {
+		a->cur_tf++;
+		a->cur_title |= (uint8_t)title;
+		return 0;
 	}
-	a->len += fts_put_varint(a->buf + a->len, id - a->last);
-	a->len += fts_put_varint(a->buf + a->len, (uint64_t)tf << 1 | (title != 0));
-	a->last = id;
-	a->count++;
+	if (w->ntouched == w->touched_cap) {
+		size_t cap = w->touched_cap ? w->touched_cap * 2 : 1024;
+		struct acc **t = realloc(w->touched, cap * sizeof *t);
+
+		if (!t)
+			return GAZ_ENOMEM;
+		w->touched = t;
+		w->touched_cap = cap;
+	}
+	w->touched[w->ntouched++] = a;
+	a->cur = id;
+	a->cur_tf = 1;
+	a->cur_title = (uint8_t)title;
+	return 0;
+}
+
+/* Appends the postings of the document whose terms were touched. */
+static int acc_commit(struct gaz_search_writer *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->ntouched; i++) {
+		struct acc *a = w->touched[i];
+
+		if (a->len + 20 > a->cap) {
+			size_t cap = a->cap ? a->cap * 2 : 16;
+			unsigned char *b = realloc(a->buf, cap);
+
+			if (!b)
+				return GAZ_ENOMEM;
+			w->mem += cap - a->cap;
+			a->buf = b;
+			a->cap = cap;
+		}
+		a->len += fts_put_varint(a->buf + a->len, a->cur - a->last);
+		a->len += fts_put_varint(a->buf + a->len, (uint64_t)a->cur_tf << 1 | a->cur_title);
+		a->last = a->cur;
+		a->count++;
+	}
+	w->ntouched = 0;
 	return 0;
 }
 
@@ -332,19 +391,31 @@ int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_d
 		return rc;
 	if (doc->text_len && (rc = fts_tokenize(doc->text, doc->text_len, 0, &w->u)))
 		return rc;
-	if ((rc = fts_termset_build(&w->ts, &w->u)))
-		return rc;
-	for (i = 0; i < w->ts.n; i++) {
-		const struct ts_ent *e = &w->ts.tab[w->ts.used[i]];
+	w->ntouched = 0;
+	for (i = 0; i < w->u.n; i++) {
+		const struct unit *x = &w->u.v[i];
 
-		if ((rc = acc_add(w, e->key, e->len, doc->id, e->tf, e->title)))
-			return rc;
+		if ((rc = acc_touch(w, x->key, x->len, doc->id, x->title)))
+			goto fail;
+		if (x->joined) {
+			const struct unit *p = x - 1;
+			char bi[8];
+
+			memcpy(bi, p->key, p->len);
+			memcpy(bi + p->len, x->key, x->len);
+			/* a bigram is in the title only if both halves are */
+			if ((rc = acc_touch(w, bi, (size_t)p->len + x->len, doc->id,
+					    x->title && p->title)))
+				goto fail;
+		}
 	}
 	nf = fts_field_terms(doc->issuer, doc->subject, doc->genre, doc->issue_year,
 			     doc->issue_number, fterms, flens);
 	for (i = 0; i < nf; i++)
-		if ((rc = acc_add(w, fterms[i], flens[i], doc->id, 1, 0)))
-			return rc;
+		if ((rc = acc_touch(w, fterms[i], flens[i], doc->id, 0)))
+			goto fail;
+	if ((rc = acc_commit(w)))
+		return rc;
 	if ((rc = put_record(w, doc, (uint32_t)w->u.n)) ||
 	    (rc = col_set(w, doc->id, (uint32_t)w->u.n,
 			  fts_date_col(doc->published, doc->published ? strlen(doc->published) : 0),
@@ -357,6 +428,13 @@ int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_d
 	if (w->mem > FTS_WRITER_MEM)
 		return gaz_search_writer_flush(w);
 	return 0;
+fail:
+	/* forget the half-counted document: its terms must not leak into the
+	 * next one's postings */
+	for (i = 0; i < w->ntouched; i++)
+		w->touched[i]->cur = 0;
+	w->ntouched = 0;
+	return rc;
 }
 
 /* ---- flush ------------------------------------------------------------------------ */
@@ -511,8 +589,8 @@ int gaz_search_writer_flush(struct gaz_search_writer *w)
 		goto end;
 	}
 	for (i = 0; i < w->cap; i++)
-		if (w->tab[i])
-			list[n++] = w->tab[i];
+		if (w->tab[i].a)
+			list[n++] = w->tab[i].a;
 	qsort(list, n, sizeof *list, cmp_acc);
 	if ((rc = mdb_cursor_open(w->txn, w->d.terms, &c))) {
 		ret = lx_err(rc, FTS_TERMS);

@@ -133,7 +133,7 @@ static int open_dbis(struct gaz_archive *a, int write)
 			goto end;
 		}
 	}
-	if (write && (rc = gaz_tlog_init(txn)))
+	if (write && ((rc = gaz_tlog_init(txn)) || (rc = gaz_search_init(txn))))
 		goto end;
 	rc = mdb_get(txn, a->meta, &k, &v);
 	if (rc == MDB_NOTFOUND && write) {
@@ -258,6 +258,7 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 		goto fail;
 	}
 	mdb_env_set_maxdbs(a->env, GAZ_AR_MAX_DBS);
+	_Static_assert(8 + GAZ_SEARCH_NDBI + GAZ_TLOG_NDBI <= GAZ_AR_MAX_DBS, "room for every DBI");
 	if (fresh)
 		mdb_env_set_mapsize(a->env, opts && opts->map_size ? opts->map_size
 								 : GAZ_AR_MAP_DEFAULT);

@@ -1,3 +1,4 @@
 gazette_unit(test_tlog)
-gazette_script(test_archive)
 gazette_unit(test_search)
+gazette_script(test_archive)
+gazette_script(test_archive_crash)

@@ -63,7 +63,7 @@ extern "C" {
 /* A phrase query verifies candidates against their text; when more than
  * this many candidates remain, the total is an upper bound
  * (gaz_search_results.total_exact = 0). */
-#define GAZ_SEARCH_VERIFY_MAX 5000
+#define GAZ_SEARCH_VERIFY_MAX 1000
 
 /* Document status (有效性), a column that may change after indexing. */
 enum gaz_search_status {
@@ -109,7 +109,9 @@ int gaz_search_writer_new(MDB_txn *txn, struct gaz_search_writer **out);
 /* Tokenises and stores the document (its record and columns at once; its
  * postings at the next flush).  GAZ_EINVAL: id not increasing or 0;
  * GAZ_EFORMAT: text or a field is not valid UTF-8; GAZ_ETOOBIG: over
- * GAZ_SEARCH_TEXT_MAX / GAZ_SEARCH_FIELD_MAX. */
+ * GAZ_SEARCH_TEXT_MAX / GAZ_SEARCH_FIELD_MAX.  These are checked before
+ * anything is written; after any other failure (GAZ_ENOMEM, GAZ_EIO, a full
+ * map) the transaction holds part of the document: abort it. */
 int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_doc *doc);
 /* Writes the batched postings into the transaction. */
 int gaz_search_writer_flush(struct gaz_search_writer *w);

@@ -1,0 +1,215 @@
+/*
+ * The gazette side of bench/search.sh: builds our index from a JSONL corpus
+ * (bench/gen-corpus) into a fresh LMDB environment and times queries.
+ *
+ *   search_bench build CORPUS.jsonl ENVDIR
+ *   search_bench query ENVDIR RUNS QUERY...
+ *
+ * Prints key=value lines.  Not a test: timings go to stdout only.
+ */
+#include "gazette/search.h"
+
+#include <cjson/cJSON.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static MDB_env *open_env(const char *dir, int rdonly)
+{
+	MDB_env *env;
+	int rc;
+
+	mkdir(dir, 0755);
+	if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, GAZ_SEARCH_NDBI)) ||
+	    (rc = mdb_env_set_mapsize(env, (size_t)64 << 30)) ||
+	    (rc = mdb_env_open(env, dir, rdonly ? MDB_RDONLY : MDB_NOSYNC, 0644))) {
+		fprintf(stderr, "search_bench: %s: %s\n", dir, mdb_strerror(rc));
+		exit(2);
+	}
+	return env;
+}
+
+static const char *str(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static void dbi_pages(MDB_txn *txn, const char *name, size_t *pages)
+{
+	MDB_dbi dbi;
+	MDB_stat st;
+
+	if (mdb_dbi_open(txn, name, 0, &dbi) || mdb_stat(txn, dbi, &st))
+		return;
+	*pages += st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
+}
+
+static int build(const char *corpus, const char *dir)
+{
+	FILE *f = fopen(corpus, "r");
+	cJSON **docs = NULL;
+	size_t n = 0, cap = 0, len = 0, i, idx_pages = 0, doc_pages = 0;
+	char *line = NULL;
+	ssize_t got;
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_envinfo info;
+	MDB_stat est;
+	struct gaz_search_writer *w = NULL;
+	double t0, t1;
+	int rc;
+
+	if (!f) {
+		perror(corpus);
+		return 2;
+	}
+	while ((got = getline(&line, &len, f)) > 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			docs = realloc(docs, cap * sizeof *docs);
+		}
+		if (!(docs[n] = cJSON_Parse(line))) {
+			fprintf(stderr, "search_bench: bad JSON on line %zu\n", n + 1);
+			return 2;
+		}
+		n++;
+	}
+	free(line);
+	fclose(f);
+	env = open_env(dir, 0);
+	t0 = now();
+	if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) || (rc = gaz_search_init(txn))) {
+		fprintf(stderr, "search_bench: begin: %d\n", rc);
+		return 2;
+	}
+	if ((rc = gaz_search_writer_new(txn, &w)))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		struct gaz_search_doc d = { 0 };
+
+		d.id = (uint64_t)num(docs[i], "id");
+		d.title = str(docs[i], "title");
+		d.text = str(docs[i], "text");
+		d.text_len = d.text ? strlen(d.text) : 0;
+		d.doc_no = str(docs[i], "doc_no");
+		d.issuer = str(docs[i], "issuer");
+		d.subject = str(docs[i], "subject");
+		d.genre = str(docs[i], "genre");
+		d.written = str(docs[i], "written");
+		d.published = str(docs[i], "published");
+		d.status = gaz_search_status_parse(str(docs[i], "status"));
+		d.issue_year = (uint32_t)num(docs[i], "issue_year");
+		d.issue_number = (uint32_t)num(docs[i], "issue_number");
+		if ((rc = gaz_search_writer_add(w, &d)))
+			goto fail;
+	}
+	if ((rc = gaz_search_writer_flush(w)))
+		goto fail;
+	gaz_search_writer_free(w);
+	if ((rc = mdb_txn_commit(txn))) {
+		fprintf(stderr, "search_bench: commit: %s\n", mdb_strerror(rc));
+		return 2;
+	}
+	mdb_env_sync(env, 1);
+	t1 = now();
+	mdb_env_info(env, &info);
+	mdb_env_stat(env, &est);
+	mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
+	dbi_pages(txn, "fts_terms", &idx_pages);
+	dbi_pages(txn, "fts_cols", &idx_pages);
+	dbi_pages(txn, "fts_info", &idx_pages);
+	dbi_pages(txn, "fts_docs", &doc_pages);
+	mdb_txn_abort(txn);
+	printf("docs=%zu\nbuild_s=%.3f\ntotal_bytes=%zu\nindex_bytes=%zu\nrecords_bytes=%zu\n", n,
+	       t1 - t0, (size_t)(info.me_last_pgno + 1) * est.ms_psize, idx_pages * est.ms_psize,
+	       doc_pages * est.ms_psize);
+	mdb_env_close(env);
+	for (i = 0; i < n; i++)
+		cJSON_Delete(docs[i]);
+	free(docs);
+	return 0;
+fail:
+	fprintf(stderr, "search_bench: %s: %s\n", gaz_strerror(rc), gaz_errdetail());
+	return 2;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int query(const char *dir, int runs, int nq, char **qs)
+{
+	MDB_env *env = open_env(dir, 1);
+	double *t = calloc((size_t)runs, sizeof *t);
+
+	for (int j = 0; j < nq; j++) {
+		struct gaz_search_results *r = NULL;
+		uint64_t total = 0;
+		size_t nhits = 0;
+		int exact = 1;
+
+		for (int i = -1; i < runs; i++) { /* one warm-up run */
+			MDB_txn *txn;
+			struct gaz_search_query q = { 0 };
+			double t0;
+			int rc;
+
+			q.text = qs[j];
+			q.limit = 20;
+			t0 = now();
+			mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
+			rc = gaz_search_query(txn, &q, &r);
+			mdb_txn_abort(txn);
+			if (rc) {
+				fprintf(stderr, "search_bench: %s: %s\n", qs[j], gaz_errdetail());
+				return 2;
+			}
+			total = r->total;
+			exact = r->total_exact;
+			nhits = r->n;
+			gaz_search_results_free(r);
+			if (i >= 0)
+				t[i] = now() - t0;
+		}
+		qsort(t, (size_t)runs, sizeof *t, cmp_double);
+		printf("query=%s\nms=%.3f\nrows=%zu\ntotal=%llu%s\n", qs[j], t[runs / 2] * 1e3, nhits,
+		       (unsigned long long)total, exact ? "" : "+");
+	}
+	free(t);
+	mdb_env_close(env);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "build"))
+		return build(argv[2], argv[3]);
+	if (argc >= 5 && !strcmp(argv[1], "query"))
+		return query(argv[2], atoi(argv[3]) > 0 ? atoi(argv[3]) : 9, argc - 4, argv + 4);
+	fprintf(stderr, "usage: search_bench build CORPUS.jsonl ENVDIR\n"
+			"       search_bench query ENVDIR RUNS QUERY...\n");
+	return 2;
+}

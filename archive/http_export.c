@@ -200,6 +200,7 @@ static int emit_all(struct exp *e)
 		{ "/feed.atom", "feed.atom" },
 		{ "/robots.txt", "robots.txt" },
 		{ "/static/site.css", "static/site.css" },
+		{ "/static/icon.svg", "static/icon.svg" },
 		{ "/api/v1/issues.json", "api/v1/issues.json" },
 		{ "/api/v1/latest.json", "api/v1/latest.json" },
 		{ "/api/v1/log.json", "api/v1/log.json" },

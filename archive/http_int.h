@@ -114,6 +114,7 @@ void site_error(struct site *s, struct resp *r, int status, const char *msg);
 
 extern const char site_css[];
 extern const char site_robots[];
+extern const char site_icon[];
 
 /* Document head, header with navigation and search form, <main>. */
 void page_begin(struct site *s, struct out *o, const char *title, const char *nav);

@@ -175,6 +175,7 @@ void page_begin(struct site *s, struct out *o, const char *title, const char *na
 	out_raw(o, " — ");
 	out_esc(o, name);
 	out_raw(o, "</title>\n<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
+		   "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
 		   "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
 	out_esc(o, name);
 	out_raw(o, "\" href=\"/feed.atom\">\n</head>\n<body>\n<header class=\"site\">\n"
@@ -211,6 +212,14 @@ void page_end(struct site *s, struct out *o)
 		   "<a href=\"/api/v1/issues.json\">数据接口（JSON）</a></p>\n"
 		   "</footer>\n</body>\n</html>\n");
 }
+
+/* The site icon: a red seal-like square. */
+const char site_icon[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">"
+	"<rect x=\"2\" y=\"2\" width=\"28\" height=\"28\" rx=\"4\" fill=\"#a4161a\"/>"
+	"<rect x=\"7\" y=\"7\" width=\"18\" height=\"18\" fill=\"none\" stroke=\"#fff\" "
+	"stroke-width=\"2.5\"/><path d=\"M11 13h10M11 19h10M16 10v12\" stroke=\"#fff\" "
+	"stroke-width=\"2.5\"/></svg>\n";
 
 const char site_robots[] =
 	"User-agent: *\n"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define PER_PAGE 20
-#define MAX_PAGE 500
+#define MAX_PAGE 50      /* PER_PAGE * MAX_PAGE <= GAZ_SEARCH_PAGE_MAX */
 
 struct sform {
 	const char *q, *issuer, *subject, *genre, *from, *to, *status, *year;
@@ -157,8 +157,12 @@ static int run(struct site *s, const struct sform *f, struct gaz_search_results 
 			return gaz_fail(GAZ_EINVAL, "bad year");
 		q.issue_year = (uint32_t)y;
 	}
-	q.offset = (size_t)(f->page - 1) * PER_PAGE;
-	q.limit = PER_PAGE;
+	/* Every issue version's copy of a document is indexed; results show a
+	 * document once, so fetch beyond the page and fold the copies. */
+	q.offset = 0;
+	q.limit = (size_t)f->page * PER_PAGE * 2 + PER_PAGE;
+	if (q.limit > GAZ_SEARCH_PAGE_MAX)
+		q.limit = GAZ_SEARCH_PAGE_MAX;
 	q.snippet_chars = 90;
 	if ((rc = site_read_begin(s, &txn)))
 		return rc;
@@ -167,8 +171,49 @@ static int run(struct site *s, const struct sform *f, struct gaz_search_results 
 	return rc;
 }
 
-static int json_results(struct resp *r, const struct sform *f,
-			const struct gaz_search_results *res)
+/* One page of results with each document once (the best-ranked copy). */
+struct view {
+	const struct gaz_search_hit *hit[PER_PAGE];
+	size_t n;
+	uint64_t total;     /* distinct documents (estimated when not exact) */
+	int exact;
+	int more;           /* a next page exists */
+};
+
+static int same_doc(const struct gaz_search_hit *a, const struct gaz_search_hit *b)
+{
+	return a->doc_no && b->doc_no && !strcmp(a->doc_no, b->doc_no);
+}
+
+static void fold(const struct gaz_search_results *res, unsigned page, struct view *v)
+{
+	size_t i, k, distinct = 0, first = (size_t)(page - 1) * PER_PAGE;
+
+	memset(v, 0, sizeof *v);
+	for (i = 0; i < res->n; i++) {
+		for (k = 0; k < i && !same_doc(&res->hits[k], &res->hits[i]); k++)
+			;
+		if (k < i)
+			continue;   /* a copy of a document already listed */
+		if (distinct >= first && v->n < PER_PAGE)
+			v->hit[v->n++] = &res->hits[i];
+		distinct++;
+	}
+	if (res->n >= res->total && res->total_exact) {
+		v->total = distinct;
+		v->exact = 1;
+	} else {    /* scale by the share of distinct documents seen so far */
+		v->total = res->n ? (uint64_t)((double)res->total * (double)distinct / (double)res->n)
+				  : res->total;
+		if (v->total < distinct)
+			v->total = distinct;
+	}
+	v->more = distinct > first + v->n || (!v->exact && v->n == PER_PAGE);
+	if (page >= MAX_PAGE)
+		v->more = 0;
+}
+
+static int json_results(struct resp *r, const struct sform *f, const struct view *v)
 {
 	cJSON *j = cJSON_CreateObject(), *a;
 	size_t i, k;
@@ -177,13 +222,14 @@ static int json_results(struct resp *r, const struct sform *f,
 	if (!j)
 		return GAZ_ENOMEM;
 	cJSON_AddStringToObject(j, "query", f->q ? f->q : "");
-	cJSON_AddNumberToObject(j, "total", (double)res->total);
-	cJSON_AddBoolToObject(j, "total_exact", res->total_exact);
+	cJSON_AddNumberToObject(j, "total", (double)v->total);
+	cJSON_AddBoolToObject(j, "total_exact", v->exact);
 	cJSON_AddNumberToObject(j, "page", f->page);
 	cJSON_AddNumberToObject(j, "per_page", PER_PAGE);
+	cJSON_AddBoolToObject(j, "more", v->more);
 	a = cJSON_AddArrayToObject(j, "results");
-	for (i = 0; a && i < res->n; i++) {
-		const struct gaz_search_hit *h = &res->hits[i];
+	for (i = 0; a && i < v->n; i++) {
+		const struct gaz_search_hit *h = v->hit[i];
 		cJSON *x = cJSON_CreateObject(), *sp;
 		struct out u;
 
@@ -232,6 +278,7 @@ static int json_results(struct resp *r, const struct sform *f,
 int pages_search(struct site *s, const struct req *q, struct resp *r, int json)
 {
 	struct gaz_search_results *res = NULL;
+	struct view v;
 	struct sform f;
 	struct out o;
 	size_t i;
@@ -249,13 +296,14 @@ int pages_search(struct site *s, const struct req *q, struct resp *r, int json)
 			return rc;
 		}
 	}
+	memset(&v, 0, sizeof v);
+	v.exact = 1;
+	if (res)
+		fold(res, f.page, &v);
 	if (json) {
-		struct gaz_search_results empty;
 		if (bad)
 			return GAZ_EINVAL;
-		memset(&empty, 0, sizeof empty);
-		empty.total_exact = 1;
-		rc = json_results(r, &f, res ? res : &empty);
+		rc = json_results(r, &f, &v);
 		gaz_search_results_free(res);
 		return rc;
 	}
@@ -266,14 +314,14 @@ int pages_search(struct site *s, const struct req *q, struct resp *r, int json)
 		out_raw(&o, "<p class=\"verdict bad\" role=\"alert\">检索式无效：请检查引号是否成对、"
 			    "日期格式（YYYY-MM-DD）以及检索词是否包含可检索的文字。</p>\n");
 	} else if (res) {
-		out_fmt(&o, "<p role=\"status\">共找到 %s%llu 篇文件", res->total_exact ? "" : "至多 ",
-			(unsigned long long)res->total);
-		if (res->total > PER_PAGE)
+		out_fmt(&o, "<p role=\"status\">共找到 %s%llu 篇文件", v.exact ? "" : "约 ",
+			(unsigned long long)v.total);
+		if (f.page > 1 || v.more)
 			out_fmt(&o, "，第 %u 页", f.page);
 		out_raw(&o, "。</p>\n<ol class=\"results\" start=\"");
 		out_fmt(&o, "%u\">\n", (f.page - 1) * PER_PAGE + 1);
-		for (i = 0; i < res->n; i++) {
-			const struct gaz_search_hit *h = &res->hits[i];
+		for (i = 0; i < v.n; i++) {
+			const struct gaz_search_hit *h = v.hit[i];
 			out_raw(&o, "<li><a href=\"/docs/");
 			out_seg(&o, h->doc_no ? h->doc_no : "");
 			out_raw(&o, "\">");
@@ -295,14 +343,14 @@ int pages_search(struct site *s, const struct req *q, struct resp *r, int json)
 			out_raw(&o, "</span></li>\n");
 		}
 		out_raw(&o, "</ol>\n");
-		if (f.page > 1 || (uint64_t)f.page * PER_PAGE < res->total) {
+		if (f.page > 1 || v.more) {
 			out_raw(&o, "<nav class=\"pager\" aria-label=\"分页\">");
 			if (f.page > 1) {
 				out_raw(&o, "<a rel=\"prev\" href=\"");
 				query_href(&o, &f, f.page - 1);
 				out_raw(&o, "\">上一页</a>");
 			}
-			if ((uint64_t)f.page * PER_PAGE < res->total && f.page < MAX_PAGE) {
+			if (v.more) {
 				out_raw(&o, "<a rel=\"next\" href=\"");
 				query_href(&o, &f, f.page + 1);
 				out_raw(&o, "\">下一页</a>");

@@ -285,7 +285,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct resp *r, const
 		MHD_add_response_header(m, "Cache-Control", r->immutable
 					? "public, max-age=31536000, immutable"
 					: "public, no-cache");
-	} else if (!strncmp(r->ctype, "text/css", 8)) {
+	} else if (!strncmp(r->ctype, "text/css", 8) || !strcmp(r->ctype, "image/svg+xml")) {
 		MHD_add_response_header(m, "Cache-Control", "public, max-age=3600");
 	} else {
 		MHD_add_response_header(m, "Cache-Control", "no-cache");

@@ -495,6 +495,15 @@ static int route(struct site *s, const struct req *q, struct resp *r)
 		static_text(r, "text/css; charset=utf-8", site_css);
 		return 0;
 	}
+	if (t->n_segs == 2 && !strcmp(a, "static") && !strcmp(t->seg[1], "icon.svg")) {
+		static_text(r, "image/svg+xml", site_icon);
+		return 0;
+	}
+	if (t->n_segs == 1 && !strcmp(a, "favicon.ico")) {
+		snprintf(r->location, sizeof r->location, "/static/icon.svg");
+		r->status = 301;
+		return 0;
+	}
 	if (t->n_segs >= 2 && !strcmp(a, "api") && !strcmp(t->seg[1], "v1"))
 		return route_api(s, q, r);
 	return GAZ_ENOTFOUND;

@@ -113,6 +113,20 @@ get "$B/feed.atom"
 python3 -c 'import sys,xml.dom.minidom as m; m.parse(sys.argv[1])' "$T/b" || fail "feed is not XML"
 body_has '2023年第7期发布第2版'
 body_has '西府办发〔2017〕38号'
+# search: each document once (both versions hold it), marked matches
+get "$B/api/v1/search.json?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
+python3 - "$T/b" <<'EOF' || fail "search JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+nos = [h["doc_no"] for h in d["results"]]
+assert d["total"] == 4 and len(nos) == 4 and len(set(nos)) == 4, d
+h = d["results"][0]
+assert all(h["snippet"].encode()[o:o+n].decode() == "规范性文件" for o, n in h["matches"]), h
+EOF
+get "$B/search?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6&status=%E5%BA%9F%E6%AD%A2"
+body_has '共找到 1 篇文件'
+body_has '<mark>规范性文件</mark>'
+status_is 400 "$B/search?q=%22unbalanced"
 # HTML escaping of what a visitor types
 get "$B/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22"
 body_lacks '<script>'

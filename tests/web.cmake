@@ -3,3 +3,5 @@
 gazette_unit(test_http)
 gazette_script(test_web_http)
 gazette_script(test_web_static)
+gazette_script(test_web_e2e)
+set_tests_properties(test_web_e2e PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)

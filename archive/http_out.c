@@ -279,5 +279,7 @@ const char site_css[] =
 	"nav.pager{display:flex;gap:1rem;margin:1rem 0}\n"
 	"footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;"
 	"padding:1rem;max-width:60rem;margin:2rem auto 0}\n"
+	"@media (max-width:30em){th,td{padding:.3rem .35rem;font-size:.9rem}"
+	"main{padding:.75rem}h1{font-size:1.3rem}}\n"
 	"@media (min-width:48em){form.filters{grid-template-columns:repeat(3,1fr)}"
 	"form.filters div.wide{grid-column:1/-1}}\n";

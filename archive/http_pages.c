@@ -218,6 +218,11 @@ static cJSON *j_row(const struct cat_row *row)
 	return o;
 }
 
+static int ptr_newer(const void *a, const void *b)
+{
+	return row_newer(*(const struct cat_row *const *)a, *(const struct cat_row *const *)b);
+}
+
 /* Latest versions only, newest first (sorted copy of the rows). */
 static int latest_rows(const struct catalog *c, struct cat_row ***out, size_t *n)
 {
@@ -229,16 +234,8 @@ static int latest_rows(const struct catalog *c, struct cat_row ***out, size_t *n
 	for (i = 0; i < c->n; i++)
 		if (c->v[i].version == c->v[i].latest)
 			v[k++] = &c->v[i];
-	/* sort pointers by the rows they point at */
-	for (i = 1; i < k; i++) {
-		struct cat_row *x = v[i];
-		size_t j = i;
-		while (j > 0 && row_newer(v[j - 1], x) > 0) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
+	if (k)
+		qsort(v, k, sizeof *v, ptr_newer);
 	*out = v;
 	*n = k;
 	return 0;
@@ -721,7 +718,14 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 		gaz_status_name(st) ? gaz_status_name(st) : "未记录");
 	out_raw(&o, " · 校验码：<span class=\"code\">");
 	out_esc(&o, d->code);
-	out_raw(&o, "</span></p>\n<h2>目录信息</h2>\n<table class=\"meta\">\n<tbody>\n");
+	out_raw(&o, "</span></p>\n<p>刊载于 <a href=\"");
+	issue_href(&o, d->year, d->number);
+	out_raw(&o, "\">");
+	issue_label(&o, d->year, d->number);
+	out_fmt(&o, "</a> 第%u–%u页 · <a href=\"", d->first_page, d->last_page);
+	pdf_href(&o, d->year, d->number, d->version);
+	out_fmt(&o, "\">下载签名PDF（第%u版）</a></p>\n", d->version);
+	out_raw(&o, "<h2>目录信息</h2>\n<table class=\"meta\">\n<tbody>\n");
 	meta_row(&o, "索引号", d->index_no);
 	meta_row(&o, "发文字号", d->doc_no);
 	meta_row(&o, "文件标题", d->title);

@@ -52,9 +52,11 @@ void sig_check(struct site *s, const void *pdf, size_t len, struct sig_report *o
 	if (r->valid)
 		snprintf(out->summary, sizeof out->summary,
 			 "有效：%zu 个签名均完整、可信，并覆盖整个文件。", r->nsigs);
+	else if (!r->nsigs && r->problems.n)
+		snprintf(out->summary, sizeof out->summary,
+			 "无效：文件无法作为已签名的PDF读取（%s）。", first_problem(r));
 	else if (!r->nsigs)
-		snprintf(out->summary, sizeof out->summary, "无效：文件中没有数字签名。%s",
-			 first_problem(r));
+		snprintf(out->summary, sizeof out->summary, "无效：文件中没有数字签名。");
 	else
 		snprintf(out->summary, sizeof out->summary, "无效：%s", first_problem(r));
 	gaz_verify_report_free(r);

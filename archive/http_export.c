@@ -238,6 +238,13 @@ static int emit_all(struct exp *e)
 		snprintf(url, sizeof url, "/issues/%u/%u/v%u.pdf", row->year, row->number, row->version);
 		if ((rc = emit(e, url, url + 1)))
 			break;
+		{
+			char hex[65], u[128];
+			hex32(hex, row->sha);
+			snprintf(u, sizeof u, "/api/v1/sha256/%s.json", hex);
+			if ((rc = emit(e, u, u + 1)))
+				break;
+		}
 		memset(&v, 0, sizeof v);
 		if ((rc = gaz_archive_get_version(e->site.ar, row->year, row->number, row->version, &v)))
 			break;

@@ -145,6 +145,7 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 int pages_search(struct site *s, const struct req *q, struct resp *r, int json);
 int pages_log(struct site *s, const struct req *q, struct resp *r, const char *what, int json);
 int pages_verify_form(struct site *s, const struct req *q, struct resp *r);
+int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char *hex);
 /* Verdict on uploaded bytes (nothing stored). */
 int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,
 			struct resp *r, int json);

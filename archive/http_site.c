@@ -422,6 +422,12 @@ static int route_api(struct site *s, const struct req *q, struct resp *r)
 	if (t->n_segs == 5 && !strcmp(a, "issues") && !num_seg(t->seg[3], strlen(t->seg[3]), 9999, &y) &&
 	    has_ext(t->seg[4], ".json", &k) && !num_seg(t->seg[4], k, 9999, &n))
 		return pages_issue(s, q, r, y, n, 1);
+	if (t->n_segs == 4 && !strcmp(a, "sha256") && has_ext(t->seg[3], ".json", &k) && k == 64) {
+		char hex[65];
+		memcpy(hex, t->seg[3], 64);
+		hex[64] = '\0';
+		return pages_sha256(s, q, r, hex);
+	}
 	if (t->n_segs == 4 && !strcmp(a, "docs") && has_ext(t->seg[3], ".json", &k)) {
 		char key[GAZ_AR_FIELD_MAX + 1];
 		if (k > GAZ_AR_FIELD_MAX)

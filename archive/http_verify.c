@@ -288,3 +288,83 @@ end:
 	out_release(&o);
 	return rc;
 }
+
+/* /api/v1/sha256/HEX.json: which issue version a file with this SHA-256
+ * is, and the status of each document in it (for `gazette verify
+ * --archive URL` and other offline checkers; the export writes one per
+ * version). */
+int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char *hex)
+{
+	unsigned char sha[32];
+	struct gaz_ar_version tmp, v;
+	struct docst *ds = NULL;
+	cJSON *j = NULL, *docs;
+	char tm[40], *txt;
+	size_t i;
+	int rc;
+
+	(void)q;
+	for (i = 0; i < 32; i++) {
+		int hi = hex[2 * i], lo = hi ? hex[2 * i + 1] : 0;
+		int h = hi >= '0' && hi <= '9' ? hi - '0' : hi >= 'a' && hi <= 'f' ? hi - 'a' + 10 : -1;
+		int l = lo >= '0' && lo <= '9' ? lo - '0' : lo >= 'a' && lo <= 'f' ? lo - 'a' + 10 : -1;
+		if (h < 0 || l < 0)
+			return GAZ_ENOTFOUND;
+		sha[i] = (unsigned char)(h * 16 + l);
+	}
+	if (hex[64])
+		return GAZ_ENOTFOUND;
+	memset(&tmp, 0, sizeof tmp);
+	memset(&v, 0, sizeof v);
+	if ((rc = gaz_archive_find_sha256(s->ar, sha, &tmp)))
+		return rc;
+	rc = gaz_archive_get_version(s->ar, tmp.year, tmp.number, tmp.version, &v);
+	gaz_ar_version_release(&tmp);
+	if (rc)
+		return rc;
+	if ((rc = doc_statuses(s, &v, &ds)))
+		goto end;
+	if (!(j = cJSON_CreateObject())) {
+		rc = GAZ_ENOMEM;
+		goto end;
+	}
+	cJSON_AddStringToObject(j, "sha256", hex);
+	cJSON_AddNumberToObject(j, "year", v.year);
+	cJSON_AddNumberToObject(j, "number", v.number);
+	cJSON_AddNumberToObject(j, "version", v.version);
+	cJSON_AddNumberToObject(j, "size", (double)v.pdf_size);
+	fmt_time_iso(tm, sizeof tm, v.time);
+	cJSON_AddStringToObject(j, "published_at", tm);
+	cJSON_AddBoolToObject(j, "current", v.superseded_by == 0);
+	cJSON_AddNumberToObject(j, "superseded_by", v.superseded_by);
+	cJSON_AddStringToObject(j, "superseded_reason", v.superseded_reason ? v.superseded_reason : "");
+	docs = cJSON_AddArrayToObject(j, "documents");
+	for (i = 0; docs && i < v.n_loaded_docs; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "doc_no", ds[i].d->doc_no);
+		cJSON_AddStringToObject(x, "title", ds[i].d->title);
+		cJSON_AddStringToObject(x, "code", ds[i].d->code);
+		cJSON_AddStringToObject(x, "status", gaz_status_name(ds[i].status)
+					? gaz_status_name(ds[i].status) : "");
+		cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
+		cJSON_AddItemToArray(docs, x);
+	}
+	if (!(txt = cJSON_PrintUnformatted(j))) {
+		rc = GAZ_ENOMEM;
+		goto end;
+	}
+	out_release(&r->body);
+	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
+	out_raw(&r->body, txt);
+	out_raw(&r->body, "\n");
+	free(txt);
+	if ((rc = r->body.err))
+		goto end;
+	r->status = 200;
+	r->ctype = "application/json; charset=utf-8";
+end:
+	cJSON_Delete(j);
+	free(ds);
+	gaz_ar_version_release(&v);
+	return rc;
+}

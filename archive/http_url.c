@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int hexval(int c)
 {
@@ -62,6 +63,20 @@ int gaz_http_target_parse(const char *raw, size_t len, struct gaz_http_target *t
 	memset(&x, 0, sizeof x);
 	if (len > GAZ_HTTP_TARGET_MAX)
 		return gaz_fail(GAZ_ETOOBIG, "request-target over %d bytes", GAZ_HTTP_TARGET_MAX);
+	/* absolute-form (RFC 9112 3.2.2): drop scheme and authority */
+	for (i = 0; i < 2; i++) {
+		static const char *const scheme[] = { "http://", "https://" };
+		size_t k = strlen(scheme[i]);
+		if (len >= k && !strncasecmp(raw, scheme[i], k)) {
+			const char *slash = memchr(raw + k, '/', len - k);
+			const char *q = memchr(raw + k, '?', len - k);
+			if (!slash || (q && q < slash))
+				return gaz_fail(GAZ_EFORMAT, "absolute-form target without a path");
+			len -= (size_t)(slash - raw);
+			raw = slash;
+			break;
+		}
+	}
 	if (len == 0 || raw[0] != '/')
 		return gaz_fail(GAZ_EFORMAT, "request-target must start with '/'");
 	for (i = 0; i < len; i++) {

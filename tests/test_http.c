@@ -67,12 +67,18 @@ static void good_targets(void)
 	gaz_http_target_release(&t);
 	CHECK_EQ_INT(parse("/a/...", &t), 0);
 	gaz_http_target_release(&t);
+	/* absolute-form */
+	CHECK_EQ_INT(parse("http://example.org:8080/issues/2023?x=1", &t), 0);
+	CHECK_EQ_INT(t.n_segs, 2);
+	CHECK_STR(t.seg[1], "2023");
+	CHECK_STR(gaz_http_target_param(&t, "x"), "1");
+	gaz_http_target_release(&t);
 }
 
 static void bad_targets(void)
 {
 	static const char *const bad[] = {
-		"", "issues", "*", "http://example/", "/a//b", "//", "/..", "/a/../b", "/a/./b",
+		"", "issues", "*", "http://example", "http://example?x=/", "ftp://example/", "/a//b", "//", "/..", "/a/../b", "/a/./b",
 		"/%2e%2e/etc/passwd", "/%2E", "/a/%2e%2E", "/%zz", "/%4", "/%", "/a%0", "/a%00b",
 		"/q?x=%00", "/q?x=%0a", "/a%0d%0a", "/%7f", "/a b", "/a\tb", "/a#frag",
 		"/a\\b", "/%C0%AF", "/%C0%AE%C0%AE/", "/%E0%80%AF", "/%ED%A0%80", "/%F4%90%80%80",

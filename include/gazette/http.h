@@ -55,7 +55,8 @@ struct gaz_http_target {
 
 /* Parses raw[0..len), the request-target exactly as the client sent it.
  * Rules (each violation is GAZ_EFORMAT, which the server answers with 400):
- *  - it starts with '/'; no '#', no bytes below 0x21 or 0x7F;
+ *  - it starts with '/' (an absolute-form "http://host/path" target is
+ *    reduced to its path); no '#', '\\', bytes below 0x21 or 0x7F;
  *  - '%' is followed by two hex digits; a decoded NUL or control byte
  *    (below 0x20, 0x7F) is refused;
  *  - every decoded segment and parameter is valid UTF-8 (no overlong

@@ -272,6 +272,37 @@ static int feed_audit(const struct gaz_ar_audit *e, void *ctx)
 	return 0;
 }
 
+/* "2023-09-01起废止，依据西府办发〔2023〕1号。说明" from the event the
+ * audit entry recorded (same time and status); the bare status if the
+ * history cannot be read. */
+static void feed_status_summary(struct site *s, struct out *o, const struct feed_ev *x)
+{
+	struct gaz_ar_event *ev = NULL;
+	size_t n = 0, i;
+
+	if (!gaz_archive_status_history(s->ar, x->subject, &ev, &n)) {
+		for (i = n; i-- > 0;) {
+			const char *name = gaz_status_name(ev[i].status);
+			if (ev[i].time != x->time || !name || strcmp(name, x->detail))
+				continue;
+			out_esc(o, ev[i].date);
+			out_raw(o, "起");
+			out_esc(o, name);
+			if (ev[i].by_doc && ev[i].by_doc[0]) {
+				out_raw(o, "，依据");
+				out_esc(o, ev[i].by_doc);
+			}
+			out_raw(o, "。");
+			out_esc(o, ev[i].note);
+			gaz_ar_events_free(ev, n);
+			return;
+		}
+		gaz_ar_events_free(ev, n);
+	}
+	gaz_clear_error();
+	out_esc(o, x->detail);
+}
+
 static int feed_newer(const void *a, const void *b)
 {
 	const struct feed_ev *x = a, *y = b;
@@ -346,7 +377,7 @@ int pages_feed(struct site *s, const struct req *q, struct resp *r)
 				(long long)x->time, tm);
 			out_seg(&o, x->subject);
 			out_raw(&o, "\"/>\n<summary>");
-			out_esc(&o, x->detail);
+			feed_status_summary(s, &o, x);
 		}
 		out_raw(&o, "</summary>\n</entry>\n");
 	}

@@ -113,6 +113,7 @@ get "$B/feed.atom"
 python3 -c 'import sys,xml.dom.minidom as m; m.parse(sys.argv[1])' "$T/b" || fail "feed is not XML"
 body_has '2023年第7期发布第2版'
 body_has '西府办发〔2017〕38号'
+body_has '2023-09-01起废止，依据西府办发〔2023〕1号。被新的工作要点替代'
 # search: each document once (both versions hold it), marked matches
 get "$B/api/v1/search.json?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
 python3 - "$T/b" <<'EOF' || fail "search JSON"

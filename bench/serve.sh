@@ -1,6 +1,6 @@
 #!/bin/bash
 # Web benchmark: `gazette serve` (PDFs straight from LMDB) against nginx
-# (the same PDFs from disk with sendfile, from `gazette export-static`),
+# (the same PDFs from disk with sendfile, written out by `gazette get`),
 # side by side, same wrk command, alternating A/B runs; then search and
 # document-page latency (p99) while downloads run.
 #
@@ -52,10 +52,17 @@ if [ ! -f "$out/.archive-complete" ]; then
 	touch "$out/.archive-complete"
 fi
 if [ ! -f "$out/.site-complete" ]; then
+	# nginx's copy: the same PDF bytes, written by `gazette get` (a full
+	# export-static of 100,000 documents would be ~9 GB of pages)
 	rm -rf "$out/site"
 	t0=$(date +%s)
-	"$G" export-static --archive "$out/ar" "$out/site"
-	echo "exported in $(( $(date +%s) - t0 )) s: $(du -sh "$out/site" | cut -f1)"
+	for conf in "$out"/issues/issue-*/issue.conf; do
+		y=$(sed -n 's/^年份：//p' "$conf")
+		k=$(sed -n 's/^期号：//p' "$conf")
+		mkdir -p "$out/site/issues/$y"
+		"$G" get --archive "$out/ar" "$y/$k" -o "$out/site/issues/$y/$k.pdf" >/dev/null
+	done
+	echo "PDFs copied out for nginx in $(( $(date +%s) - t0 )) s: $(du -sh "$out/site" | cut -f1)"
 	touch "$out/.site-complete"
 fi
 [ "$prepare_only" = 1 ] && exit 0

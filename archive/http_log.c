@@ -204,7 +204,7 @@ static int page_head(struct site *s, MDB_txn *txn, const struct head *h, struct 
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	page_begin(s, &o, "透明日志", "log");
 	out_raw(&o, "<h1>透明日志</h1>\n<p>每一期公报的每个版本、每一次效力状态变更，都作为一个条目"
-		    "追加到只增不改的 Merkle 日志（RFC 9162 方式）。编辑部定期对日志树头签名。"
+		    "追加到只增不改的 Merkle 日志（RFC 9162 方式）。编辑部用 Ed25519 密钥对日志树头签名。"
 		    "任何人都可以用下面的证明离线核对：某个文件确实登记在日志中（包含证明），"
 		    "日志从未被改写、只在末尾追加（一致性证明）。</p>\n<h2>树头</h2>\n");
 	head_html(&o, h);
@@ -214,7 +214,7 @@ static int page_head(struct site *s, MDB_txn *txn, const struct head *h, struct 
 		    "<li>条目哈希 = SHA-256(0x00‖条目数据)，节点哈希 = SHA-256(0x01‖左‖右)。"
 		    "用包含证明从条目哈希逐层算出根哈希，与签名树头比对。</li>\n"
 		    "<li>保存曾见过的树头；以后用一致性证明核对新树头是旧树头的延续。</li>\n"
-		    "<li>命令行：<code>gazette verify 文件.pdf --archive 网址</code> 会自动完成以上步骤。</li>\n"
+
 		    "</ol>\n");
 	if (!s->exporting) {
 		out_fmt(&o, "<h2>查询证明</h2>\n<form class=\"filters\" action=\"/log/inclusion\" method=\"get\">"

@@ -54,7 +54,8 @@ int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 			    "</form>\n");
 	} else {
 		out_raw(&o, "<p>本页面为静态镜像，不能上传文件。请使用命令行离线校验：</p>\n"
-			    "<pre><code>gazette verify 文件.pdf --archive 本站网址</code></pre>\n"
+			    "<pre><code>gazette verify 文件.pdf --trust 根证书.pem\n"
+			    "sha256sum 文件.pdf   # 再查询 /api/v1/sha256/哈希值.json</code></pre>\n"
 			    "<p>或访问 <code>/verify/校验码</code> 查看文件上的校验码对应的档案记录。</p>\n");
 	}
 	out_raw(&o, "<h2>离线校验</h2>\n<p>法院和律师可用 <code>gazette verify</code> 在不联网的情况下"

@@ -27,12 +27,20 @@ void resp_release(struct resp *r)
 
 int site_open(struct site *s, const char *archive_dir, int exporting)
 {
+	struct gaz_archive_opts o;
 	int rc;
 
 	memset(s, 0, sizeof *s);
 	s->exporting = exporting;
 	s->upload_max = GAZ_HTTP_UPLOAD_MAX;
-	if ((rc = gaz_archive_open(archive_dir, GAZ_AR_READONLY, NULL, &s->ar)))
+
+	/* Map the largest size a writer may ever grow the archive to (address
+	 * space only): a read transaction then never sees MDB_MAP_RESIZED, so
+	 * gaz_archive_read_begin() never remaps the environment while other
+	 * threads hold pointers into it (the zero-copy downloads do). */
+	memset(&o, 0, sizeof o);
+	o.map_size = GAZ_AR_MAP_MAX;
+	if ((rc = gaz_archive_open(archive_dir, GAZ_AR_READONLY, &o, &s->ar)))
 		return rc;
 	if (pthread_mutex_init(&s->vlock, NULL)) {
 		gaz_archive_close(s->ar);

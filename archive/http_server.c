@@ -11,6 +11,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/types.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -47,6 +49,7 @@ struct rq {
 	char filename[256];
 	struct gaz_http_target t;  /* parsed on the first call */
 	int have_t;
+	MDB_txn *hold;             /* snapshot behind a sendfile() response */
 };
 
 struct gaz_http_server {
@@ -192,6 +195,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		MHD_destroy_post_processor(r->pp);
 	if (r->have_t)
 		gaz_http_target_release(&r->t);
+	if (r->hold)
+		mdb_txn_abort(r->hold);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);
 		s->uploads--;
@@ -239,13 +244,28 @@ static void add_security_headers(struct MHD_Response *m)
 	MHD_add_response_header(m, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *c, struct resp *r, const char *allow,
-				 int api)
+static enum MHD_Result send_resp(struct gaz_http_server *s, struct MHD_Connection *c,
+				 struct rq *q, struct resp *r, const char *allow, int api)
 {
 	struct MHD_Response *m = NULL;
 	enum MHD_Result ret;
+	int fd;
 
-	if (r->status == 304) {
+	if (r->blob && r->hold && r->file_off >= 0 && q && !q->hold &&
+	    (fd = fcntl(s->site.data_fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
+		/* sendfile() from data.mdb; the snapshot lives until the
+		 * request completes (completed() ends it) */
+		m = MHD_create_response_from_fd_at_offset64(r->blob_len, fd, (uint64_t)r->file_off);
+		if (m) {
+			q->hold = r->hold;
+			r->hold = NULL;
+		} else {
+			close(fd);
+		}
+	}
+	if (m) {
+		/* built above */
+	} else if (r->status == 304) {
 		/* No body is sent, but Content-Length must be the 200's (RFC 9110
 		 * 8.6): a reader that is never called carries the length. */
 		m = MHD_create_response_from_callback(r->entity_len, 4096, no_body, NULL, NULL);
@@ -313,7 +333,7 @@ static enum MHD_Result send_error(struct gaz_http_server *s, struct MHD_Connecti
 
 	resp_init(&r);
 	site_error(&s->site, &r, status, msg);
-	ret = send_resp(c, &r, allow, 0);
+	ret = send_resp(s, c, NULL, &r, allow, 0);
 	resp_release(&r);
 	return ret;
 }
@@ -376,7 +396,7 @@ static enum MHD_Result finish_upload(struct gaz_http_server *s, struct MHD_Conne
 	resp_init(&out);
 	if (pages_verify_upload(&s->site, r->body.data, r->body.len, r->filename, &out, api))
 		site_error(&s->site, &out, 500, "服务器暂时无法处理该请求。");
-	ret = send_resp(c, &out, NULL, api);
+	ret = send_resp(s, c, r, &out, NULL, api);
 	resp_release(&out);
 	/* Nothing is kept: the bytes are dropped with the request. */
 	gaz_buf_release(&r->body);
@@ -488,7 +508,7 @@ answer:
 	q.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	resp_init(&out);
 	site_get(&s->site, &q, &out);
-	ret = send_resp(c, &out, NULL, api);
+	ret = send_resp(s, c, r, &out, NULL, api);
 	resp_release(&out);
 	return ret;
 }

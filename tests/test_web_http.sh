@@ -338,6 +338,30 @@ pid=
 [ "$rc" = 0 ] && ok || fail "serve exit code $rc after SIGTERM"
 grep -q 'SIGTERM received' "$T/serve.out.err" && ok || fail "no stop message"
 [ "$(sha256sum "$A/data.mdb" | cut -d' ' -f1)" = "$sha_before" ] && ok || fail "data.mdb changed"
+# ---- a damaged stored PDF is never served -----------------------------------------------------
+cp -a "$A" "$T/bad"
+python3 - "$T/bad/data.mdb" "$T/fx/v1.pdf" <<'EOF'
+import sys
+db = bytearray(open(sys.argv[1], "rb").read())
+pdf = open(sys.argv[2], "rb").read()
+i = db.find(pdf)
+assert i > 0, "v1.pdf not found in data.mdb"
+db[i + len(pdf) // 2] ^= 0x01
+open(sys.argv[1], "wb").write(db)
+EOF
+A=$T/bad start_server 127.0.0.1:0 "$T/bad.out"
+pid=$(cat "$T/bad.out.pid")
+BB=$(cat "$T/bad.out.url")
+status_is 500 "$BB/issues/2023/7/v1.pdf"
+grep -q '%PDF' "$T/b" && fail "damaged PDF bytes were sent" || ok
+body_has '未通过完整性校验'
+status_is 500 "$BB/issues/2023/7/v1.pdf" -H 'Range: bytes=0-10'
+status_is 200 "$BB/issues/2023/7/v2.pdf"
+cmp -s "$T/b" "$T/fx/v2.pdf" && ok || fail "intact v2 after damage to v1"
+kill -TERM "$pid"
+wait "$pid" || fail "serve exit code on the damaged archive"
+pid=
+
 # usage errors
 "$GAZETTE" serve --archive "$A" >/dev/null 2>&1 && fail "serve without --listen" || ok
 "$GAZETTE" serve --archive "$T/none" --listen 127.0.0.1:0 >/dev/null 2>&1 && fail "serve of a missing archive" || ok

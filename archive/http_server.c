@@ -441,12 +441,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	if (r->started) {
 		/* A GET/HEAD on its second call: the request is complete.  (A
 		 * response queued on the first call would make libmicrohttpd
-		 * close the connection; answering here keeps it alive.)  A body
-		 * sent with a GET is read and dropped. */
-		if (*upload_data_size) {
-			*upload_data_size = 0;
-			return MHD_YES;
-		}
+		 * close the connection; answering here keeps it alive.) */
+		if (*upload_data_size)
+			return MHD_NO;   /* refused above; cannot happen */
 		goto answer;
 	}
 	r->started = 1;
@@ -466,6 +463,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	t = r->t;
 	up = is_upload_route(&t);
 	api = t.n_segs && !strcmp(t.seg[0], "api");
+	if (get || head) {
+		/* A body on a GET has no meaning here; refusing it keeps a slow
+		 * body from holding a connection outside every deadline. */
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if ((cl && strcmp(cl, "0")) ||
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))
+			return send_error(s, c, 400, "GET 请求不能带请求体。", NULL);
+	}
 	if (!get && !head) {
 		const char *cl;
 		uint64_t len = 0;

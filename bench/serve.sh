@@ -60,7 +60,7 @@ if [ ! -f "$out/.site-complete" ]; then
 		y=$(sed -n 's/^年份：//p' "$conf")
 		k=$(sed -n 's/^期号：//p' "$conf")
 		mkdir -p "$out/site/issues/$y"
-		"$G" get --archive "$out/ar" "$y/$k" -o "$out/site/issues/$y/$k.pdf" >/dev/null
+		"$G" get --archive "$out/ar" "$y/$k" -o "$out/site/issues/$y/$k.pdf" >/dev/null 2>&1
 	done
 	echo "PDFs copied out for nginx in $(( $(date +%s) - t0 )) s: $(du -sh "$out/site" | cut -f1)"
 	touch "$out/.site-complete"

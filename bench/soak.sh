@@ -53,7 +53,7 @@ paths += ["/", "/issues/", "/feed.atom", "/log", "/api/v1/log.json", "/static/si
 open(out, "w").write("\n".join(paths) + "\n")
 print(len(paths), "paths in rotation")
 EOF
-rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+rss() { awk '/RssAnon/ {print $2}' "/proc/$pid/status"; }   # heap; the archive map is file-backed
 run() {
 	PATHS=$T/paths wrk -s "$here/rotate.lua" -t2 -c16 -d"$1" --latency "$B" | tee "$T/wrk.txt"
 	grep -q 'errors: status=0 connect=0 read=0 write=0 timeout=0' "$T/wrk.txt"

@@ -39,7 +39,7 @@ cat >"$T/paths" <<EOF
 /log
 /issues/2023/7/v2.pdf
 EOF
-rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+rss() { awk '/RssAnon/ {print $2}' "/proc/$pid/status"; }   # heap; the archive map is file-backed
 run() {
 	PATHS=$T/paths wrk -s "$SRC/bench/rotate.lua" -t2 -c8 -d"$1" "$B" >"$T/wrk.txt" 2>&1
 	cat "$T/wrk.txt"

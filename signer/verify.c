@@ -817,6 +817,15 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 			s->docmdp = (int)pv;
 		}
 	}
+	if (s->kind == GAZ_SIG_CERTIFICATION) {
+		const struct gaz_pdf_obj *cat, *perms, *dm;
+
+		if (gaz_pdf_catalog(pdf, GAZ_PDF_LATEST, &cat, NULL, NULL) ||
+		    gaz_pdf_dict_resolve(pdf, GAZ_PDF_LATEST, cat, "Perms", &perms) ||
+		    !(dm = gaz_pdf_dict_get(perms, "DocMDP")) || dm->type != GAZ_PDF_REF ||
+		    fd->vref->type != GAZ_PDF_REF || dm->u.ref.num != fd->vref->u.ref.num)
+			vmsg(&s->warnings, "the catalog's /Perms /DocMDP does not name this certification");
+	}
 	{
 		const struct gaz_pdf_obj *m = gaz_pdf_dict_get(v, "M"), *re = gaz_pdf_dict_get(v, "Reason"),
 					 *lo = gaz_pdf_dict_get(v, "Location");

@@ -8,6 +8,7 @@
 
 #include <hb.h>
 #include <hpdf_doc.h>
+#include <hpdf_pages.h>
 #include <math.h>
 #include <openssl/evp.h>
 #include <qrencode.h>
@@ -32,6 +33,7 @@ static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
 /* What the content stream has set, so each operator is written once. */
 struct pen {
 	int in_text;
+	double tx, ty; /* start of the current text line */
 	HPDF_Font font;
 	float size, cs;
 	int fill_set, stroke_set, lw_set;
@@ -79,12 +81,53 @@ static void end_text(HPDF_Page pg, struct pen *p)
 	p->in_text = 0;
 }
 
-static void draw_text(HPDF_Page pg, struct pen *p, const struct gaz_item *it, HPDF_Font font)
+/* Locale-independent decimal with at most `dec` (≤ 6) decimals, followed
+ * by a space; returns the length written to buf (≥ 48 bytes). */
+static size_t fmt_num(char *buf, double v, int dec)
 {
-	float cs = it->char_space;
+	static const long long pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+	long long scale = pow10[dec], t = llround(v * (double)scale), ip, fp;
+	char tmp[48], *e = tmp + sizeof tmp, *q = e;
+	int neg = t < 0;
 
-	if (!it->text || !*it->text)
-		return;
+	if (neg)
+		t = -t;
+	ip = t / scale;
+	fp = t % scale;
+	*--q = ' ';
+	if (fp) {
+		int d = dec;
+		while (fp % 10 == 0)
+			fp /= 10, d--;
+		while (d-- > 0)
+			*--q = (char)('0' + fp % 10), fp /= 10;
+		*--q = '.';
+	}
+	do
+		*--q = (char)('0' + ip % 10);
+	while ((ip /= 10) > 0);
+	if (neg)
+		*--q = '-';
+	memcpy(buf, q, (size_t)(e - q));
+	return (size_t)(e - q);
+}
+
+/* Td and Tj are written straight into the page's content stream: libharu's
+ * TextOut would measure every string (a linear cmap search per character)
+ * only to track a text position this writer tracks itself, and would
+ * re-parse the UTF-8 to make the same 2-byte codes.  Font, Tc and colour
+ * still go through libharu, which records the font resource. */
+static int draw_text(HPDF_Page pg, struct pen *p, const struct gaz_item *it, HPDF_Font font)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
+	const unsigned char *s = (const unsigned char *)it->text;
+	float cs = it->char_space;
+	char buf[256];
+	double dx, dy;
+	size_t n = strlen(it->text), k, w, o;
+	uint32_t cp;
+
 	/* libharu's accepted range for Tc. */
 	if (cs < HPDF_MIN_CHARSPACE)
 		cs = HPDF_MIN_CHARSPACE;
@@ -93,6 +136,7 @@ static void draw_text(HPDF_Page pg, struct pen *p, const struct gaz_item *it, HP
 	if (!p->in_text) {
 		HPDF_Page_BeginText(pg);
 		p->in_text = 1;
+		p->tx = p->ty = 0;
 	}
 	if (p->font != font || p->size != it->size) {
 		HPDF_Page_SetFontAndSize(pg, font, it->size);
@@ -104,7 +148,35 @@ static void draw_text(HPDF_Page pg, struct pen *p, const struct gaz_item *it, HP
 		p->cs = cs;
 	}
 	set_fill(pg, p, it->color);
-	HPDF_Page_TextOut(pg, it->x, it->y, it->text);
+	/* Td moves from the start of the previous line (identity after BT). */
+	/* Rounded to what is written, so errors do not add up down a page. */
+	dx = (double)llround(((double)it->x - p->tx) * 1000) / 1000;
+	dy = (double)llround(((double)it->y - p->ty) * 1000) / 1000;
+	o = fmt_num(buf, dx, 3);
+	o += fmt_num(buf + o, dy, 3);
+	memcpy(buf + o, "Td\n<", 4);
+	o += 4;
+	for (k = 0; k < n; k += w) {
+		if (o + 8 > sizeof buf) {
+			if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf, (HPDF_UINT)o))
+				return gaz_fail(GAZ_EPDF, "cannot write text");
+			o = 0;
+		}
+		/* pdfout_fonts_collect() checked: valid UTF-8, BMP only. */
+		if (!(w = gaz_utf8_decode(s + k, n - k, &cp)))
+			return gaz_fail(GAZ_EINVAL, "text is not UTF-8");
+		buf[o++] = hex[cp >> 12 & 15];
+		buf[o++] = hex[cp >> 8 & 15];
+		buf[o++] = hex[cp >> 4 & 15];
+		buf[o++] = hex[cp & 15];
+	}
+	memcpy(buf + o, "> Tj\n", 5);
+	o += 5;
+	if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf, (HPDF_UINT)o))
+		return gaz_fail(GAZ_EPDF, "cannot write text");
+	p->tx += dx;
+	p->ty += dy;
+	return 0;
 }
 
 static void draw_line(HPDF_Page pg, struct pen *p, const struct gaz_item *it)
@@ -217,34 +289,13 @@ struct wm {
 	int drawn, err;
 };
 
-/* Locale-independent decimal with at most `dec` (≤ 4) decimals. */
 static void put_num(struct wm *w, double v, int dec)
 {
-	static const long long pow10[] = { 1, 10, 100, 1000, 10000 };
-	long long scale = pow10[dec], t = llround(v * (double)scale), ip, fp;
-	char buf[48], *e = buf + sizeof buf, *q = e;
+	char buf[48];
+	size_t n = fmt_num(buf, v, dec);
 
-	if (t < 0) {
-		if (!w->err)
-			w->err = gaz_buf_addc(w->b, '-');
-		t = -t;
-	}
-	ip = t / scale;
-	fp = t % scale;
-	*--q = ' ';
-	if (fp) {
-		int d = dec;
-		while (fp % 10 == 0)
-			fp /= 10, d--;
-		while (d-- > 0)
-			*--q = (char)('0' + fp % 10), fp /= 10;
-		*--q = '.';
-	}
-	do
-		*--q = (char)('0' + ip % 10);
-	while ((ip /= 10) > 0);
 	if (!w->err)
-		w->err = gaz_buf_add(w->b, q, (size_t)(e - q));
+		w->err = gaz_buf_add(w->b, buf, n);
 }
 
 static void put_pt(struct wm *w, double x, double y)
@@ -356,10 +407,10 @@ static int build_watermark(HPDF_Doc doc, const struct gaz_item *it,
 	put_num(&w, clamp01(it->color.g), 3);
 	put_num(&w, clamp01(it->color.b), 3);
 	put_op(&w, "rg\n");
-	put_num(&w, sc * cos(a), 4);
-	put_num(&w, sc * sin(a), 4);
-	put_num(&w, -sc * sin(a), 4);
-	put_num(&w, sc * cos(a), 4);
+	put_num(&w, sc * cos(a), 6);
+	put_num(&w, sc * sin(a), 6);
+	put_num(&w, -sc * sin(a), 6);
+	put_num(&w, sc * cos(a), 6);
 	put_num(&w, it->x, 2);
 	put_num(&w, it->y, 2);
 	put_op(&w, "cm\n");
@@ -424,6 +475,28 @@ static int draw_watermark(HPDF_Doc doc, HPDF_Page pg, struct pen *p, const struc
 	return 0;
 }
 
+/* Numbers libharu would reject with an opaque code (or write as garbage:
+ * NaN), refused here with the page and item named. */
+static int check_item(const struct gaz_item *it, size_t page, size_t idx)
+{
+	const float v[] = { it->x, it->y, it->x2, it->y2, it->size, it->char_space,
+			    it->angle, it->dest_y, it->color.r, it->color.g, it->color.b };
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof *v; i++)
+		if (!isfinite(v[i]) || fabsf(v[i]) > 1e6f)
+			return gaz_fail(GAZ_EINVAL, "page %zu item %zu: coordinate out of range",
+					page + 1, idx + 1);
+	if ((it->kind == GAZ_ITEM_TEXT || it->kind == GAZ_ITEM_WATERMARK) &&
+	    !(it->size > 0 && it->size <= HPDF_MAX_FONTSIZE))
+		return gaz_fail(GAZ_EINVAL, "page %zu item %zu: font size %g", page + 1, idx + 1,
+				(double)it->size);
+	if (it->kind == GAZ_ITEM_LINE && !(it->size >= 0 && it->size <= HPDF_MAX_LINEWIDTH))
+		return gaz_fail(GAZ_EINVAL, "page %zu item %zu: line width %g", page + 1, idx + 1,
+				(double)it->size);
+	return 0;
+}
+
 static int draw_page(HPDF_Doc doc, HPDF_Page pg, const struct gaz_layout *l, size_t pno,
 		     const struct gaz_fontset *fs, const struct pdfout_fonts *fonts,
 		     HPDF_Page *pages, struct wm_cache *wc)
@@ -433,6 +506,9 @@ static int draw_page(HPDF_Doc doc, HPDF_Page pg, const struct gaz_layout *l, siz
 	size_t i;
 	int ret = 0;
 
+	for (i = 0; i < page->n; i++)
+		if ((ret = check_item(&page->items[i], pno, i)))
+			return ret;
 	memset(&p, 0, sizeof p);
 	p.size = -1;
 	/* The watermark goes under everything, whatever the item order. */
@@ -446,7 +522,7 @@ static int draw_page(HPDF_Doc doc, HPDF_Page pg, const struct gaz_layout *l, siz
 		switch (it->kind) {
 		case GAZ_ITEM_TEXT:
 			if (it->text && *it->text)
-				draw_text(pg, &p, it, fonts->v[fonts->by_face[it->face]].font);
+				ret = draw_text(pg, &p, it, fonts->v[fonts->by_face[it->face]].font);
 			break;
 		case GAZ_ITEM_LINE: draw_line(pg, &p, it); break;
 		case GAZ_ITEM_RECT: draw_rect(pg, &p, it); break;

@@ -11,6 +11,7 @@
 #include "gazette/layout.h"
 #include "test.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -196,6 +197,13 @@ int main(int argc, char **argv)
 	items[0][pages[0].n - 2].dest_page = 5;
 	CHECK_EQ_INT(gaz_render_pdf(&l, fs, &meta, &c, &clen), GAZ_EINVAL);
 	items[0][pages[0].n - 2].dest_page = 1;
+	items[1][0].size = 0; /* a font size libharu would refuse opaquely */
+	CHECK_EQ_INT(gaz_render_pdf(&l, fs, &meta, &c, &clen), GAZ_EINVAL);
+	CHECK(strstr(gaz_errdetail(), "page 2 item 1") != NULL);
+	items[1][0].size = 16;
+	items[0][0].x = NAN;
+	CHECK_EQ_INT(gaz_render_pdf(&l, fs, &meta, &c, &clen), GAZ_EINVAL);
+	items[0][0].x = 150;
 	l.n_pages = 0;
 	CHECK_EQ_INT(gaz_render_pdf(&l, fs, &meta, &c, &clen), GAZ_EINVAL);
 	l.n_pages = 2;

@@ -57,6 +57,35 @@ for w in want.splitlines():
 EOF
 grep -q "样本" "$tmp/out.txt" && fail "watermark is extractable text"
 
+# Bookmarks (UTF-16 titles, nesting, targets), page labels, the link.
+qpdf --json --json-key=pagelabels --json-key=outlines "$pdf" >"$tmp/json"
+python3 - "$tmp/json" <<'EOF' || fail "outlines/page labels"
+import json, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+def walk(items, depth, out):
+    for o in items:
+        out.append((depth, o["title"], o["destpageposfrom1"]))
+        walk(o["kids"], depth + 1, out)
+    return out
+got = walk(j["outlines"], 0, [])
+want = [(0, "区政府文件", 1), (1, "关于加强管理的通知", 1), (2, "一、总则", 1), (1, "第二页", 2)]
+if got != want:
+    sys.exit("outlines %r" % got)
+labels = [(l["index"], l["label"].get("/S"), l["label"].get("/P")) for l in j["pagelabels"]]
+if labels != [(0, None, "u:封面"), (1, "/D", None)]:
+    sys.exit("page labels %r" % labels)
+EOF
+qpdf --qdf --object-streams=disable "$pdf" "$tmp/qdf.pdf"
+grep -a -A12 "/Subtype /Link" "$tmp/qdf.pdf" >/dev/null || fail "no link annotation"
+python3 - "$tmp/qdf.pdf" <<'EOF' || fail "link annotation"
+import re, sys
+d = open(sys.argv[1], "rb").read()
+objs = re.findall(rb"\d+ 0 obj\n(<<.*?\n>>)\nendobj", d, re.S)
+links = [o for o in objs if b"/Subtype /Link" in o]
+if len(links) != 1 or b"/F 4" not in links[0] or b"/Dest" not in links[0]:
+    sys.exit("links: %r" % links)
+EOF
+
 # Size: fonts are subsets (libharu alone embeds ~550 KB per font).
 size=$(stat -c %s "$pdf")
 [ "$size" -lt 60000 ] || fail "PDF is $size bytes"

@@ -666,6 +666,7 @@ struct cached {
 	int len_indirect;          /* stream /Length was a reference */
 	uint32_t len_num, len_gen;
 	int err;                   /* obj == NULL: the bytes do not parse (this code) */
+	const char *msg;           /* ... and this detail */
 };
 
 static int resolve_length(struct gaz_pdf *pdf, size_t rev, const struct gaz_pdf_obj *lo,
@@ -702,7 +703,7 @@ static int parse_indirect(struct gaz_pdf *pdf, size_t rev, size_t off, struct ca
 
 	if (ce) {
 		if (!ce->obj) /* known bad: do not scan the same bytes again */
-			return gaz_fail(ce->err, "the object at offset %zu is malformed", off);
+			return gaz_fail(ce->err, "%s", ce->msg ? ce->msg : "malformed object");
 		if (ce->len_indirect) {
 			/* the same bytes must mean the same stream in every revision */
 			struct gaz_pdf_obj ref = { .type = GAZ_PDF_REF };
@@ -740,9 +741,14 @@ static int parse_indirect(struct gaz_pdf *pdf, size_t rev, size_t off, struct ca
 	if (rc) {
 		/* a syntax error is a property of the bytes, whatever the revision */
 		if (rc == GAZ_EFORMAT || (rc == GAZ_ETOOBIG && pdf->mem < GAZ_PDF_MAX_MEMORY / 2)) {
+			const char *d = gaz_errdetail();
+
 			ce->err = rc;
+			ce->msg = arena_dup(pdf, d, strlen(d) + 1);
 			if (map_put(pdf, KEY_OBJ(off), ce))
 				rc = GAZ_ENOMEM;
+			else
+				gaz_fail(rc, "%s", ce->msg ? ce->msg : "malformed object");
 		}
 		goto end;
 	}

@@ -172,6 +172,8 @@ struct gaz_search_hit {
 	int superseded;    /* a newer version of its issue exists */
 	char *snippet;     /* plain text with the matches marked */
 	char *plain;       /* the same window, unmarked */
+	int cut_start, cut_end; /* the window starts after the text's start /
+				   ends before its end (show "…") */
 	struct gaz_search_span *spans;  /* matches in `plain`, in order */
 	size_t n_spans;
 	int title_match;   /* a query term matched the title */

@@ -97,18 +97,29 @@ void seal_free(struct seal *s)
 
 int seal_load(const char *path, struct seal **out)
 {
+	char *file = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = gaz_read_file(path, PNG_FILE_MAX, &file, &len)))
+		return rc;
+	rc = seal_load_mem((const unsigned char *)file, len, path, out);
+	free(file);
+	return rc;
+}
+
+int seal_load_mem(const unsigned char *file, size_t len, const char *path, struct seal **out)
+{
 	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	struct gaz_rd r;
 	struct gaz_buf idat = GAZ_BUF_INIT(PNG_FILE_MAX);
 	struct seal *s = NULL;
 	const unsigned char *hdr = NULL, *data, *plte = NULL, *trns = NULL;
-	unsigned char *raw = NULL, *col = NULL, *alp = NULL, *file = NULL;
-	size_t len, nplte = 0, ntrns = 0, ch, stride, rawlen, npix, i;
+	unsigned char *raw = NULL, *col = NULL, *alp = NULL;
+	size_t nplte = 0, ntrns = 0, ch, stride, rawlen, npix, i;
 	uint32_t w = 0, h = 0, clen;
 	int ctype = -1, rc;
 
-	if ((rc = gaz_read_file(path, PNG_FILE_MAX, (char **)&file, &len)))
-		return rc;
 	gaz_rd_init(&r, file, len);
 	if ((rc = gaz_rd_take(&r, 8, &data)) || memcmp(data, sig, 8)) {
 		rc = gaz_fail(GAZ_EINVAL, "%s: not a PNG image", path);
@@ -203,7 +214,6 @@ end:
 	free(raw);
 	free(col);
 	free(alp);
-	free(file);
 	gaz_buf_release(&idat);
 	return rc;
 }

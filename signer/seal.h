@@ -19,6 +19,8 @@ struct seal {
  * GAZ_EINVAL corrupt or unsupported (a bad option value, not a bad PDF).
  * *out: seal_free(). */
 int seal_load(const char *path, struct seal **out);
+/* The same from bytes in memory; path only names the source in messages. */
+int seal_load_mem(const unsigned char *png, size_t len, const char *path, struct seal **out);
 void seal_free(struct seal *s);
 
 #endif

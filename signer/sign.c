@@ -319,24 +319,28 @@ static int write_catalog(struct upd *u, const struct gaz_pdf_obj *cat, uint32_t 
 
 static const char hexd[] = "0123456789ABCDEF";
 
-/* Fills /ByteRange, hashes the ranges, signs, fills /Contents. */
-static int seal_signature(struct upd *u, const struct gaz_signer *s,
-			  const struct gaz_sign_opts *o, const struct sigpos *pos,
-			  unsigned char **cms_out, size_t *cms_len)
+/* Fills /ByteRange, hashes the ranges (the original pdf[0..len) and the
+ * update up to /Contents, then the update after it), signs, fills
+ * /Contents.  pos is relative to the update, which starts at u->base. */
+static int seal_signature(struct upd *u, const unsigned char *pdf, size_t len,
+			  const struct gaz_signer *s, const struct gaz_sign_opts *o,
+			  const struct sigpos *pos, unsigned char **cms_out, size_t *cms_len)
 {
 	char br[BR_WIDTH + 1];
 	unsigned char md[32], *cms = NULL;
-	size_t len = u->out.len, after = pos->gt + 1, n = 0, i;
+	size_t total = u->base + u->out.len, after = pos->gt + 1, n = 0, i;
 	EVP_MD_CTX *c = NULL;
 	int w, rc;
 
-	w = snprintf(br, sizeof br, "[0 %zu %zu %zu]", pos->lt, after, len - after);
+	w = snprintf(br, sizeof br, "[0 %zu %zu %zu]", u->base + pos->lt, u->base + after,
+		     total - (u->base + after));
 	if (w < 0 || w > BR_WIDTH)
 		return gaz_fail(GAZ_ETOOBIG, "byte range does not fit");
 	memcpy(u->out.data + pos->br, br, (size_t)w);
 	if (!(c = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(c, pdf, len) ||
 	    !EVP_DigestUpdate(c, u->out.data, pos->lt) ||
-	    !EVP_DigestUpdate(c, u->out.data + after, len - after) ||
+	    !EVP_DigestUpdate(c, u->out.data + after, u->out.len - after) ||
 	    !EVP_DigestFinal_ex(c, md, NULL)) {
 		EVP_MD_CTX_free(c);
 		return gaz_crypto_fail(GAZ_ECRYPTO, "cannot hash the byte ranges");
@@ -362,6 +366,31 @@ static int seal_signature(struct upd *u, const struct gaz_signer *s,
 	return 0;
 }
 
+/* B-LT: the DSS update is made on the signed file, so the original and the
+ * signature update are joined once here. */
+static int append_dss(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
+		      struct upd *u, const struct sigpos *pos, const unsigned char *cms,
+		      size_t cms_len, const struct gaz_sign_opts *o)
+{
+	unsigned char *full = NULL, *dss = NULL;
+	size_t n, dl = 0;
+	int rc;
+
+	if ((rc = gaz_size_add(len, u->out.len, &n)))
+		return rc;
+	if (!(full = malloc(n)))
+		return GAZ_ENOMEM;
+	memcpy(full, pdf, len);
+	memcpy(full + len, u->out.data, u->out.len);
+	rc = gaz_pdf_add_dss(s, full, n, cms, cms_len, full + len + pos->lt + 1,
+			     pos->gt - pos->lt - 1, o->crl_paths, &dss, &dl);
+	if (!rc)
+		rc = gaz_buf_add(&u->out, dss, dl);
+	free(dss);
+	free(full);
+	return rc;
+}
+
 /* The placeholder: the largest CMS this key makes, plus a trial token. */
 static int contents_size(const struct gaz_signer *s, const struct gaz_sign_opts *o,
 			 size_t *out)
@@ -385,8 +414,8 @@ static int contents_size(const struct gaz_signer *s, const struct gaz_sign_opts 
 	return 0;
 }
 
-int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
-		 const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen)
+int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
+			const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen)
 {
 	struct gaz_pdf *doc = NULL;
 	struct gaz_pdf_page *pages = NULL;
@@ -447,23 +476,14 @@ int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t le
 		goto end;
 	snprintf(salt, sizeof salt, "signature %lld", (long long)now);
 	if ((rc = upd_finish(u, salt)) ||
-	    (rc = seal_signature(u, s, o, &pos, &cms, &cms_len)))
+	    (rc = seal_signature(u, pdf, len, s, o, &pos, &cms, &cms_len)))
 		goto end;
 	gaz_pdf_close(doc);
 	doc = NULL;
-	if (o->level == GAZ_PADES_B_LT) {
-		unsigned char *lt = NULL;
-		size_t ltlen = 0;
-
-		if ((rc = gaz_pdf_add_dss(s, (unsigned char *)u->out.data, u->out.len, cms,
-					  cms_len, (const unsigned char *)u->out.data + pos.lt + 1,
-					  pos.gt - pos.lt - 1, o->crl_paths, &lt, &ltlen)))
-			goto end;
-		*out = lt;
-		*outlen = ltlen;
-	} else {
-		*out = (unsigned char *)gaz_buf_detach(&u->out, outlen);
-	}
+	if (o->level == GAZ_PADES_B_LT &&
+	    (rc = append_dss(s, pdf, len, u, &pos, cms, cms_len, o)))
+		goto end;
+	*out = (unsigned char *)gaz_buf_detach(&u->out, outlen);
 	rc = 0;
 end:
 	seal_free(sl);
@@ -474,4 +494,25 @@ end:
 	free(u);
 	gaz_pdf_close(doc);
 	return rc;
+}
+
+int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
+		 const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen)
+{
+	unsigned char *upd = NULL, *all;
+	size_t ul = 0, n;
+	int rc;
+
+	if ((rc = gaz_pdf_sign_update(s, pdf, len, o, &upd, &ul)))
+		return rc;
+	if ((rc = gaz_size_add(len, ul, &n)) || !(all = malloc(n))) {
+		free(upd);
+		return rc ? rc : GAZ_ENOMEM;
+	}
+	memcpy(all, pdf, len);
+	memcpy(all + len, upd, ul);
+	free(upd);
+	*out = all;
+	*outlen = n;
+	return 0;
 }

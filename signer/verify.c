@@ -887,12 +887,11 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 			     "signed revision", num);
 		*sigrev = s->rev;
 	}
-	{
-		struct gaz_pdf_rev last;
-
-		gaz_pdf_rev_info(pdf, GAZ_PDF_LATEST, &last);
-		s->whole_file = (uint64_t)(r[2] + r[3]) == len && s->rev == nrevs - 1;
-	}
+	/* the newest revision, and nothing after the range but its end of line */
+	s->whole_file = s->rev == nrevs - 1;
+	for (i = (size_t)(r[2] + r[3]); s->whole_file && i < len; i++)
+		if (buf[i] != '\r' && buf[i] != '\n')
+			s->whole_file = 0;
 
 	/* the signed bytes, borrowed from the file */
 	rg.p[0] = buf;

@@ -58,8 +58,23 @@ static uint32_t last_cp(const char *s)
 	return cp;
 }
 
-/* Every visual line (TEXT items sharing a baseline) obeys clreq. */
-static void check_lines(const struct gaz_layout *L)
+/* Where a run's advance ends: its glyph advances plus Tc after each. */
+static float run_end(const struct gaz_fontset *fs, const struct gaz_item *it)
+{
+	size_t n = strlen(it->text), i = 0, k;
+	uint32_t cp;
+	float x = it->x;
+
+	while (i < n && (k = gaz_utf8_decode((const unsigned char *)it->text + i, n - i, &cp))) {
+		x += (float)gaz_fontset_advance(fs, it->face, cp) * it->size / 1000 + it->char_space;
+		i += k;
+	}
+	return x;
+}
+
+/* Every visual line (TEXT items sharing a baseline) obeys clreq, and its
+ * runs do not overlap (a squeezed mark shortens its own advance). */
+static void check_lines(const struct gaz_layout *L, const struct gaz_fontset *fs)
 {
 	size_t p, i, j, lines = 0;
 
@@ -77,6 +92,12 @@ static void check_lines(const struct gaz_layout *L)
 					continue;
 				if (j < i)
 					seen = 1;
+				/* The run that starts right after a: never before a's end. */
+				if (c != a && c->x > a->x && c->x < run_end(fs, a) - 0.01f) {
+					CHECK(!"runs overlap");
+					fprintf(stderr, "  page %zu: \"%s\" ends at %.2f, \"%s\" starts at %.2f\n",
+						p, a->text, run_end(fs, a), c->text, c->x);
+				}
 				if (c->x < first->x)
 					first = c;
 				if (c->x > last->x)
@@ -261,7 +282,7 @@ int main(void)
 	CHECK_EQ_INT(gaz_layout_issue(is, fs, &L), 0);
 	CHECK(L.n_pages > 10);
 	if (L.n_pages > 10) {
-		check_lines(&L);
+		check_lines(&L, fs);
 		check_issue(is, &L);
 	}
 	/* Deterministic: a second layout gives the same pages and items. */

@@ -131,6 +131,10 @@ int gaz_read_file(const char *path, size_t max, char **out, size_t *len);
  * fsync, rename.  On failure nothing exists at path that was not there
  * before (a previous file is left untouched). */
 int gaz_write_file_atomic(const char *path, const void *p, size_t n);
+/* The same with the file's bytes in two pieces, p then p2 (e.g. a PDF and
+ * its incremental update); p2 may be NULL with n2 0. */
+int gaz_write_file_atomic2(const char *path, const void *p, size_t n,
+			   const void *p2, size_t n2);
 
 /* ---- diagnostics: every problem, not just the first ------------------ */
 

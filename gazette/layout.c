@@ -499,17 +499,16 @@ static int toc_entry(struct build *b, size_t di)
 	float x, base = 0, top0, nw;
 	int rc;
 
+	memset(&t, 0, sizeof t);
 	y->src_file = d->file;
 	y->src_line = d->title.line;
 	/* Title（文号）, as contents pages of gazettes print them. */
 	if ((rc = gaz_buf_addstr(&entry, gaz_fv(&d->title))) ||
-	    (d->doc_no.value && (rc = gaz_buf_printf(&entry, "（%s）", d->doc_no.value))))
-		goto fail;
-	rc = lay_text_prepare(y, entry.data, entry.len, &st, NULL, 0, &t);
-fail:
-	gaz_buf_release(&entry);
-	if (rc)
-		return rc;
+	    (d->doc_no.value && (rc = gaz_buf_printf(&entry, "（%s）", d->doc_no.value))) ||
+	    (rc = lay_text_prepare(y, entry.data, entry.len, &st, NULL, 0, &t)))
+		goto end;
+	if (!t.n)
+		goto end;
 	/* The document number is one unit: it may move down whole. */
 	for (i = gaz_utf8_count(gaz_fv(&d->title), strlen(gaz_fv(&d->title))); i + 1 < t.n; i++)
 		t.brk[i] = 0;
@@ -545,6 +544,7 @@ fail:
 end:
 	free(ln);
 	lay_text_release(&t);
+	gaz_buf_release(&entry);
 	return rc;
 }
 

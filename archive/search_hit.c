@@ -178,6 +178,8 @@ static int make_snippet(struct qstate *q, const struct gaz_search_query *qq,
 	be = fwd_chars(text, tlen, bs, w);
 	if (be == tlen)
 		bs = back_chars(text, tlen, w);
+	h->cut_start = bs > 0;
+	h->cut_end = be < tlen;
 	for (i = 0; i < nsp; i++)
 		if (sp[i].start >= bs && sp[i].end <= be)
 			h->n_spans++;

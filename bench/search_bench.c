@@ -4,6 +4,7 @@
  *
  *   search_bench build CORPUS.jsonl ENVDIR
  *   search_bench query ENVDIR RUNS QUERY...
+ *   search_bench verify ENVDIR
  *
  * Prints key=value lines.  Not a test: timings go to stdout only.
  */
@@ -203,13 +204,39 @@ static int query(const char *dir, int runs, int nq, char **qs)
 	return 0;
 }
 
+/* fsck of the index: how long gaz_search_verify takes at this size. */
+static int verify(const char *dir)
+{
+	MDB_env *env = open_env(dir, 1);
+	struct gaz_search_check st;
+	MDB_txn *txn;
+	double t0 = now();
+	int rc;
+
+	mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
+	rc = gaz_search_verify(txn, &st);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	if (rc) {
+		fprintf(stderr, "search_bench: verify: %s: %s\n", gaz_strerror(rc), gaz_errdetail());
+		return 1;
+	}
+	printf("verify_s=%.3f\ndocs=%llu\npostings=%llu\nterms=%llu\n", now() - t0,
+	       (unsigned long long)st.docs, (unsigned long long)st.postings,
+	       (unsigned long long)st.terms);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "verify"))
+		return verify(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "build"))
 		return build(argv[2], argv[3]);
 	if (argc >= 5 && !strcmp(argv[1], "query"))
 		return query(argv[2], atoi(argv[3]) > 0 ? atoi(argv[3]) : 9, argc - 4, argv + 4);
 	fprintf(stderr, "usage: search_bench build CORPUS.jsonl ENVDIR\n"
-			"       search_bench query ENVDIR RUNS QUERY...\n");
+			"       search_bench query ENVDIR RUNS QUERY...\n"
+			"       search_bench verify ENVDIR\n");
 	return 2;
 }

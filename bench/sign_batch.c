@@ -1,5 +1,5 @@
 /* In-process signing throughput: loads the key once, then signs the same
- * PDF N times with gaz_pdf_sign (B-B: parse, incremental update, SHA-256 of
+ * PDF N times with gaz_pdf_sign_update (B-B: parse, incremental update, SHA-256 of
  * the byte ranges, CMS, RSA/ECDSA) on one thread, and prints signatures per
  * second of wall-clock and of CPU time.
  *   bench_sign_batch IN.pdf KEY CERT CHAIN PASSFILE [N]   (N default 1000) */
@@ -48,7 +48,7 @@ static void ceiling(const char *keyfile, const char *passfile, const unsigned ch
 	}
 	c = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	printf("ceiling (SHA-256 of the file + one signature): CPU %.3f ms each, %.0f/s; "
-	       "gaz_pdf_sign costs %.2fx the ceiling\n", c * 1e3 / (double)n, (double)n / c,
+	       "gazette costs %.2fx the ceiling\n", c * 1e3 / (double)n, (double)n / c,
 	       cpu_ours / c);
 end:
 	if (f)
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	w0 = now(CLOCK_MONOTONIC);
 	c0 = now(CLOCK_PROCESS_CPUTIME_ID);
 	for (i = 0; i < n; i++) {
-		if ((rc = gaz_pdf_sign(s, (unsigned char *)pdf, len, &o, &out, &outlen))) {
+		if ((rc = gaz_pdf_sign_update(s, (unsigned char *)pdf, len, &o, &out, &outlen))) {
 			fprintf(stderr, "%s: %s\n", gaz_strerror(rc), gaz_errdetail());
 			return 1;
 		}
@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	}
 	w = now(CLOCK_MONOTONIC) - w0;
 	c = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	printf("gaz_pdf_sign: %ld signatures of a %zu-byte PDF in %.3f s: %.0f signatures/s "
+	printf("gaz_pdf_sign_update: %ld signatures of a %zu-byte PDF in %.3f s: %.0f signatures/s "
 	       "(%.3f ms each; CPU %.3f ms each, %.0f/s)\n", n, len, w, (double)n / w,
 	       w * 1e3 / (double)n, c * 1e3 / (double)n, (double)n / c);
 	ceiling(argv[2], argv[5], (unsigned char *)pdf, len, n, c);

@@ -4,6 +4,7 @@
  * byte-level problems (encoding, control characters) are the parser's;
  * here is what needs the whole record, the config or judgement.
  */
+#include "gazette/font.h"
 #include "gazette/issue.h"
 #include "gazette/privacy.h"
 #include "gazette/text.h"
@@ -236,42 +237,41 @@ static int is_http_url(const char *s)
 	return 1;
 }
 
-/* A font value is "path" or "path,face".  Relative paths are relative to
- * the issue folder.  Checks that the file opens, is regular and starts
- * like a TrueType/OpenType font or collection. */
-static void check_font(struct gaz_diags *d, const struct gaz_issue *is,
-		       const struct gaz_field *f, const char *key)
+/* One font spec "PATH[,FACE]" as gazette/font.c reads it: FACE 0–255
+ * after the last comma, PATH as given (relative to the working directory,
+ * like compile), spaces around it ignored.  Checks that the file is a
+ * regular file compile can take (not over GAZ_FONT_FILE_MAX_BYTES) that
+ * starts like a TrueType/OpenType font or collection holding FACE. */
+static void check_font_spec(struct gaz_diags *d, const struct gaz_issue *is,
+			    const struct gaz_field *f, const char *key,
+			    const char *spec, size_t n)
 {
-	const char *v = f->value, *comma;
-	unsigned char magic[4];
+	unsigned char head[12];
 	struct stat st;
 	char *path = NULL;
-	size_t n;
-	int fd = -1;
+	uint64_t face = 0;
+	size_t i = n;
 	ssize_t got;
+	int fd = -1;
 
-	if (empty(f))
+	while (i > 0 && spec[i - 1] != ',')
+		i--;
+	if (i > 0 && i < n && !gaz_parse_uint(spec + i, n - i, 255, &face))
+		n = i - 1;
+	else
+		face = 0;
+	while (n && spec[n - 1] == ' ')
+		n--;
+	while (n && spec[0] == ' ')
+		spec++, n--;
+	if (!n) {
+		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key, "empty font path");
 		return;
-	n = strlen(v);
-	comma = strrchr(v, ',');
-	if (comma && comma[1] && strspn(comma + 1, "0123456789") == strlen(comma + 1))
-		n = (size_t)(comma - v);
-	if (v[0] != '/' && is->dir) {
-		size_t ld = strlen(is->dir);
-		while (ld > 1 && is->dir[ld - 1] == '/')
-			ld--;
-		if (!(path = malloc(ld + n + 2)))
-			return;
-		memcpy(path, is->dir, ld);
-		path[ld] = '/';
-		memcpy(path + ld + 1, v, n);
-		path[ld + 1 + n] = '\0';
-	} else {
-		if (!(path = malloc(n + 1)))
-			return;
-		memcpy(path, v, n);
-		path[n] = '\0';
 	}
+	if (!(path = malloc(n + 1)))
+		return;
+	memcpy(path, spec, n);
+	path[n] = '\0';
 	/* stat before open: opening a device can have side effects. */
 	if (stat(path, &st)) {
 		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
@@ -283,31 +283,57 @@ static void check_font(struct gaz_diags *d, const struct gaz_issue *is,
 			      "font %s is not a regular file", path);
 		goto end;
 	}
+	if ((uint64_t)st.st_size > GAZ_FONT_FILE_MAX_BYTES) {
+		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
+			      "font %s is larger than %u bytes", path, GAZ_FONT_FILE_MAX_BYTES);
+		goto end;
+	}
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || (got = read(fd, head, sizeof head)) < 0) {
 		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
 			      "cannot read font file %s: %s", path, strerror(errno));
 		goto end;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
-			      "font %s is not a regular file", path);
-		goto end;
-	}
-	got = read(fd, magic, sizeof magic);
-	if (got < 0) {
-		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
-			      "cannot read font file %s: %s", path, strerror(errno));
-		goto end;
-	}
-	if (got != 4 || !(!memcmp(magic, "\0\1\0\0", 4) || !memcmp(magic, "true", 4) ||
-			  !memcmp(magic, "OTTO", 4) || !memcmp(magic, "ttcf", 4)))
+	if (got >= 12 && !memcmp(head, "ttcf", 4)) {
+		uint32_t nf = (uint32_t)head[8] << 24 | (uint32_t)head[9] << 16 |
+			      (uint32_t)head[10] << 8 | head[11];
+		if (face >= nf)
+			gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
+				      "font collection %s has %u face%s: no face %u", path,
+				      (unsigned)nf, nf == 1 ? "" : "s", (unsigned)face);
+	} else if (got >= 4 && (!memcmp(head, "\0\1\0\0", 4) || !memcmp(head, "true", 4) ||
+				!memcmp(head, "OTTO", 4))) {
+		if (face)
+			gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
+				      "%s is a single font: face %u does not exist", path,
+				      (unsigned)face);
+	} else {
 		gaz_diags_add(d, GAZ_SEV_ERROR, is->cfg.file, f->line, key,
 			      "%s is not a TrueType/OpenType font file", path);
+	}
 end:
 	if (fd >= 0)
 		close(fd);
 	free(path);
+}
+
+/* 备用字体 may list several specs separated by ';' or '|' (as compile). */
+static void check_font(struct gaz_diags *d, const struct gaz_issue *is,
+		       const struct gaz_field *f, const char *key, int list)
+{
+	const char *p, *e;
+
+	if (empty(f))
+		return;
+	if (!list) {
+		check_font_spec(d, is, f, key, f->value, strlen(f->value));
+		return;
+	}
+	for (p = f->value; *p; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, ";|");
+		if (e > p)
+			check_font_spec(d, is, f, key, p, (size_t)(e - p));
+	}
 }
 
 static int section_used(const struct gaz_issue *is, const char *s)
@@ -362,11 +388,11 @@ static void check_config(const struct gaz_issue *is, struct gaz_diags *d, long *
 		gaz_diags_add(d, GAZ_SEV_WARNING, f, c->postcode.line, "邮编",
 			      "\"%.*s\" is not a 6-digit postcode", qlen(c->postcode.value),
 			      c->postcode.value);
-	check_font(d, is, &c->font_body, "正文字体");
-	check_font(d, is, &c->font_title, "标题字体");
-	check_font(d, is, &c->font_heading, "黑体字体");
-	check_font(d, is, &c->font_kai, "楷体字体");
-	check_font(d, is, &c->font_fallback, "备用字体");
+	check_font(d, is, &c->font_body, "正文字体", 0);
+	check_font(d, is, &c->font_title, "标题字体", 0);
+	check_font(d, is, &c->font_heading, "黑体字体", 0);
+	check_font(d, is, &c->font_kai, "楷体字体", 0);
+	check_font(d, is, &c->font_fallback, "备用字体", 1);
 	if (!c->n_sections)
 		gaz_diags_add(d, GAZ_SEV_ERROR, f, 0, "栏目", "no 栏目 (section) listed");
 	for (i = 0; i < c->n_sections; i++) {
@@ -438,7 +464,7 @@ static int starts_with(const char *s, const char *pre)
 static void check_title_repeat(const struct gaz_doc *doc, struct gaz_diags *d)
 {
 	char *title = NULL, *no = NULL, *t = NULL, *acc = NULL;
-	size_t i, alen = 0, tl;
+	size_t i, alen = 0, tl, seen;
 	int acc_line = 0;
 
 	if (empty(&doc->title) || !(title = squeeze(doc->title.value)) || !title[0])
@@ -448,9 +474,12 @@ static void check_title_repeat(const struct gaz_doc *doc, struct gaz_diags *d)
 		goto end;
 	if (!(acc = malloc(tl + 1)))
 		goto end;
-	for (i = 0; i < doc->n_blocks && i < TITLE_SCAN_BLOCKS; i++) {
+	for (i = 0, seen = 0; i < doc->n_blocks && seen < TITLE_SCAN_BLOCKS; i++) {
 		const struct gaz_block *b = &doc->blocks[i];
 		size_t n;
+		if (gaz_text_debris(b->text, strlen(b->text)))
+			continue; /* crawl debris does not count: reported elsewhere */
+		seen++;
 		free(t);
 		if (!(t = squeeze(b->text)))
 			goto end;
@@ -461,8 +490,6 @@ static void check_title_repeat(const struct gaz_doc *doc, struct gaz_diags *d)
 				      "above the text): remove the line");
 			continue;
 		}
-		if (gaz_text_debris(b->text, strlen(b->text)))
-			continue;
 		if (!strcmp(t, title)) {
 			gaz_diags_add(d, GAZ_SEV_WARNING, doc->file, b->line, "正文",
 				      "文件标题 repeated as a body line (the gazette prints "

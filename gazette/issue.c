@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CONF_NAME "issue.conf"
 
@@ -286,6 +287,17 @@ static void field_release(struct gaz_field *f)
 	f->value = NULL;
 }
 
+/* Length of s[0..n) cut to at most max bytes at a character boundary. */
+static int cut_utf8(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 /* ---- issue.conf --------------------------------------------------------- */
 
 /* Numbers the typesetter needs; check.c reports what is wrong with them. */
@@ -396,7 +408,7 @@ int gaz_config_parse(const char *file, const char *data, size_t len,
 		}
 		if (!m) {
 			gaz_diags_add(d, GAZ_SEV_WARNING, file, line, field,
-				      "unknown key \"%.*s\" ignored", (int)(klen > 60 ? 60 : klen), k);
+				      "unknown key \"%.*s\" ignored", cut_utf8(k, klen, 60), k);
 			continue;
 		}
 		if ((rc = set_field((struct gaz_field *)((char *)&c + m->off), file,
@@ -486,6 +498,20 @@ static void classify_context(struct gaz_doc *doc)
 	}
 }
 
+/* The document key a line starts with, when it lacks its colon. */
+static const struct key_map *key_prefix(const char *s, size_t n)
+{
+	size_t i, m;
+
+	for (i = 0; i < sizeof doc_keys / sizeof *doc_keys; i++) {
+		m = strlen(doc_keys[i].key);
+		if (n > m && !memcmp(s, doc_keys[i].key, m) &&
+		    (s[m] == ' ' || s[m] == '\t' || (n - m >= 3 && !memcmp(s + m, "\xE3\x80\x80", 3))))
+			return &doc_keys[i];
+	}
+	return NULL;
+}
+
 /* A header line that is not a field, after fields were seen: when it has
  * no colon, or a long text before it, the body has started without the
  * blank line. */
@@ -563,22 +589,45 @@ int gaz_doc_parse(const char *file, const char *data, size_t len,
 			k = cl.data;
 			klen = cl.len;
 			gaz_text_trim(&k, &klen);
-			if (!n_fields || !looks_like_body(k, klen)) {
+			{
 				const char *why = gaz_text_debris(k, klen);
-				report_line(d, file, line, "文件头", &ls);
-				if (why)
-					gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
-						      "crawl debris (%s) where the header should be: "
-						      "remove the line", why);
-				else
-					gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
-						      "not a known 键：值 field (the header is the "
-						      "catalog record, ended by a blank line)");
-				continue;
+				const struct key_map *pm = key_prefix(k, klen);
+				int body = !why && !pm && looks_like_body(k, klen);
+				if (pm && !why) {
+					report_line(d, file, line, pm->key, &ls);
+					gaz_diags_add(d, GAZ_SEV_ERROR, file, line, pm->key,
+						      "no colon after %s: write %s：value",
+						      pm->key, pm->key);
+					continue;
+				}
+				if (!body) {
+					report_line(d, file, line, "文件头", &ls);
+					if (why && !strncmp(why, "catalog", 7))
+						gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+							      "%s: write the header as 键：值 "
+							      "lines (索引号：…)", why);
+					else if (why)
+						gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+							      "crawl debris (%s) where the header "
+							      "should be: remove the line", why);
+					else
+						gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+							      "not a known 键：值 field (the header "
+							      "is the catalog record, ended by a "
+							      "blank line)");
+					continue;
+				}
 			}
-			gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
-				      "no blank line between the header and the body: "
-				      "this line is taken as the first paragraph");
+			if (n_fields)
+				gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+					      "no blank line between the header and the body: "
+					      "this line is taken as the first paragraph");
+			else
+				gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "文件头",
+					      "no header: a document starts with its catalog "
+					      "record (索引号：…, 发文字号：…, one 键：值 per line) "
+					      "and a blank line; this line is taken as the first "
+					      "paragraph");
 			in_header = 0;
 		}
 		field = "正文";
@@ -598,6 +647,7 @@ int gaz_doc_parse(const char *file, const char *data, size_t len,
 		gaz_diags_add(d, GAZ_SEV_ERROR, file, line, "正文", "the body is empty");
 	classify_context(&doc);
 done:
+	rc = GAZ_ENOMEM;
 	if (!(text = gaz_doc_text(&doc, &tlen)))
 		goto end;
 	SHA256((const unsigned char *)text, tlen, doc.text_sha256);
@@ -733,6 +783,23 @@ static int is_doc_name(const char *n)
 	return n[0] != '.' && l > 4 && !strcmp(n + l - 4, ".txt");
 }
 
+/* A regular file that is neither issue.conf nor *.txt is probably a
+ * document submitted in the wrong form (.doc, .TXT, .txt.bak): say so. */
+static void warn_ignored(DIR *dh, const char *dir, const char *name, struct gaz_diags *d)
+{
+	struct stat st;
+	char *path;
+
+	if (name[0] == '.' || !strcmp(name, CONF_NAME))
+		return;
+	if (fstatat(dirfd(dh), name, &st, 0) || !S_ISREG(st.st_mode))
+		return;
+	if ((path = path_join(dir, name)))
+		gaz_diags_add(d, GAZ_SEV_WARNING, path, 0, NULL,
+			      "ignored: documents are UTF-8 text files named *.txt");
+	free(path);
+}
+
 int gaz_issue_load(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
 {
 	struct gaz_issue *is = NULL;
@@ -751,8 +818,10 @@ int gaz_issue_load(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
 		goto end;
 	while ((e = readdir(dh))) {
 		char **nn;
-		if (!is_doc_name(e->d_name))
+		if (!is_doc_name(e->d_name)) {
+			warn_ignored(dh, dir, e->d_name, d);
 			continue;
+		}
 		if (n_names == GAZ_ISSUE_MAX_DOCS) {
 			gaz_diags_add(d, GAZ_SEV_ERROR, dir, 0, NULL,
 				      "more than %d documents in one issue", GAZ_ISSUE_MAX_DOCS);
@@ -795,6 +864,29 @@ end:
 	free(names);
 	if (dh)
 		closedir(dh);
+	gaz_issue_free(is);
+	return rc;
+}
+
+int gaz_issue_open(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
+{
+	struct gaz_issue *is = NULL;
+	size_t before = d->n_errors;
+	int rc;
+
+	if ((rc = gaz_issue_load(dir, &is, d)))
+		return rc;
+	rc = gaz_issue_check(is, d);
+	if (rc && rc != GAZ_ECHECK)
+		goto end;
+	if (d->n_errors > before) {
+		rc = GAZ_ECHECK;
+		goto end;
+	}
+	*out = is;
+	is = NULL;
+	rc = 0;
+end:
 	gaz_issue_free(is);
 	return rc;
 }

@@ -26,7 +26,7 @@ static const struct gaz_color RED = { 0.80f, 0.05f, 0.05f };
 #define TOC_PITCH 26.0f
 #define NUM_SIZE 14.0f    /* page numbers: 4号 */
 #define HEAD_SIZE 10.5f   /* running head: 5号 */
-#define QR_SIDE (20 * MM)
+#define QR_SIDE (16 * MM)
 
 struct outl {
 	struct gaz_outline *v;
@@ -293,18 +293,22 @@ static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *use
 	return para(y, k->text, &body, NULL, 0, &p, NULL, NULL);
 }
 
-/* The verification code and its QR code, after the 落款. */
+/* The verification code and its QR code: in the bottom margin of the
+ * document's last page, on the inner side (the page number is outside),
+ * so they end the document without ever costing a page of their own. */
 static int verification(struct build *b, const struct gaz_doc *d)
 {
 	struct lay *y = &b->y;
 	const struct gaz_issue_config *c = &b->y.is->cfg;
-	struct lay_style hei = style(GAZ_ROLE_HEADING, 10.5f, 0, BLACK);
-	struct lay_style small = style(GAZ_ROLE_BODY, 9, 0, BLACK);
-	char line1[64], url[600], line2[700];
+	struct lay_style hei = style(GAZ_ROLE_HEADING, 10, 0, BLACK);
+	struct lay_style small = style(GAZ_ROLE_BODY, 8, 0, BLACK);
+	char line1[64], url[600];
 	const char *base = gaz_fv(&c->url);
 	size_t bl = strlen(base);
+	int odd = !((y->pl->n - 1) & 1); /* printed number n */
+	float top = PAGE_TOP + BODY_H + 4 * MM, x, tx;
+	enum lay_align al = odd ? LAY_LEFT : LAY_RIGHT;
 	struct gaz_item it;
-	float x;
 	int rc;
 
 	while (bl && base[bl - 1] == '/')
@@ -313,30 +317,25 @@ static int verification(struct build *b, const struct gaz_doc *d)
 		bl = 500;
 	snprintf(url, sizeof url, "%.*s/verify/%s", (int)bl, base, d->code);
 	snprintf(line1, sizeof line1, "核验码 %.5s-%.5s", d->code, d->code + 5);
-	snprintf(line2, sizeof line2, "扫描二维码或访问 %s 核验本文件", url);
-	y->top += BODY_PITCH / 2;
-	if ((rc = lay_need(y, QR_SIDE + 4)))
-		return rc;
+	x = odd ? PAGE_LEFT : PAGE_LEFT + BODY_W - QR_SIDE;
+	tx = odd ? x + QR_SIDE + 2.5f * MM : x - 2.5f * MM;
 	memset(&it, 0, sizeof it);
 	it.kind = GAZ_ITEM_QR;
-	it.x = PAGE_LEFT;
-	it.x2 = PAGE_LEFT + QR_SIDE;
-	it.y2 = lay_pdf_y(y->top);
-	it.y = lay_pdf_y(y->top + QR_SIDE);
+	it.x = x;
+	it.x2 = x + QR_SIDE;
+	it.y2 = lay_pdf_y(top);
+	it.y = lay_pdf_y(top + QR_SIDE);
 	it.color = BLACK;
 	it.text = url;
 	if ((rc = lay_add(y, &it)))
 		return rc;
-	x = PAGE_LEFT + QR_SIDE + 3 * MM;
 	y->src_file = c->file;
 	y->src_line = c->url.line;
-	if ((rc = lay_string(y, line1, &hei, x, lay_pdf_y(y->top + QR_SIDE / 2 - 3), LAY_LEFT,
-			     NULL)) ||
-	    (rc = lay_string(y, line2, &small, x, lay_pdf_y(y->top + QR_SIDE / 2 + 11),
-			     LAY_LEFT, NULL)))
+	if ((rc = lay_string(y, line1, &hei, tx, lay_pdf_y(top + 5 * MM), al, NULL)) ||
+	    (rc = lay_string(y, "扫描二维码或访问以下网址核验本文件", &small, tx,
+			     lay_pdf_y(top + 10 * MM), al, NULL)))
 		return rc;
-	y->top += QR_SIDE;
-	return 0;
+	return lay_string(y, url, &small, tx, lay_pdf_y(top + 14 * MM), al, NULL);
 }
 
 /* Blocks that must not end a page: a heading without text after it, an
@@ -428,11 +427,10 @@ static int document(struct build *b, size_t di)
 	y->src_file = d->file;
 	/* Title: 2号 小标宋, centred, balanced lines (9704 §7.2.3). */
 	y->src_line = d->title.line;
+	y->top += TITLE_PITCH / 2;
 	p.indent = 0;
 	p.align = LAY_CENTER;
 	p.balanced = 1;
-	p.left = CH;
-	p.measure = BODY_W - 2 * CH;
 	p.pitch = TITLE_PITCH;
 	if ((rc = para(y, gaz_fv(&d->title), &title, NULL, 0, &p, &page, &top)))
 		return rc;
@@ -497,15 +495,25 @@ static int toc_entry(struct build *b, size_t di)
 	struct gaz_item link;
 	size_t nl = 0, i;
 	char num[16];
+	struct gaz_buf entry = GAZ_BUF_INIT(3 * GAZ_LINE_MAX_BYTES);
 	float x, base = 0, top0, nw;
 	int rc;
 
+	memset(&t, 0, sizeof t);
 	y->src_file = d->file;
 	y->src_line = d->title.line;
-	if ((rc = lay_text_prepare(y, gaz_fv(&d->title), strlen(gaz_fv(&d->title)), &st, NULL, 0,
-				   &t)))
-		return rc;
-	if ((rc = gaz_lb_fit(t.ch, t.n, t.brk, BODY_W - indent - numcol, 0, TOC_SIZE, 1, &ln,
+	/* Title（文号）, as contents pages of gazettes print them. */
+	if ((rc = gaz_buf_addstr(&entry, gaz_fv(&d->title))) ||
+	    (d->doc_no.value && (rc = gaz_buf_printf(&entry, "（%s）", d->doc_no.value))) ||
+	    (rc = lay_text_prepare(y, entry.data, entry.len, &st, NULL, 0, &t)))
+		goto end;
+	if (!t.n)
+		goto end;
+	/* The document number is one unit: it may move down whole. */
+	for (i = gaz_utf8_count(gaz_fv(&d->title), strlen(gaz_fv(&d->title))); i + 1 < t.n; i++)
+		t.brk[i] = 0;
+	/* Ragged right: a number moved down whole would leave a loose line. */
+	if ((rc = gaz_lb_fit(t.ch, t.n, t.brk, BODY_W - indent - numcol, 0, TOC_SIZE, 0, &ln,
 			     &nl)))
 		goto end;
 	if ((rc = lay_need(y, (float)nl * TOC_PITCH)))
@@ -536,6 +544,7 @@ static int toc_entry(struct build *b, size_t di)
 end:
 	free(ln);
 	lay_text_release(&t);
+	gaz_buf_release(&entry);
 	return rc;
 }
 
@@ -834,6 +843,36 @@ static int decorate(struct build *b)
 	return 0;
 }
 
+/* A bounded decimal: [-]digits[.digits], at most 12 characters. */
+static int parse_decimal(const char *s, double *out)
+{
+	size_t n = strlen(s), i = 0, digits = 0;
+	double v = 0, scale = 1;
+	int neg = 0, frac = 0;
+
+	if (!n || n > 12)
+		return GAZ_EFORMAT;
+	if (s[0] == '-')
+		neg = 1, i++;
+	for (; i < n; i++) {
+		if (s[i] == '.' && !frac) {
+			frac = 1;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return GAZ_EFORMAT;
+		digits++;
+		if (frac)
+			v += (s[i] - '0') * (scale /= 10);
+		else
+			v = v * 10 + (s[i] - '0');
+	}
+	if (!digits)
+		return GAZ_EFORMAT;
+	*out = neg ? -v : v;
+	return 0;
+}
+
 /* ---- assembly ---------------------------------------------------------------- */
 
 /* The watermark item: text, size ~40 pt, the configured angle, its colour
@@ -844,13 +883,20 @@ static int watermark(struct build *b)
 	const struct gaz_issue_config *c = &b->y.is->cfg;
 	const char *s = c->watermark.value;
 	const struct gaz_color ink = { 0.70f, 0.30f, 0.30f };
-	double op = c->opacity;
+	double op = 0.08, angle = 30;
 	size_t n, i, j, k = 0, cnt;
 	int f, face = -1, cand[2 + GAZ_FONT_MAX_FACES];
 	uint32_t cp;
 
 	if (!s || !*s)
 		return 0;
+	if (c->wm_opacity.value && (parse_decimal(c->wm_opacity.value, &op) || op < 0 || op > 1))
+		return gaz_fail(GAZ_EINVAL, "%s:%d: 水印透明度 \"%s\" is not a number from 0 to 1",
+				c->file, c->wm_opacity.line, c->wm_opacity.value);
+	if (c->wm_angle.value && (parse_decimal(c->wm_angle.value, &angle) || angle < -360 ||
+				  angle > 360))
+		return gaz_fail(GAZ_EINVAL, "%s:%d: 水印角度 \"%s\" is not an angle in degrees",
+				c->file, c->wm_angle.line, c->wm_angle.value);
 	n = strlen(s);
 	/* The heading face, the title face, then any face that draws it all. */
 	cand[0] = gaz_fontset_pick(b->y.fs, GAZ_ROLE_HEADING, 0x4E00);
@@ -879,15 +925,13 @@ static int watermark(struct build *b)
 		return gaz_fail(GAZ_EFONT, "%s:%d: 水印: no font draws U+%04X", c->file,
 				c->watermark.line, i < n ? (unsigned)cp : 0u);
 	}
-	if (!(op > 0 && op <= 1))
-		op = 0.08;
 	cnt = gaz_utf8_count(s, n);
 	memset(&b->y.wm, 0, sizeof b->y.wm);
 	b->y.wm.kind = GAZ_ITEM_WATERMARK;
 	b->y.wm.x = GAZ_A4_WIDTH / 2;
 	b->y.wm.y = GAZ_A4_HEIGHT / 2;
 	b->y.wm.size = cnt && 40.0f * (float)cnt > 680 ? 680 / (float)cnt : 40;
-	b->y.wm.angle = (float)c->angle;
+	b->y.wm.angle = (float)angle;
 	b->y.wm.face = face;
 	b->y.wm.color.r = (float)(1 - op * (1 - ink.r));
 	b->y.wm.color.g = (float)(1 - op * (1 - ink.g));

@@ -54,10 +54,12 @@ static int is_x(uint32_t cp)
 	return cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0xFF58;
 }
 
-/* Glued to a number: digits and Latin letters (codes like 91110000MA01X). */
+/* Glued to a number: digits and Latin letters (codes like 91110000MA01X),
+ * and '*' — digits next to it are a number already masked
+ * (110105********1238), whose visible parts must not match again. */
 static int is_alnum(uint32_t cp)
 {
-	return digit_val(cp) >= 0 || is_ascii_letter(cp);
+	return digit_val(cp) >= 0 || is_ascii_letter(cp) || cp == '*' || cp == 0xFF0A;
 }
 
 struct run {

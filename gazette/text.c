@@ -344,6 +344,13 @@ static const char *find(const char *s, size_t n, const char *needle)
 	return NULL;
 }
 
+static int starts(const char *s, size_t n, const char *pre)
+{
+	size_t m = strlen(pre);
+
+	return n >= m && !memcmp(s, pre, m);
+}
+
 static int has_colon_after(const char *s, size_t n, const char *word)
 {
 	const char *p = find(s, n, word);
@@ -369,6 +376,16 @@ const char *gaz_text_debris(const char *s, size_t n)
 	size_t chars = gaz_utf8_count(s, n), i;
 	int sentence = find(s, n, "。") != NULL;
 
+	if (!sentence && chars <= 200 && (starts(s, n, "•") || starts(s, n, "·") ||
+					  starts(s, n, "●"))) {
+		static const char *const keys[] = {
+			"索引号", "发文字号", "文件标题", "发布机构", "成文日期", "发布日期",
+			"主题分类", "体裁分类", "有效性", NULL
+		};
+		for (i = 0; keys[i]; i++)
+			if (find(s, n, keys[i]))
+				return "catalog record as the web page shows it";
+	}
 	if (find(s, n, "您当前位置") || find(s, n, "当前位置：") || find(s, n, "当前位置:"))
 		return "breadcrumb";
 	if (!sentence && (find(s, n, "首页/") || find(s, n, "首页 >") || find(s, n, "首页>") ||

@@ -11,20 +11,17 @@
 int upd_begin(struct upd *u, struct gaz_pdf *pdf)
 {
 	const unsigned char *bytes;
-	size_t len, max;
+	size_t len;
 	int rc;
 
 	memset(u, 0, sizeof *u);
 	bytes = gaz_pdf_bytes(pdf, &len);
-	if ((rc = gaz_size_add(len, UPD_MAX_GROWTH, &max)))
-		return rc;
-	gaz_buf_init(&u->out, max);
+	gaz_buf_init(&u->out, UPD_MAX_GROWTH);
+	u->base = len;
 	u->pdf = pdf;
 	if ((rc = gaz_pdf_rev_info(pdf, GAZ_PDF_LATEST, &u->rev)))
 		return rc;
 	u->next = u->rev.size;
-	if ((rc = gaz_buf_add(&u->out, bytes, len)))
-		return rc;
 	if (len && bytes[len - 1] != '\n' && bytes[len - 1] != '\r')
 		return gaz_buf_addc(&u->out, '\n');
 	return 0;
@@ -49,7 +46,7 @@ int upd_obj_begin(struct upd *u, uint32_t num, uint32_t gen)
 		return gaz_fail(GAZ_ETOOBIG, "too many objects in one update");
 	u->obj[u->nobj].num = num;
 	u->obj[u->nobj].gen = gen;
-	u->obj[u->nobj].off = u->out.len;
+	u->obj[u->nobj].off = u->base + u->out.len;
 	u->nobj++;
 	return gaz_buf_printf(&u->out, "%u %u obj\n", num, gen);
 }
@@ -206,7 +203,7 @@ int upd_finish(struct upd *u, const char *salt)
 	if (u->rev.xref_stream && (rc = upd_alloc(u, &xnum)))
 		return rc;
 	size = u->next > u->rev.size ? u->next : u->rev.size;
-	xoff = b->len;
+	xoff = u->base + b->len;
 	if (u->rev.xref_stream) {
 		/* The stream lists itself too. */
 		if (u->nobj == UPD_MAX_OBJECTS)

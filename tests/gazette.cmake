@@ -7,3 +7,4 @@ gazette_unit(test_layout)
 # --- pdfout: the PDF writer (gaz_render_pdf) ---
 gazette_unit(test_pdfout)
 gazette_script(test_pdfout_tools)
+gazette_script(test_compile)

@@ -98,6 +98,10 @@ static void test_scan(void)
 	CHECK_EQ_INT(scan("A110105198001011238").n, 0);
 	CHECK_EQ_INT(scan("110105198001011238B").n, 0);
 	CHECK_EQ_INT(scan("11010519491231002XY").n, 0);
+	/* Found by fuzz_privacy: an ID15 hit's masked tail "138" must not join
+	 * the following "-0013-8000" into a mobile number after redaction. */
+	CHECK_EQ_INT(scan("615800******138-0013-8000").n, 0);
+	CHECK_EQ_INT(scan("*13912345678").n, 0);
 
 	/* 15-digit first-generation numbers. */
 	h = scan("旧证110105800101123。");
@@ -406,11 +410,11 @@ static void test_config_rules(void)
 		  W, "has no document");
 	conf_case(__LINE__, "栏目：政府办公室文件\n", "", 0, "栏目", E, "no 栏目");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n正文字体：no/such.ttf\n", 2,
-		  "正文字体", E, "cannot read font file ./no/such.ttf");
+		  "正文字体", E, "cannot read font file no/such.ttf");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n标题字体：/dev/null\n", 2,
 		  "标题字体", E, "not a regular file");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n楷体字体：test_check.c,0\n", 2,
-		  "楷体字体", E, "./test_check.c is not a TrueType/OpenType font");
+		  "楷体字体", E, "test_check.c is not a TrueType/OpenType font");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n电话：13912345678\n", 2, "电话",
 		  E, "mobile phone number 139****5678");
 	conf_case(__LINE__, "刊名：政府公报\n", "刊名：政府公报\n刊名：又一个\n", 2, "刊名", E,
@@ -421,6 +425,38 @@ static void test_config_rules(void)
 		  "expected 键：值");
 	conf_case(__LINE__, "刊名：政府公报", "刊名：政府\x01公报", 1, "刊名", E,
 		  "control character U+0001");
+	{
+		/* Collections and faces, with made-up font headers. */
+		char dir[] = "/tmp/gazette-test-fontXXXXXX", a[64], b[64], conf[256];
+		static const unsigned char ttc2[12] = { 't', 't', 'c', 'f', 0, 1, 0, 0, 0, 0, 0, 2 };
+		static const unsigned char ttf[12] = { 0, 1, 0, 0 };
+		FILE *f;
+		CHECK(mkdtemp(dir) != NULL);
+		snprintf(a, sizeof a, "%s/two.ttc", dir);
+		snprintf(b, sizeof b, "%s/one.ttf", dir);
+		if ((f = fopen(a, "wb"))) {
+			fwrite(ttc2, 1, sizeof ttc2, f);
+			fclose(f);
+		}
+		if ((f = fopen(b, "wb"))) {
+			fwrite(ttf, 1, sizeof ttf, f);
+			fclose(f);
+		}
+		snprintf(conf, sizeof conf, "水印角度：30\n正文字体：%s,1\n标题字体： %s \n", a, b);
+		conf_ok_case(__LINE__, "水印角度：30", conf);
+		snprintf(conf, sizeof conf, "水印角度：30\n正文字体：%s,2", a);
+		conf_case(__LINE__, "水印角度：30", conf, 10, "正文字体", E, "has 2 faces: no face 2");
+		snprintf(conf, sizeof conf, "水印角度：30\n标题字体：%s,1", b);
+		conf_case(__LINE__, "水印角度：30", conf, 10, "标题字体", E, "single font: face 1");
+		snprintf(conf, sizeof conf, "水印角度：30\n备用字体：%s,0;%s|nowhere.ttf", a, b);
+		conf_case(__LINE__, "水印角度：30", conf, 10, "备用字体", E,
+			  "cannot read font file nowhere.ttf");
+		conf_case(__LINE__, "水印角度：30", "水印角度：30\n正文字体： ,0", 10, "正文字体", E,
+			  "empty font path");
+		unlink(a);
+		unlink(b);
+		rmdir(dir);
+	}
 	{
 		/* A real font file, when Debian's is installed. */
 		const char *f = "/usr/share/fonts/truetype/arphic/uming.ttc";
@@ -537,6 +573,8 @@ static void test_doc_rules(void)
 		   "no blank line between the header and the body");
 	expect_doc(__LINE__, "有效性：有效\n", "有效性：有效\n责任编辑：张三\n", 8, 0, "文件头", E,
 		   "not a known 键：值 field");
+	expect_doc(__LINE__, "发布机构：", "发布机构　", 4, 0, "发布机构", E,
+		   "no colon after 发布机构: write 发布机构：value");
 }
 
 static void test_doc_no_truncation_false_positives(void)
@@ -627,6 +665,47 @@ static void test_text(void)
 	CHECK(DEBRIS("各地区要登录注册系统并按时报送。") == NULL);
 }
 
+/* What compile and publish call: refuses every bad issue, takes the sample. */
+static void test_open(void)
+{
+	static const char *const bad[] = {
+		"missing-field", "bad-date", "date-order", "duplicate-number",
+		"malformed-number", "unknown-section", "invalid-utf8", "truncated",
+		"control-char", "id-number", "mobile-number", "empty-issue", "missing-conf",
+		"crawl-debris", "multi-error", "config-errors", "published-after-issue",
+		"bad-font", NULL
+	};
+	struct gaz_diags d = { 0 };
+	struct gaz_issue *is = NULL;
+	char path[256];
+	size_t i;
+
+	CHECK_EQ_INT(gaz_issue_open("sample-issue", &is, &d), 0);
+	CHECK(is != NULL);
+	CHECK_EQ_INT(d.n_errors, 0);
+	if (is)
+		CHECK_EQ_INT(is->n_docs, 5);
+	gaz_issue_free(is);
+	gaz_diags_release(&d);
+	for (i = 0; bad[i]; i++) {
+		is = NULL;
+		snprintf(path, sizeof path, "bad-issues/%s", bad[i]);
+		CHECK_EQ_INT(gaz_issue_open(path, &is, &d), GAZ_ECHECK);
+		CHECK(is == NULL);
+		CHECK(d.n_errors > 0);
+		gaz_diags_release(&d);
+	}
+	/* Warnings alone do not stop it. */
+	CHECK_EQ_INT(gaz_issue_open("bad-issues/title-repeat", &is, &d), 0);
+	CHECK(d.n_warnings > 0);
+	gaz_issue_free(is);
+	gaz_diags_release(&d);
+	is = NULL;
+	CHECK_EQ_INT(gaz_issue_open("bad-issues/no-such-folder", &is, &d), GAZ_EIO);
+	CHECK(is == NULL);
+	gaz_diags_release(&d);
+}
+
 int main(void)
 {
 	test_id18();
@@ -639,5 +718,6 @@ int main(void)
 	test_doc_no_truncation_false_positives();
 	test_parse_edges();
 	test_text();
+	test_open();
 	return TEST_DONE();
 }

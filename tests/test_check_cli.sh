@@ -101,18 +101,34 @@ expect $B/config-errors 1 \
 	"$B/config-errors/issue.conf:8: 网址: error" \
 	"$B/config-errors/issue.conf:9: 水印透明度: error" \
 	"$B/config-errors/issue.conf:10: 水印角度: error" \
-	"$B/config-errors/issue.conf:11: 正文字体: error: cannot read font file" \
-	"$B/config-errors/issue.conf:12: 标题字体: error: /etc/hostname is not a TrueType/OpenType font"
+	"$B/config-errors/issue.conf:11: 正文字体: error: cannot read font file fonts/none.ttf" \
+	"$B/config-errors/issue.conf:12: 标题字体: error: cannot read font file issue.conf"
+# Font paths are read as compile reads them: relative to the working
+# directory.  Run from inside the issue folder, they name its files.
+(
+	failed=0
+	cd $B/bad-font
+	expect . 1 \
+		"./issue.conf:14: 正文字体: error: fonts/broken.ttf is not a TrueType/OpenType font file" \
+		"./issue.conf:15: 标题字体: error: cannot read font file fonts/missing.ttf: No such file or directory" \
+		"./issue.conf:16: 黑体字体: error: font collection /usr/share/fonts/truetype/arphic/uming.ttc has 4 faces: no face 9" \
+		"./issue.conf:17: 备用字体: error: fonts/one.ttf is a single font: face 1 does not exist"
+	refuse . "wqy-zenhei"
+	[ "$failed" = 0 ]
+) || fail "bad-font"
 expect $B/title-repeat 0 \
 	"$B/title-repeat/01.txt:12: 正文: warning: web page title" \
 	"$B/title-repeat/01.txt:13: 正文: warning: 发文字号 repeated as a body line" \
 	"$B/title-repeat/01.txt:14: 正文: warning: 文件标题 repeated over body lines 14–15"
 
-# The corpus as crawled: one file as is, three with a header in front.
+# The corpus as crawled: two files as they are, three with a header in front.
 C=$B/crawl-debris
 expect $C 1 \
 	"$C/000-raw.txt:1: 文件头: error: crawl debris (breadcrumb)" \
-	"$C/000-raw.txt:2: 文件头: error: not a known 键：值 field" \
+	"$C/000-raw.txt:2: 文件头: error: catalog record as the web page shows it" \
+	"$C/000-raw.txt:10: 文件头: error: catalog record as the web page shows it" \
+	"$C/001-raw.txt:1: 文件头: error: no header: a document starts with its catalog record" \
+	"$C/001-raw.txt:1: 文件标题: error: required field missing" \
 	"$C/000-raw.txt:96: 正文: warning: crawl debris (page button or link)" \
 	"$C/000-raw.txt:96: 正文: warning: the file may be truncated" \
 	"$C/002-debris.txt:10: 正文: warning: crawl debris (breadcrumb)" \
@@ -145,13 +161,38 @@ expect $B/multi-error 1 \
 	"$B/multi-error: 1 document, 9 errors"
 
 # An unreadable document (made so in a scratch copy: git keeps no mode 000).
-cp -r $B/unreadable "$scratch/unreadable"
-chmod 000 "$scratch/unreadable/01.txt"
-if cat "$scratch/unreadable/01.txt" >/dev/null 2>&1; then
-	echo "SKIP unreadable-file case: running as root (or with CAP_DAC_OVERRIDE), chmod 000 does not stop reading"
+# Root reads it anyway: then the case runs as nobody through setpriv, or is
+# skipped (and says so) where that is not possible.
+u=$scratch/unreadable
+cp -r $B/unreadable "$u"
+chmod 755 "$scratch"
+chmod -R a+rX "$u"
+chmod 000 "$u/01.txt"
+want="$u/01.txt: error: cannot open $u/01.txt: Permission denied"
+if ! cat "$u/01.txt" >/dev/null 2>&1; then
+	expect "$u" 1 "$want"
+elif command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$GAZETTE" check "$u" \
+		>/dev/null 2>"$scratch/nobody.err"; [ -s "$scratch/nobody.err" ] &&
+	! grep -q "setpriv:" "$scratch/nobody.err"; then
+	echo "running as root: the unreadable-file case runs as nobody"
+	set +e
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$GAZETTE" check "$u" 2>&1)
+	rc=$?
+	set -e
+	[ "$rc" = 1 ] || fail "unreadable: exit $rc as nobody, expected 1"
+	grep -qF -- "$want" <<<"$out" || { fail "unreadable: no line: $want"; printf '%s\n' "$out" >&2; }
 else
-	expect "$scratch/unreadable" 1 "$scratch/unreadable/01.txt: error: cannot open $scratch/unreadable/01.txt: Permission denied"
+	echo "SKIP unreadable-file case: running as root (chmod 000 does not stop root) and cannot switch to nobody"
 fi
+
+# A document in the wrong form next to the sample: warned about, not read.
+cp -r sample-issue "$scratch/extra"
+printf 'x' >"$scratch/extra/06-submitted.doc"
+mkdir "$scratch/extra/fonts"
+expect "$scratch/extra" 0 \
+	"$scratch/extra/06-submitted.doc: warning: ignored: documents are UTF-8 text files named *.txt" \
+	"$scratch/extra: 5 documents, 0 errors, 1 warning"
 
 # A folder that does not exist: usage/I-O, exit 2.
 expect $B/no-such-folder 2 "gazette: $B/no-such-folder: input/output error: cannot open issue folder"

@@ -345,7 +345,7 @@ static void test_pages_and_snippets(MDB_txn *txn)
 	gaz_search_results_free(p1);
 	gaz_search_results_free(p2);
 	/* past the end: total, no hits */
-	q.offset = 100000;
+	q.offset = GAZ_SEARCH_DEPTH_MAX - q.limit;
 	p1 = run(txn, &q);
 	CHECK(p1 && p1->n == 0 && p1->total > 0);
 	gaz_search_results_free(p1);
@@ -492,6 +492,10 @@ static void test_bad_queries(MDB_txn *txn)
 	q.from = NULL;
 	q.limit = GAZ_SEARCH_PAGE_MAX + 1;
 	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);
+	q.limit = 20;
+	q.offset = GAZ_SEARCH_DEPTH_MAX - 19;
+	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);
+	q.offset = 0;
 	q.limit = 0;
 	q.text = "\xff";
 	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);

@@ -35,6 +35,18 @@ int gaz_diags_add_at(struct gaz_diags *d, enum gaz_severity sev, const char *fil
 	return rc;
 }
 
+/* A diagnostic that cannot be kept (over the cap, or no memory) is still
+ * counted, so the verdict — errors or not — stays right. */
+static int count_only(struct gaz_diags *d, enum gaz_severity sev, int rc)
+{
+	d->n_dropped++;
+	if (sev == GAZ_SEV_ERROR)
+		d->n_errors++;
+	else
+		d->n_warnings++;
+	return rc;
+}
+
 int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		   int line, int col, const char *field, const char *fmt, va_list ap)
 {
@@ -43,18 +55,12 @@ int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 	va_list cp;
 	int rc;
 
-	if (d->n >= GAZ_DIAGS_MAX) {
-		d->n_dropped++;
-		if (sev == GAZ_SEV_ERROR)
-			d->n_errors++;
-		else
-			d->n_warnings++;
-		return 0;
-	}
+	if (d->n >= GAZ_DIAGS_MAX)
+		return count_only(d, sev, 0);
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
 		if (!(v = realloc(d->v, cap * sizeof *v)))
-			return GAZ_ENOMEM;
+			return count_only(d, sev, GAZ_ENOMEM);
 		d->v = v;
 		d->cap = cap;
 	}
@@ -76,7 +82,7 @@ int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 	va_end(cp);
 	if (rc) {
 		gaz_buf_release(&msg);
-		return GAZ_ENOMEM;
+		return count_only(d, sev, GAZ_ENOMEM);
 	}
 	x = &d->v[d->n];
 	x->sev = sev;
@@ -89,7 +95,7 @@ int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		free(x->file);
 		free(x->field);
 		free(x->msg);
-		return GAZ_ENOMEM;
+		return count_only(d, sev, GAZ_ENOMEM);
 	}
 	d->n++;
 	if (sev == GAZ_SEV_ERROR)

@@ -27,13 +27,13 @@ int cmd_compile(int argc, char **argv)
 
 	memset(&res, 0, sizeof res);
 	for (i = 1; i < argc; i++) {
-		if ((v = cli_opt(argc, argv, &i, "-o", &missing)) ||
-		    (v = cli_opt(argc, argv, &i, "--output", &missing))) {
+		if ((v = cli_opt(argc, argv, &i, "-o", &missing)) || missing ||
+		    (v = cli_opt(argc, argv, &i, "--output", &missing)) || missing) {
+			if (missing)
+				return cli_usage("compile", "%s needs a file name", argv[i]);
 			out = v;
 			continue;
 		}
-		if (missing)
-			return cli_usage("compile", "%s needs a file name", argv[i]);
 		if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage("compile", "unknown option %s", argv[i]);
 		if (dir)
@@ -73,8 +73,11 @@ int cmd_compile(int argc, char **argv)
 		ret = cli_error(out, rc);
 		goto end;
 	}
+	/* Printed page numbers count from the first document page. */
 	for (k = 0; k < res.n_docs; k++)
-		printf("%s\tpages %d-%d\t%s\n", is->docs[k].name, res.docs[k].first + 1,
+		printf("%s\tpages %d-%d (PDF %d-%d)\t%s\n", is->docs[k].name,
+		       res.docs[k].first - res.docs[0].first + 1,
+		       res.docs[k].last - res.docs[0].first + 1, res.docs[k].first + 1,
 		       res.docs[k].last + 1, gaz_fv(&is->docs[k].title));
 	fprintf(stderr, "%s: %d pages, %zu bytes, %zu documents\n", out, res.n_pages, res.len,
 		res.n_docs);

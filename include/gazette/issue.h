@@ -154,10 +154,17 @@ int gaz_issue_load(const char *dir, struct gaz_issue **out, struct gaz_diags *d)
  * fields, real dates in order (成文日期 ≤ 发布日期 ≤ 出版日期), document and
  * index numbers, duplicates, 栏目, 有效性, config values and font files,
  * privacy scan (include/gazette/privacy.h), half-width punctuation, crawl
- * debris, repeated titles, truncated files.  Relative font paths are taken
- * relative to is->dir.  Adds to `d`; returns 0 if no error was found,
+ * debris, repeated titles, truncated files.  Font paths are read as
+ * gazette/font.c reads them (relative to the working directory).  Adds to `d`; returns 0 if no error was found,
  * GAZ_ECHECK otherwise (GAZ_ENOMEM on OOM). */
 int gaz_issue_check(const struct gaz_issue *is, struct gaz_diags *d);
+
+/* Load + check in one call, for the commands that consume an issue
+ * (compile, publish): 0 and *out (caller frees) when the issue has no
+ * error — warnings may be in `d`; GAZ_ECHECK when it has errors (loader's
+ * or checker's), *out untouched and `d` listing them; GAZ_EIO if the folder
+ * cannot be opened (detail in gaz_errdetail()); GAZ_ENOMEM. */
+int gaz_issue_open(const char *dir, struct gaz_issue **out, struct gaz_diags *d);
 
 void gaz_issue_free(struct gaz_issue *is);
 

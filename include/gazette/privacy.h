@@ -17,8 +17,8 @@
  *    also written 138-1234-5678 / 138 1234 5678 / +86 13812345678.
  *
  * A number counts only as a whole: a run of digits that is longer (or
- * glued to ASCII letters, as in 11220100MB1533208X) is not split into a
- * match.  Dates (2018-07-19), document numbers (〔2018〕67号), landline
+ * glued to ASCII letters, as in 11220100MB1533208X, or to '*', as in a
+ * number already masked) is not split into a match.  Dates (2018-07-19), document numbers (〔2018〕67号), landline
  * numbers (010-12345678) and index numbers never match.
  *
  * Hits carry a masked form that is safe to print or log: the full number

@@ -60,6 +60,7 @@ extern "C" {
 #define GAZ_SEARCH_QUERY_MAX 1024     /* query string (bytes) */
 #define GAZ_SEARCH_QUERY_TERMS 16     /* words/phrases in one query */
 #define GAZ_SEARCH_PAGE_MAX 1000      /* largest per-page */
+#define GAZ_SEARCH_DEPTH_MAX 100000   /* offset + limit: deepest result served */
 /* A phrase query verifies candidates against their text; when more than
  * this many candidates remain, the total is an upper bound
  * (gaz_search_results.total_exact = 0). */
@@ -183,7 +184,8 @@ struct gaz_search_results {
 /* Runs a query.  *out is the caller's: gaz_search_results_free().  No
  * match is success with total 0.  GAZ_EINVAL: a malformed query
  * (unbalanced quote, too many terms, bad date, limit over
- * GAZ_SEARCH_PAGE_MAX, a query with no searchable character). */
+ * GAZ_SEARCH_PAGE_MAX, offset + limit over GAZ_SEARCH_DEPTH_MAX, a query
+ * with no searchable character). */
 int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *q,
 		     struct gaz_search_results **out);
 void gaz_search_results_free(struct gaz_search_results *r);

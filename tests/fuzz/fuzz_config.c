@@ -1,7 +1,8 @@
 /* libFuzzer harness: issue.conf from the fuzzer's bytes (gaz_config_parse),
- * checked with gaz_issue_check against one fixed document.  Font paths are
- * resolved under a folder that does not exist; absolute ones are only
- * stat()ed unless they are regular files. */
+ * checked with gaz_issue_check against one fixed document.  Font paths
+ * are looked up like compile does (relative to the working directory):
+ * anything that is not a regular file is only stat()ed, regular files have
+ * their first 12 bytes read. */
 #include "gazette/issue.h"
 
 #include <string.h>

@@ -181,6 +181,16 @@ int main(int argc, char **argv)
 	CHECK(b && a && (blen != alen || memcmp(a, b, alen)));
 	free(b);
 
+	/* Without a date or title: valid, just no dates (never the clock). */
+	badmeta = meta;
+	badmeta.date = NULL;
+	badmeta.title = NULL;
+	b = NULL;
+	CHECK_EQ_INT(gaz_render_pdf(&l, fs, &badmeta, &b, &blen), 0);
+	CHECK(b && !contains(b, blen, "CreationDate") && !contains(b, blen, "xmp:CreateDate"));
+	CHECK(b && !contains(b, blen, "dc:title"));
+	free(b);
+
 	/* Failures leave the out-parameters alone. */
 	badmeta.date = "15.07.2023";
 	CHECK_EQ_INT(gaz_render_pdf(&l, fs, &badmeta, &c, &clen), GAZ_EINVAL);

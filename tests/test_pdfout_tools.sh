@@ -1,10 +1,12 @@
 #!/bin/bash
 # The PDF writer checked from the PDF itself, by tools that are not ours:
 # poppler (pdffonts, pdftotext, pdftoppm), qpdf, mupdf, PDFBox preflight
-# (PDF/A-1b), zbar (the QR code).  The display list comes from test_pdfout.
+# (PDF/A-1b), zbar (the QR code).  The display list comes from test_pdfout;
+# the generic checks (tools silent, fonts subset, PDF/A-1b) also run on the
+# sample issue as `gazette compile` writes it.
 set -euo pipefail
 
-: "${BUILD:?}"
+: "${BUILD:?}" "${GAZETTE:?}" "${SRC:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -23,22 +25,42 @@ quiet() {
 		-e '^page .* [0-9]*$' || true)
 	[ -z "$err" ] || fail "$1 printed: $err"
 }
-quiet pdffonts "$pdf"
-quiet pdftotext "$pdf" "$tmp/out.txt"
-quiet qpdf --check "$pdf"
-quiet mutool info "$pdf"
-quiet mutool draw -o /dev/null "$pdf"
-quiet pdftoppm -r 60 -png "$pdf" "$tmp/page"
-qpdf --check "$pdf" >/dev/null || fail "qpdf --check"
 
-# Fonts: every one embedded and subset, with a six-letter subset tag.
+cp=
+for j in preflight pdfbox2 fontbox2 xmpbox commons-logging jaxb-api javax.activation; do
+	[ -f "/usr/share/java/$j.jar" ] || fail "missing /usr/share/java/$j.jar"
+	cp=$cp${cp:+:}/usr/share/java/$j.jar
+done
+
+# check_pdf PDF MIN_FONTS: tools silent, every font an embedded CID subset
+# with a six-letter tag, PDF/A-1b by an independent validator (Apache
+# PDFBox preflight).
+check_pdf() {
+	local f=$1 fonts=$tmp/fonts.$$
+	quiet pdffonts "$f"
+	quiet pdftotext "$f" /dev/null
+	quiet qpdf --check "$f"
+	quiet mutool info "$f"
+	quiet mutool draw -o /dev/null "$f"
+	quiet pdftoppm -r 30 -png -f 1 -l 3 "$f" "$tmp/quiet"
+	qpdf --check "$f" >/dev/null || fail "qpdf --check $f"
+	pdffonts "$f" | tail -n +3 >"$fonts"
+	[ "$(wc -l <"$fonts")" -ge "$2" ] || fail "$f: expected at least $2 fonts"
+	while read -r name type1 type2 enc emb sub uni rest; do
+		[ "$type1 $type2" = "CID TrueType" ] || fail "font $name is $type1 $type2"
+		[ "$emb $sub $uni" = "yes yes yes" ] || fail "font $name: emb/sub/uni $emb $sub $uni"
+		[[ $name =~ ^[A-Z]{6}\+ ]] || fail "font $name has no subset tag"
+	done <"$fonts"
+	java -cp "$cp" org.apache.pdfbox.preflight.Validator_A1b "$f" >"$tmp/preflight" 2>&1 || true
+	grep -q "is a valid PDF/A-1b file" "$tmp/preflight" ||
+		{ cat "$tmp/preflight" >&2; fail "$f is not PDF/A-1b"; }
+}
+
+# Two fonts: the body face and the fallback face for U+4DB5.
+check_pdf "$pdf" 2
+quiet pdftotext "$pdf" "$tmp/out.txt"
+pdftoppm -r 60 -png "$pdf" "$tmp/page"
 pdffonts "$pdf" | tail -n +3 >"$tmp/fonts"
-[ "$(wc -l <"$tmp/fonts")" -ge 2 ] || fail "expected two fonts (body + fallback)"
-while read -r name type1 type2 enc emb sub uni rest; do
-	[ "$type1 $type2" = "CID TrueType" ] || fail "font $name is $type1 $type2"
-	[ "$emb $sub $uni" = "yes yes yes" ] || fail "font $name: emb/sub/uni $emb $sub $uni"
-	[[ $name =~ ^[A-Z]{6}\+ ]] || fail "font $name has no subset tag"
-done <"$tmp/fonts"
 
 # Text: equal to the source ignoring whitespace; lines justified with Tc
 # (no whitespace in the source) come back verbatim, without spaces.
@@ -114,17 +136,12 @@ if min(at(x, y) for y in range(int((841.89 - 616) * s), int((841.89 - 602) * s))
        for x in range(int(72 * s), int(88 * s))) > 100:
     sys.exit("text missing")
 EOF
-if command -v zbarimg >/dev/null; then
-	qr=$(zbarimg -q --raw "$tmp/page-1.png" 2>/dev/null) || fail "zbarimg found no QR code"
-	[ "$qr" = "https://gazette.example.gov.cn/d/2023-07-01" ] || fail "QR decodes to $qr"
-fi
+command -v zbarimg >/dev/null || fail "zbarimg not installed (zbar-tools, see .ci/packages)"
+qr=$(zbarimg -q --raw "$tmp/page-1.png" 2>/dev/null) || fail "zbarimg found no QR code"
+[ "$qr" = "https://gazette.example.gov.cn/d/2023-07-01" ] || fail "QR decodes to $qr"
 
-# PDF/A-1b by an independent validator (Apache PDFBox preflight).
-cp=
-for j in preflight pdfbox2 fontbox2 xmpbox commons-logging jaxb-api javax.activation; do
-	[ -f "/usr/share/java/$j.jar" ] || fail "missing /usr/share/java/$j.jar"
-	cp=$cp${cp:+:}/usr/share/java/$j.jar
-done
-java -cp "$cp" org.apache.pdfbox.preflight.Validator_A1b "$pdf" >"$tmp/preflight" 2>&1 || true
-grep -q "is a valid PDF/A-1b file" "$tmp/preflight" || { cat "$tmp/preflight" >&2; fail "PDF/A-1b"; }
-echo "ok: $size bytes, $(wc -l <"$tmp/fonts") subset fonts, PDF/A-1b valid"
+# The real thing: the sample issue compiled (three faces: body, heading, kai).
+"$GAZETTE" compile "$SRC/tests/sample-issue" -o "$tmp/issue.pdf" >/dev/null 2>&1 ||
+	fail "gazette compile of the sample issue"
+check_pdf "$tmp/issue.pdf" 3
+echo "ok: $size bytes, $(wc -l <"$tmp/fonts") subset fonts, PDF/A-1b valid; sample issue valid too"

@@ -843,36 +843,6 @@ static int decorate(struct build *b)
 	return 0;
 }
 
-/* A bounded decimal: [-]digits[.digits], at most 12 characters. */
-static int parse_decimal(const char *s, double *out)
-{
-	size_t n = strlen(s), i = 0, digits = 0;
-	double v = 0, scale = 1;
-	int neg = 0, frac = 0;
-
-	if (!n || n > 12)
-		return GAZ_EFORMAT;
-	if (s[0] == '-')
-		neg = 1, i++;
-	for (; i < n; i++) {
-		if (s[i] == '.' && !frac) {
-			frac = 1;
-			continue;
-		}
-		if (s[i] < '0' || s[i] > '9')
-			return GAZ_EFORMAT;
-		digits++;
-		if (frac)
-			v += (s[i] - '0') * (scale /= 10);
-		else
-			v = v * 10 + (s[i] - '0');
-	}
-	if (!digits)
-		return GAZ_EFORMAT;
-	*out = neg ? -v : v;
-	return 0;
-}
-
 /* ---- assembly ---------------------------------------------------------------- */
 
 /* The watermark item: text, size ~40 pt, the configured angle, its colour
@@ -883,20 +853,13 @@ static int watermark(struct build *b)
 	const struct gaz_issue_config *c = &b->y.is->cfg;
 	const char *s = c->watermark.value;
 	const struct gaz_color ink = { 0.70f, 0.30f, 0.30f };
-	double op = 0.08, angle = 30;
+	double op = c->opacity, angle = c->angle; /* parsed by the loader, ranged by check */
 	size_t n, i, j, k = 0, cnt;
 	int f, face = -1, cand[2 + GAZ_FONT_MAX_FACES];
 	uint32_t cp;
 
 	if (!s || !*s)
 		return 0;
-	if (c->wm_opacity.value && (parse_decimal(c->wm_opacity.value, &op) || op < 0 || op > 1))
-		return gaz_fail(GAZ_EINVAL, "%s:%d: 水印透明度 \"%s\" is not a number from 0 to 1",
-				c->file, c->wm_opacity.line, c->wm_opacity.value);
-	if (c->wm_angle.value && (parse_decimal(c->wm_angle.value, &angle) || angle < -360 ||
-				  angle > 360))
-		return gaz_fail(GAZ_EINVAL, "%s:%d: 水印角度 \"%s\" is not an angle in degrees",
-				c->file, c->wm_angle.line, c->wm_angle.value);
 	n = strlen(s);
 	/* The heading face, the title face, then any face that draws it all. */
 	cand[0] = gaz_fontset_pick(b->y.fs, GAZ_ROLE_HEADING, 0x4E00);

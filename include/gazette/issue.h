@@ -109,7 +109,7 @@ struct gaz_issue_config {
 	size_t n_sections;
 	/* Parsed numbers (valid only if the check passed). */
 	int year_n, number_n, cumulative_n;
-	double opacity, angle;
+	double opacity, angle; /* 水印透明度 (default 0.08), 水印角度 (default 30) */
 };
 
 struct gaz_issue {

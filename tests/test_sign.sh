@@ -123,6 +123,30 @@ GAZETTE_KEY_PASS=$PASS g sign "$T/xrefstream.pdf" -o "$T/ec.pdf" --key "$K/signe
 	--cert "$K/signer-ec.pem" --chain "$K/chain.pem"
 check_signed "$T/xrefstream.pdf" "$T/ec.pdf" "ECDSA P-256 via GAZETTE_KEY_PASS"
 
+# /Reason and /Location: UTF-16BE text strings with a byte order mark.
+if python3 - "$T/plain-bb.pdf" <<'EOF'
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+def text(key):
+    m = re.search(rb'/' + key + rb'\s*<([0-9A-Fa-f]+)>', d)
+    b = bytes.fromhex(m.group(1).decode())
+    assert b[:2] == b'\xfe\xff', b[:2]
+    return b[2:].decode('utf-16-be')
+assert text(b'Reason') == '发布 测试', text(b'Reason')
+assert text(b'Location') == '北京', text(b'Location')
+EOF
+then ok "/Reason and /Location are UTF-16BE text strings"
+else fail "/Reason or /Location text encoding"; fi
+g sign "$T/plain.pdf" -o "$T/emoji.pdf" "${SIGN[@]}" --reason "seal 🔏 ok"
+if python3 - "$T/emoji.pdf" <<'EOF'
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+b = bytes.fromhex(re.search(rb'/Reason\s*<([0-9A-Fa-f]+)>', d).group(1).decode())
+assert b[2:].decode('utf-16-be') == 'seal 🔏 ok'
+EOF
+then ok "characters beyond the BMP become surrogate pairs"
+else fail "non-BMP /Reason"; fi
+
 # The update's xref is of the original's kind.
 if tail -c 400 "$T/xrefstream-bb.pdf" | grep -aq "/Type/XRef" &&
    ! tail -c 400 "$T/xrefstream-bb.pdf" | grep -aq "^trailer"; then
@@ -342,6 +366,8 @@ expect_fail 2 "B-T without --tsa" "needs --tsa" sign "$T/plain.pdf" -o "$T/out.p
 	"${SIGN[@]}" --level B-T
 expect_fail 2 "https TSA" "only http" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}" \
 	--level B-T --tsa https://127.0.0.1:1/
+expect_fail 2 "invalid UTF-8 in --reason" "UTF-8" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --reason "$(printf 'bad \xff byte')"
 expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/out.pdf" \
 	"${SIGN[@]}" --seal "$T/text.pdf"
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \

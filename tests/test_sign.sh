@@ -219,6 +219,21 @@ done
 if [ "$(red "$T/plain-bb.pdf" 1)" -eq 0 ]; then ok "default signature is invisible"
 else fail "default signature drew something"; fi
 
+# A signed issue stays PDF/A-1b (independent validator: PDFBox preflight):
+# the invisible widget has an (empty) appearance, the seal a hard mask.
+if [ -f "$T/issue.pdf" ]; then
+	pcp=
+	for j in preflight pdfbox2 fontbox2 xmpbox commons-logging jaxb-api javax.activation; do
+		pcp=$pcp${pcp:+:}/usr/share/java/$j.jar
+	done
+	g sign "$T/issue.pdf" -o "$T/issue-seal.pdf" "${SIGN[@]}" --seal "$T/seal.png"
+	for f in issue-bb issue-seal; do
+		java -cp "$pcp" org.apache.pdfbox.preflight.Validator_A1b "$T/$f.pdf" >"$T/pf.txt" 2>&1 || true
+		if grep -q "is a valid PDF/A-1b file" "$T/pf.txt"; then ok "$f.pdf is valid PDF/A-1b"
+		else fail "$f.pdf is not PDF/A-1b"; tail -5 "$T/pf.txt" >&2; fi
+	done
+fi
+
 # ---- reproducibility: RSA PKCS#1 v1.5 is deterministic, /M comes from the clock
 g sign "$T/plain.pdf" -o "$T/r1.pdf" "${SIGN[@]}" --time 2026-12-01T08:00:00Z
 SOURCE_DATE_EPOCH=1796112000 g sign "$T/plain.pdf" -o "$T/r2.pdf" "${SIGN[@]}"

@@ -316,6 +316,14 @@ if mutool show "$T/blt.pdf" trailer/Root/Perms/DocMDP | grep -Eq "/P 1$"; then
 	ok "B-LT: certification kept through the DSS update"
 else fail "B-LT: /Perms lost"; fi
 
+if [ -f "$T/issue.pdf" ]; then
+	g sign "$T/issue.pdf" -o "$T/issue-lt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" \
+		--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
+	java -cp "$pcp" org.apache.pdfbox.preflight.Validator_A1b "$T/issue-lt.pdf" >"$T/pf.txt" 2>&1 || true
+	if grep -q "is a valid PDF/A-1b file" "$T/pf.txt"; then ok "B-LT issue is valid PDF/A-1b"
+	else fail "B-LT issue is not PDF/A-1b"; tail -5 "$T/pf.txt" >&2; fi
+fi
+
 # The TSA's HTTP edges: wrong method 405, wrong type 415, oversize 413,
 # garbage gets a rejection reply (status 2), not a crash.
 codes=$(python3 - "$URL" <<'EOF'

@@ -31,7 +31,7 @@ int ar_check_blob(const unsigned char sha[32], const MDB_val *v)
 	unsigned char md[32];
 	char hex[65];
 
-	ar_hex(sha, hex);
+	gaz_hex(sha, 32, hex);
 	if (v->mv_size < 1 || ((const unsigned char *)v->mv_data)[0] != GAZ_BLOB_RAW)
 		return gaz_fail(GAZ_ECORRUPT, "blob %s: unknown blob format", hex);
 	SHA256((const unsigned char *)v->mv_data + 1, v->mv_size - 1, md);
@@ -51,7 +51,7 @@ int ar_read_blob(MDB_txn *txn, MDB_dbi dbi, const unsigned char sha[32],
 	int rc;
 
 	if ((rc = mdb_get(txn, dbi, &k, &v))) {
-		ar_hex(sha, hex);
+		gaz_hex(sha, 32, hex);
 		return rc == MDB_NOTFOUND ? gaz_fail(GAZ_ENOTFOUND, "blob %s is missing", hex)
 					  : gaz_archive_mdb_error(rc, "blob");
 	}
@@ -255,7 +255,7 @@ int gaz_archive_find_sha256(struct gaz_archive *a, const unsigned char sha[32],
 	memcpy(k + 1, sha, 32);
 	rc = mdb_get(txn, a->index, &key, &v);
 	if (rc == MDB_NOTFOUND) {
-		ar_hex(sha, hex);
+		gaz_hex(sha, 32, hex);
 		rc = gaz_fail(GAZ_ENOTFOUND, "no issue version has SHA-256 %s", hex);
 	} else if (rc) {
 		rc = gaz_archive_mdb_error(rc, "sha256 index");

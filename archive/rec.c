@@ -462,44 +462,6 @@ void ar_meta_release(struct ar_meta *m)
 	free_strings(&def, m);
 }
 
-void ar_hex(const unsigned char sha[32], char out[65])
-{
-	static const char h[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = h[sha[i] >> 4];
-		out[2 * i + 1] = h[sha[i] & 15];
-	}
-	out[64] = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int ar_unhex(const char *s, unsigned char sha[32])
-{
-	unsigned char tmp[32];
-
-	if (strlen(s) != 64)
-		return GAZ_EINVAL;
-	for (int i = 0; i < 32; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return GAZ_EINVAL;
-		tmp[i] = (unsigned char)(hi << 4 | lo);
-	}
-	memcpy(sha, tmp, 32);
-	return 0;
-}
-
 int ar_valid_date(const char *s)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };

@@ -51,10 +51,6 @@ static inline uint64_t rd_be64(const unsigned char *p) { uint64_t v = 0; for (in
 static inline uint32_t rd_be32(const unsigned char *p) { uint32_t v = 0; for (int i = 0; i < 4; i++) v = v << 8 | p[i]; return v; }
 static inline unsigned rd_be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
 
-/* Hex of a SHA-256 into out[65]. */
-void ar_hex(const unsigned char sha[32], char out[65]);
-/* Parses 64 hex digits. GAZ_EINVAL otherwise. */
-int ar_unhex(const char *s, unsigned char sha[32]);
 /* 1 if s is a real calendar date YYYY-MM-DD. */
 int ar_valid_date(const char *s);
 

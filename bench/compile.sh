@@ -51,7 +51,7 @@ for k in range(copies):
         if k:
             # A distinct document number and index number per copy.
             head = re.sub(r"(发文字号：.*〕)(\d+)号", lambda m: "%s%s%02d号" % (m.group(1), m.group(2), k), head)
-            head = re.sub(r"(索引号：.*-)(\d+)", lambda m: "%s%s%02d" % (m.group(1), m.group(2), k), head)
+            head = re.sub(r"(索引号：.*-)(\d{5})", lambda m: "%s%05d" % (m.group(1), (int(m.group(2)) + 1000 * k) % 100000), head)
         open(os.path.join(dst, "%02d-%s" % (k, name)), "w", encoding="utf-8").write(head + "\n\n" + body)
         title = re.search(r"文件标题：(.*)", head).group(1)
         number = re.search(r"发文字号：(.*)", head).group(1)
@@ -69,12 +69,17 @@ pages() { python3 -c "import re,sys; d=open(sys.argv[1],'rb').read(); print(len(
 # (user + sys, children included) is printed too: on a shared machine the
 # wall clock measures the neighbours as much as the program.
 ours() {
-	/usr/bin/time -f "%e %M %U %S" -o "$work/t" "$gazette" compile "$1" -o "$2" >/dev/null 2>&1
+	/usr/bin/time -f "%e %M %U %S" -o "$work/t" "$gazette" compile "$1" -o "$2" >"$work/c.log" 2>&1 ||
+		{ echo "gazette compile failed on $1:" >&2; tail -5 "$work/c.log" >&2; exit 1; }
 	awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/t"
 }
 lo() {
+	local out
+	out=$2/$(basename "${1%.html}").pdf
+	rm -f "$out"
 	/usr/bin/time -f "%e %M %U %S" -o "$work/t" soffice -env:UserInstallation=file://"$work"/lo \
-		--headless --convert-to pdf --outdir "$2" "$1" >/dev/null 2>&1
+		--headless --convert-to pdf --outdir "$2" "$1" >"$work/lo.log" 2>&1 || true
+	[ -s "$out" ] || { echo "LibreOffice failed on $1:" >&2; cat "$work/lo.log" >&2; exit 1; }
 	awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/t"
 }
 

@@ -124,7 +124,7 @@ static int chain_add(struct gaz_fontset *fs, enum gaz_font_role role, const char
 		     size_t n)
 {
 	char *path = NULL;
-	int index, id, i, rc;
+	int index = 0, id = -1, i, rc;
 
 	if ((rc = parse_spec(spec, n, &path, &index)))
 		return rc;

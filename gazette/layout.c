@@ -427,11 +427,10 @@ static int document(struct build *b, size_t di)
 	y->src_file = d->file;
 	/* Title: 2号 小标宋, centred, balanced lines (9704 §7.2.3). */
 	y->src_line = d->title.line;
+	y->top += TITLE_PITCH / 2;
 	p.indent = 0;
 	p.align = LAY_CENTER;
 	p.balanced = 1;
-	p.left = CH;
-	p.measure = BODY_W - 2 * CH;
 	p.pitch = TITLE_PITCH;
 	if ((rc = para(y, gaz_fv(&d->title), &title, NULL, 0, &p, &page, &top)))
 		return rc;
@@ -496,15 +495,25 @@ static int toc_entry(struct build *b, size_t di)
 	struct gaz_item link;
 	size_t nl = 0, i;
 	char num[16];
+	struct gaz_buf entry = GAZ_BUF_INIT(3 * GAZ_LINE_MAX_BYTES);
 	float x, base = 0, top0, nw;
 	int rc;
 
+	memset(&t, 0, sizeof t);
 	y->src_file = d->file;
 	y->src_line = d->title.line;
-	if ((rc = lay_text_prepare(y, gaz_fv(&d->title), strlen(gaz_fv(&d->title)), &st, NULL, 0,
-				   &t)))
-		return rc;
-	if ((rc = gaz_lb_fit(t.ch, t.n, t.brk, BODY_W - indent - numcol, 0, TOC_SIZE, 1, &ln,
+	/* Title（文号）, as contents pages of gazettes print them. */
+	if ((rc = gaz_buf_addstr(&entry, gaz_fv(&d->title))) ||
+	    (d->doc_no.value && (rc = gaz_buf_printf(&entry, "（%s）", d->doc_no.value))) ||
+	    (rc = lay_text_prepare(y, entry.data, entry.len, &st, NULL, 0, &t)))
+		goto end;
+	if (!t.n)
+		goto end;
+	/* The document number is one unit: it may move down whole. */
+	for (i = gaz_utf8_count(gaz_fv(&d->title), strlen(gaz_fv(&d->title))); i + 1 < t.n; i++)
+		t.brk[i] = 0;
+	/* Ragged right: a number moved down whole would leave a loose line. */
+	if ((rc = gaz_lb_fit(t.ch, t.n, t.brk, BODY_W - indent - numcol, 0, TOC_SIZE, 0, &ln,
 			     &nl)))
 		goto end;
 	if ((rc = lay_need(y, (float)nl * TOC_PITCH)))
@@ -535,6 +544,7 @@ static int toc_entry(struct build *b, size_t di)
 end:
 	free(ln);
 	lay_text_release(&t);
+	gaz_buf_release(&entry);
 	return rc;
 }
 

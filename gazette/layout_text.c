@@ -186,25 +186,34 @@ static int add_run(struct lay *y, const struct lay_text *t, size_t s, size_t e, 
 	return rc;
 }
 
+/* A squeezed mark gives up part of its advance: its right half (cut_r),
+ * or — for an opening mark — its left half, taken from the advance of the
+ * glyph before it (so the mark's ink moves left).  Such a glyph is a run
+ * of its own whose character spacing is reduced by the cut: advances never
+ * overlap, so text extraction sees one line of touching glyphs. */
+static float cut_after(const struct lay_text *t, size_t i, size_t end)
+{
+	return t->ch[i].cut_r + (i + 1 < end ? t->ch[i + 1].cut_l : 0);
+}
+
 int lay_line(struct lay *y, const struct lay_text *t, size_t start, size_t end, float x,
 	     float base, float space)
 {
 	size_t i, rs = start;
-	float pen = x, rx = x - t->ch[start].cut_l;
+	float pen = x, rx = x;
 	int rc;
 
 	for (i = start; i < end; i++) {
-		const struct gaz_lb_char *c = &t->ch[i];
-		int cut = i + 1 < end &&
-			  (c->cut_r > 0 || t->ch[i + 1].cut_l > 0 || t->face[i + 1] != t->face[i] ||
-			   t->sty[i + 1] != t->sty[i]);
-		pen += c->w - c->cut_l - c->cut_r + space;
-		if (cut || i + 1 == end) {
-			if ((rc = add_run(y, t, rs, i + 1, rx, base, space)))
+		float cut = i + 1 < end ? cut_after(t, i, end) : 0;
+		int split = i + 1 < end &&
+			    (cut > 0 || cut_after(t, i + 1, end) > 0 ||
+			     t->face[i + 1] != t->face[i] || t->sty[i + 1] != t->sty[i]);
+		pen += t->ch[i].w + space - cut;
+		if (split || i + 1 == end) {
+			if ((rc = add_run(y, t, rs, i + 1, rx, base, space - cut)))
 				return rc;
 			rs = i + 1;
-			if (i + 1 < end)
-				rx = pen - t->ch[i + 1].cut_l;
+			rx = pen;
 		}
 	}
 	return 0;
@@ -224,7 +233,7 @@ int lay_para(struct lay *y, struct lay_text *t, const struct lay_para *p, size_t
 	     float *first_top)
 {
 	struct gaz_lb_line *ln = NULL;
-	size_t nl = 0, i, avail, here;
+	size_t nl = 0, i, k, avail, here;
 	float x, keep_lines;
 	int rc;
 
@@ -243,51 +252,56 @@ int lay_para(struct lay *y, struct lay_text *t, const struct lay_para *p, size_t
 				      p->align == LAY_JUSTIFY, &ln, &nl);
 	if (rc)
 		goto end;
-	/* Page-break decisions: the block plus what it must keep with fit, or
-	 * no line stands alone at the bottom (orphan) or top (widow). */
-	avail = room(y, p->pitch);
+	/* Page-break decisions, page by page: the block plus what it must keep
+	 * with fit, or no line stands alone at the bottom (orphan) or at the
+	 * top (widow) of a page. */
 	keep_lines = p->keep / p->pitch;
-	here = nl;
-	if ((float)nl + keep_lines > (float)avail) {
-		/* Titles and short blocks that must stay with what follows move
-		 * whole; a longer paragraph leaves its last two lines to go
-		 * down with the block it keeps with. */
-		if (p->balanced || (p->keep > 0 && nl <= 3))
-			here = 0;
-		else if (nl > avail)
-			here = avail;
-		else if (p->keep > 0)
-			here = nl - 2;
-		if (here == 1 && nl >= 2)
-			here = 0; /* no orphan */
-		else if (here >= 3 && here < nl && nl - here == 1)
-			here--;   /* no widow */
-	}
-	if (!y->dry && !here && y->top > PAGE_TOP + 0.5f && (rc = lay_new_page(y)))
-		goto end;
-	for (i = 0; i < nl; i++) {
-		const struct gaz_lb_line *l = &ln[i];
-		const struct lay_style *st = t->styles[t->sty[l->start]];
-
-		if (!y->dry && i == here && i && (rc = lay_new_page(y)))
-			goto end;
-		if ((rc = lay_need(y, p->pitch)))
-			goto end;
-		if (!i) {
-			if (first_page)
-				*first_page = y->pl->n - 1;
-			if (first_top)
-				*first_top = y->top;
+	for (i = 0; i < nl;) {
+		avail = room(y, p->pitch);
+		here = nl - i < avail ? nl - i : avail;
+		if (!i && (float)nl + keep_lines > (float)avail) {
+			/* Titles and short blocks that must stay with what
+			 * follows move whole; a longer paragraph leaves its
+			 * last two lines to go down with that block. */
+			if (p->balanced || (p->keep > 0 && nl <= 3))
+				here = 0;
+			else if (p->keep > 0 && nl <= avail)
+				here = nl - 2;
+			if (here == 1 && nl >= 2)
+				here = 0; /* no orphan */
 		}
-		x = PAGE_LEFT + p->left + l->x0;
-		if (p->align == LAY_CENTER)
-			x = PAGE_LEFT + p->left + (p->measure - l->width) / 2;
-		else if (p->align == LAY_RIGHT)
-			x = PAGE_LEFT + p->left + p->measure - l->width;
-		if ((rc = lay_line(y, t, l->start, l->end, x,
-				   lay_baseline(y->top, p->pitch, st->size), l->space)))
+		if (here >= 3 && here < nl - i && nl - i - here == 1)
+			here--; /* no widow */
+		if (!here) {
+			if (y->top <= PAGE_TOP + 0.5f)
+				here = nl - i < avail ? nl - i : (avail ? avail : 1);
+			else if ((rc = lay_new_page(y)))
+				goto end;
+			if (!here)
+				continue;
+		}
+		for (k = 0; k < here; k++, i++) {
+			const struct gaz_lb_line *l = &ln[i];
+			const struct lay_style *st = t->styles[t->sty[l->start]];
+
+			if (!i) {
+				if (first_page)
+					*first_page = y->pl->n - 1;
+				if (first_top)
+					*first_top = y->top;
+			}
+			x = PAGE_LEFT + p->left + l->x0;
+			if (p->align == LAY_CENTER)
+				x = PAGE_LEFT + p->left + (p->measure - l->width) / 2;
+			else if (p->align == LAY_RIGHT)
+				x = PAGE_LEFT + p->left + p->measure - l->width;
+			if ((rc = lay_line(y, t, l->start, l->end, x,
+					   lay_baseline(y->top, p->pitch, st->size), l->space)))
+				goto end;
+			y->top += p->pitch;
+		}
+		if (i < nl && (rc = lay_new_page(y)))
 			goto end;
-		y->top += p->pitch;
 	}
 end:
 	free(ln);

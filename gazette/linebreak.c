@@ -409,32 +409,149 @@ end:
 	return rc;
 }
 
+/* Two-character words frequent in government titles: a title is not
+ * broken inside them (no dictionary is needed to get most titles right). */
+static const char title_words[] =
+	"关于印发转发通知意见决定批复报告公告通告办法规定细则方案要点计划规划"
+	"实施管理工作政务公开信息服务建设发展改革完善加强推进深化持续当前重点"
+	"任务分解责任分工人民政府办公机关单位部门地区全面做好开展落实"
+	"规范标准制度机制体系安全生产经济社会市场监督检查考核评估试行暂行修订"
+	"组织领导保障措施城市农村更新区域项目资金财政预算审计环境保护教育卫生"
+	"健康医疗养老就业社保住房交通水利能源科技创新营商优化行政审批许可执法"
+	"应急事故防范风险疫情防控突发事件政策文件解读回应平台网站媒体数据";
+
+static int in_word(uint32_t a, uint32_t b)
+{
+	const unsigned char *p = (const unsigned char *)title_words;
+	size_t n = sizeof title_words - 1, i = 0, k1, k2;
+	uint32_t x, y;
+
+	while (i < n && (k1 = gaz_utf8_decode(p + i, n - i, &x)) &&
+	       (k2 = gaz_utf8_decode(p + i + k1, n - i - k1, &y))) {
+		if (x == a && y == b)
+			return 1;
+		i += k1 + k2;
+	}
+	return 0;
+}
+
+/* How much breaking a title after character j costs, in squared ems of
+ * slack: nothing where a reader expects a title to turn (GB/T 9704: 词意
+ * 完整) — before 关于 or an opening 《, after a closing 》, after
+ * punctuation, after a year (2018年) —, a little after the end of an
+ * organisation's name or after 的, and a lot inside what may be a word. */
+static float title_break_cost(const uint32_t *cp, size_t n, size_t j)
+{
+	uint32_t a = cp[j], b = j + 1 < n ? cp[j + 1] : 0, b2 = j + 2 < n ? cp[j + 2] : 0;
+
+	if ((b == 0x5173 && b2 == 0x4E8E) || b == 0x300A || a == 0x300B) /* 关于 《 》 */
+		return 0;
+	if (gaz_lb_no_start(a) && a != 0x2014 && a != 0x2026)
+		return 0;
+	if (a == 0x5E74 && j && cp[j - 1] >= '0' && cp[j - 1] <= '9') /* 2018年 */
+		return 0;
+	if ((a == 0x5E9C && j && cp[j - 1] == 0x653F) ||                  /* 政府 */
+	    (a == 0x5BA4 && j && cp[j - 1] == 0x516C) ||                  /* 办公室 */
+	    (a == 0x5385 && j && cp[j - 1] == 0x516C) ||                  /* 办公厅 */
+	    (a == 0x4F1A && j && cp[j - 1] == 0x5458) ||                  /* 委员会 */
+	    a == 0x7684)                                                  /* 的 */
+		return 4;
+	return in_word(a, b) ? 100 : 40;
+}
+
+#define TITLE_MAX_CHARS 240
+#define TITLE_MAX_LINES 6
+
 int gaz_lb_fit_balanced(struct gaz_lb_char *c, size_t n, const unsigned char *brk,
 			float measure, struct gaz_lb_line **out, size_t *n_out)
 {
+	/* cost[k][j]: best cost of setting [0, j) in k lines; from[k][j]: the
+	 * start of the last of them. */
+	static const float inf = 1e30f;
+	float (*cost)[TITLE_MAX_CHARS + 1] = NULL, *pre = NULL, em = n ? c[0].em : 1;
+	float bcost[TITLE_MAX_CHARS + 1] = { 0 };
+	size_t (*from)[TITLE_MAX_CHARS + 1] = NULL;
+	uint32_t *cps = NULL;
 	struct gaz_lb_line *v = NULL;
-	size_t k, nv;
-	float lo = measure / 2, hi = measure, mid;
-	int rc, it;
+	struct fit f = { c, NULL, n };
+	size_t k, kmin, i, j, nl, ends[TITLE_MAX_LINES];
+	int rc;
 
-	if ((rc = gaz_lb_fit(c, n, brk, measure, 0, 0, 0, &v, &k)))
+	/* The fewest lines the title needs. */
+	if ((rc = gaz_lb_fit(c, n, brk, measure, 0, 0, 0, &v, &kmin)))
 		return rc;
+	if (kmin <= 1 || kmin > TITLE_MAX_LINES - 1 || n > TITLE_MAX_CHARS) {
+		*out = v;
+		*n_out = kmin;
+		return 0;
+	}
 	free(v);
 	v = NULL;
-	if (k > 1) {
-		/* Smallest measure that still needs only k lines. */
-		for (it = 0; it < 24; it++) {
-			mid = (lo + hi) / 2;
-			if ((rc = gaz_lb_fit(c, n, brk, mid, 0, 0, 0, &v, &nv)))
-				return rc;
-			free(v);
-			v = NULL;
-			if (nv <= k)
-				hi = mid;
-			else
-				lo = mid;
-		}
-		measure = hi;
+	rc = GAZ_ENOMEM;
+	if (!(cost = calloc(TITLE_MAX_LINES + 1, sizeof *cost)) ||
+	    !(from = calloc(TITLE_MAX_LINES + 1, sizeof *from)) ||
+	    !(pre = calloc(n + 1, sizeof *pre)) || !(cps = malloc(n * sizeof *cps)) ||
+	    !(f.cls = calloc(n, 1)) || !(v = calloc(TITLE_MAX_LINES, sizeof *v)))
+		goto end;
+	for (i = 0; i < n; i++) {
+		pre[i + 1] = pre[i] + c[i].w;
+		cps[i] = c[i].cp;
 	}
-	return gaz_lb_fit(c, n, brk, measure, 0, 0, 0, out, n_out);
+	for (j = 1; j < n; j++)
+		bcost[j] = title_break_cost(cps, n, j - 1);
+	/* Lines as even as possible (Σ slack² is least when they are equal),
+	 * turning where the words allow; one line more than the fewest is
+	 * allowed when that avoids breaking a word. */
+	for (k = 0; k <= TITLE_MAX_LINES; k++)
+		for (j = 0; j <= n; j++)
+			cost[k][j] = inf;
+	cost[0][0] = 0;
+	for (k = 1; k <= kmin + 1; k++)
+		for (j = 1; j <= n; j++) {
+			if (j < n && !brk[j - 1])
+				continue;
+			for (i = 0; i < j; i++) {
+				float w, slack, t;
+				if (cost[k - 1][i] >= inf)
+					continue;
+				w = pre[last_visible(c, i, j) + 1] - pre[i];
+				if (w > measure + 0.01f)
+					continue;
+				slack = (measure - w) / em;
+				t = cost[k - 1][i] + slack * slack + bcost[j];
+				if (t < cost[k][j]) {
+					cost[k][j] = t;
+					from[k][j] = i;
+				}
+			}
+		}
+	k = kmin;
+	if (cost[kmin + 1][n] + 60 < cost[kmin][n])
+		k = kmin + 1;
+	if (cost[k][n] >= inf) {
+		free(v);
+		v = NULL;
+		rc = gaz_lb_fit(c, n, brk, measure, 0, 0, 0, out, n_out);
+		goto end;
+	}
+	for (j = n, nl = k; nl > 0; nl--) {
+		ends[nl - 1] = j;
+		j = from[nl][j];
+	}
+	for (i = 0, j = 0; i < k; i++) {
+		set_line(&f, j, ends[i], measure, 0, 0, &v[i]);
+		j = ends[i];
+	}
+	*out = v;
+	*n_out = k;
+	v = NULL;
+	rc = 0;
+end:
+	free(v);
+	free(cost);
+	free(from);
+	free(pre);
+	free(cps);
+	free(f.cls);
+	return rc;
 }

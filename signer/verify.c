@@ -448,6 +448,11 @@ static int diff_revs(struct gaz_pdf *pdf, size_t a, size_t b, struct gaz_msgs *o
 	/* roles in the signed revision */
 	if ((rc = gaz_pdf_pages(pdf, a, &pages, &npages)))
 		goto end;
+	if ((uint64_t)npages * (a + 2) > *budget) {
+		rc = gaz_fail(GAZ_ETOOBIG, "too many pages and revisions to compare");
+		goto end;
+	}
+	*budget -= (uint64_t)npages * (a + 2);
 	for (i = 0; i < npages; i++) {
 		d.f[pages[i].num] |= F_PAGE;
 		mark_ref(&d, gaz_pdf_dict_get(pages[i].dict, "Annots"), F_ANNOTS);
@@ -812,6 +817,15 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 			s->docmdp = (int)pv;
 		}
 	}
+	if (s->kind == GAZ_SIG_CERTIFICATION) {
+		const struct gaz_pdf_obj *cat, *perms, *dm;
+
+		if (gaz_pdf_catalog(pdf, GAZ_PDF_LATEST, &cat, NULL, NULL) ||
+		    gaz_pdf_dict_resolve(pdf, GAZ_PDF_LATEST, cat, "Perms", &perms) ||
+		    !(dm = gaz_pdf_dict_get(perms, "DocMDP")) || dm->type != GAZ_PDF_REF ||
+		    fd->vref->type != GAZ_PDF_REF || dm->u.ref.num != fd->vref->u.ref.num)
+			vmsg(&s->warnings, "the catalog's /Perms /DocMDP does not name this certification");
+	}
 	{
 		const struct gaz_pdf_obj *m = gaz_pdf_dict_get(v, "M"), *re = gaz_pdf_dict_get(v, "Reason"),
 					 *lo = gaz_pdf_dict_get(v, "Location");
@@ -887,12 +901,11 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 			     "signed revision", num);
 		*sigrev = s->rev;
 	}
-	{
-		struct gaz_pdf_rev last;
-
-		gaz_pdf_rev_info(pdf, GAZ_PDF_LATEST, &last);
-		s->whole_file = (uint64_t)(r[2] + r[3]) == len && s->rev == nrevs - 1;
-	}
+	/* the newest revision, and nothing after the range but its end of line */
+	s->whole_file = s->rev == nrevs - 1;
+	for (i = (size_t)(r[2] + r[3]); s->whole_file && i < len; i++)
+		if (buf[i] != '\r' && buf[i] != '\n')
+			s->whole_file = 0;
 
 	/* the signed bytes, borrowed from the file */
 	rg.p[0] = buf;
@@ -997,14 +1010,6 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 		r->revs[i].end = rv.end;
 		r->revs[i].xref_stream = rv.xref_stream;
 		r->revs[i].allowed = 1;
-		if (i && (rc = diff_revs(pdf, i - 1, i, &r->revs[i].changes, &r->revs[i].allowed,
-					 &r->revs[i].objects, &budget))) {
-			if (fatal(rc))
-				goto end;
-			r->revs[i].allowed = 0;
-			if ((rc = vmsg(&r->revs[i].changes, "cannot compare: %s", gaz_errdetail())))
-				goto end;
-		}
 	}
 	/* bytes after the newest %%EOF belong to no revision */
 	for (i = r->revs[nrevs - 1].end; i < len; i++)
@@ -1065,6 +1070,18 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 		    (rc = vmsg(&s->problems, "the signature could not be checked")))
 			goto end;
 		s->valid = s->problems.n == 0;
+	}
+	/* the per-revision report comes last: the verdicts above get the work
+	 * budget first */
+	for (i = 1; i < nrevs; i++) {
+		if ((rc = diff_revs(pdf, i - 1, i, &r->revs[i].changes, &r->revs[i].allowed,
+				    &r->revs[i].objects, &budget))) {
+			if (fatal(rc))
+				goto end;
+			r->revs[i].allowed = 0;
+			if ((rc = vmsg(&r->revs[i].changes, "cannot compare: %s", gaz_errdetail())))
+				goto end;
+		}
 	}
 	if (r->nsigs > 1)
 		qsort(r->sigs, r->nsigs, sizeof(*r->sigs), sig_cmp);

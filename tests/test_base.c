@@ -113,8 +113,23 @@ static void test_code(void)
 	CHECK(strspn(a, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") == 10);
 }
 
+static void test_hex(void)
+{
+	unsigned char b[3] = { 0x00, 0xAB, 0x7f }, o[3] = { 1, 2, 3 };
+	char h[7];
+
+	gaz_hex(b, 3, h);
+	CHECK_STR(h, "00ab7f");
+	CHECK_EQ_INT(gaz_unhex("00AB7F", o, 3), 0);
+	CHECK(!memcmp(o, b, 3));
+	CHECK_EQ_INT(gaz_unhex("00ab7", o, 3), GAZ_EINVAL);
+	CHECK_EQ_INT(gaz_unhex("00ab7g", o, 3), GAZ_EINVAL);
+	CHECK(!memcmp(o, b, 3)); /* untouched on failure */
+}
+
 int main(void)
 {
+	test_hex();
 	test_buf();
 	test_rd();
 	test_utf8();

@@ -138,7 +138,12 @@ rm -rf "$T/issue"
 bad_case missing-dir 2 "issue"
 [ "$n_bad" -eq 9 ] || fail "bad-input cases run: $n_bad"
 
-# Usage errors.
+# Usage and I/O errors: exit 2, nothing written.
 rc=0; "$GAZETTE" compile "$SAMPLE" 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "missing -o: exit $rc"
+rc=0; "$GAZETTE" compile "$SAMPLE" -o 2>"$T/usage.err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "needs a file name" "$T/usage.err" || fail "-o without a name: exit $rc"
+rc=0; "$GAZETTE" compile "$SAMPLE" -o "$T/no/such/dir/x.pdf" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "unwritable output: exit $rc"
+[ ! -e "$T/no" ] || fail "unwritable output: something was created"
 echo "ok: $pages pages, text equal, clreq clean, deterministic, $n_bad bad inputs refused"

@@ -4,6 +4,7 @@
  * documents' pages, spans contiguous, labels and bookmarks consistent; and
  * an undrawable character is GAZ_EFONT naming file and line. */
 #include "gazette/layout.h"
+#include "gazette/layout_int.h"
 #include "gazette/linebreak.h"
 #include "gazette/text.h"
 #include "test.h"
@@ -58,8 +59,23 @@ static uint32_t last_cp(const char *s)
 	return cp;
 }
 
-/* Every visual line (TEXT items sharing a baseline) obeys clreq. */
-static void check_lines(const struct gaz_layout *L)
+/* Where a run's advance ends: its glyph advances plus Tc after each. */
+static float run_end(const struct gaz_fontset *fs, const struct gaz_item *it)
+{
+	size_t n = strlen(it->text), i = 0, k;
+	uint32_t cp;
+	float x = it->x;
+
+	while (i < n && (k = gaz_utf8_decode((const unsigned char *)it->text + i, n - i, &cp))) {
+		x += (float)gaz_fontset_advance(fs, it->face, cp) * it->size / 1000 + it->char_space;
+		i += k;
+	}
+	return x;
+}
+
+/* Every visual line (TEXT items sharing a baseline) obeys clreq, and its
+ * runs do not overlap (a squeezed mark shortens its own advance). */
+static void check_lines(const struct gaz_layout *L, const struct gaz_fontset *fs)
 {
 	size_t p, i, j, lines = 0;
 
@@ -77,6 +93,12 @@ static void check_lines(const struct gaz_layout *L)
 					continue;
 				if (j < i)
 					seen = 1;
+				/* The run that starts right after a: never before a's end. */
+				if (c != a && c->x > a->x && c->x < run_end(fs, a) - 0.01f) {
+					CHECK(!"runs overlap");
+					fprintf(stderr, "  page %zu: \"%s\" ends at %.2f, \"%s\" starts at %.2f\n",
+						p, a->text, run_end(fs, a), c->text, c->x);
+				}
 				if (c->x < first->x)
 					first = c;
 				if (c->x > last->x)
@@ -223,6 +245,108 @@ static void check_issue(const struct gaz_issue *is, const struct gaz_layout *L)
 	}
 }
 
+/* Lines (distinct baselines of text) on each page of a list. */
+static void lines_per_page(const struct plist *pl, int *out, size_t max)
+{
+	size_t p, i, j;
+
+	for (p = 0; p < pl->n && p < max; p++) {
+		out[p] = 0;
+		for (i = 0; i < pl->v[p].n; i++) {
+			int seen = 0;
+			if (pl->v[p].items[i].kind != GAZ_ITEM_TEXT)
+				continue;
+			for (j = 0; j < i; j++)
+				seen |= pl->v[p].items[j].kind == GAZ_ITEM_TEXT &&
+					pl->v[p].items[j].y == pl->v[p].items[i].y;
+			out[p] += !seen;
+		}
+	}
+}
+
+static void flow_release(struct plist *pl)
+{
+	size_t p, i;
+
+	for (p = 0; p < pl->n; p++) {
+		for (i = 0; i < pl->v[p].n; i++)
+			free(pl->v[p].items[i].text);
+		free(pl->v[p].items);
+	}
+	free(pl->v);
+	memset(pl, 0, sizeof *pl);
+}
+
+/* Sets a paragraph of `lines` full lines (28 grid characters each, the
+ * last shorter) with `room` lines left on the first page and `keep` lines
+ * that must follow it; returns the lines on each page. */
+static size_t flow(const struct gaz_fontset *fs, int lines, int room, int keep, int *per_page)
+{
+	struct plist pl = { 0 };
+	struct lay y;
+	struct lay_style body = { GAZ_ROLE_BODY, BODY_SIZE, BODY_TRACK, { 0, 0, 0 } };
+	struct lay_para p;
+	struct lay_text t;
+	char text[4096];
+	size_t o = 0, n;
+	int i;
+
+	memset(&y, 0, sizeof y);
+	y.fs = fs;
+	y.pl = &pl;
+	y.src_file = "flow";
+	for (i = 0; i < lines * 28 - 10; i++)
+		o += gaz_utf8_encode(0x4E00 + (uint32_t)(i % 200), text + o);
+	text[o] = 0;
+	memset(&p, 0, sizeof p);
+	p.measure = BODY_W;
+	p.align = LAY_JUSTIFY;
+	p.pitch = BODY_PITCH;
+	p.keep = (float)keep * BODY_PITCH;
+	CHECK_EQ_INT(lay_new_page(&y), 0);
+	y.top = PAGE_TOP + BODY_H - ((float)room + 0.5f) * BODY_PITCH;
+	CHECK_EQ_INT(lay_text_prepare(&y, text, o, &body, NULL, 0, &t), 0);
+	CHECK_EQ_INT(lay_para(&y, &t, &p, NULL, NULL), 0);
+	lay_text_release(&t);
+	lines_per_page(&pl, per_page, 8);
+	n = pl.n;
+	flow_release(&pl);
+	return n;
+}
+
+/* Orphans, widows and keeps, on a paragraph set near a page foot. */
+static void check_flow(const struct gaz_fontset *fs)
+{
+	int pp[8];
+
+	/* Fits: all on the page. */
+	CHECK_EQ_INT(flow(fs, 5, 6, 0, pp), 1);
+	CHECK_EQ_INT(pp[0], 5);
+	/* Only one line of room: no orphan, the paragraph starts overleaf. */
+	CHECK_EQ_INT(flow(fs, 5, 1, 0, pp), 2);
+	CHECK_EQ_INT(pp[0], 0);
+	CHECK_EQ_INT(pp[1], 5);
+	/* Four lines of room for five: no widow, three and two. */
+	CHECK_EQ_INT(flow(fs, 5, 4, 0, pp), 2);
+	CHECK_EQ_INT(pp[0], 3);
+	CHECK_EQ_INT(pp[1], 2);
+	/* 45 lines over three pages: the widow rule holds at the second page
+	 * break too — 22 + 21 + 2, not 22 + 22 + 1. */
+	CHECK_EQ_INT(flow(fs, 45, 22, 0, pp), 3);
+	CHECK_EQ_INT(pp[0], 22);
+	CHECK_EQ_INT(pp[1], 21);
+	CHECK_EQ_INT(pp[2], 2);
+	/* Must keep 3 lines after it (a 落款) with 6 lines of room for 5: the
+	 * last two go down with what follows. */
+	CHECK_EQ_INT(flow(fs, 5, 6, 3, pp), 2);
+	CHECK_EQ_INT(pp[0], 3);
+	CHECK_EQ_INT(pp[1], 2);
+	/* A short block that must keep with the next moves whole. */
+	CHECK_EQ_INT(flow(fs, 2, 3, 2, pp), 2);
+	CHECK_EQ_INT(pp[0], 0);
+	CHECK_EQ_INT(pp[1], 2);
+}
+
 static int load(const char *dir, struct gaz_issue **is)
 {
 	struct gaz_diags dg = { 0 };
@@ -257,11 +381,12 @@ int main(void)
 	CHECK_EQ_INT(gaz_fontset_open(&is->cfg, &fs), 0);
 	if (!fs)
 		return TEST_DONE();
+	check_flow(fs);
 	memset(&L, 0, sizeof L);
 	CHECK_EQ_INT(gaz_layout_issue(is, fs, &L), 0);
 	CHECK(L.n_pages > 10);
 	if (L.n_pages > 10) {
-		check_lines(&L);
+		check_lines(&L, fs);
 		check_issue(is, &L);
 	}
 	/* Deterministic: a second layout gives the same pages and items. */

@@ -73,6 +73,31 @@ static char *set(const char *s, float ems, float indent_ems, int justify)
 	return out;
 }
 
+/* A title broken by gaz_lb_fit_balanced at `ems`, lines joined by '|'. */
+static char *balanced(const char *s, float ems)
+{
+	static char out[1024];
+	uint32_t cps[256];
+	struct gaz_lb_char c[256];
+	unsigned char brk[256];
+	struct gaz_lb_line *ln = NULL;
+	size_t n = decode(s, cps, c, 256), nl = 0, i, j, o = 0;
+
+	out[0] = 0;
+	CHECK(gaz_lb_opportunities(cps, n, brk) == 0);
+	CHECK(gaz_lb_fit_balanced(c, n, brk, ems * EM, &ln, &nl) == 0);
+	for (i = 0; i < nl; i++) {
+		CHECK(ln[i].width <= ems * EM + 0.01f);
+		if (i)
+			out[o++] = '|';
+		for (j = ln[i].start; j < ln[i].end; j++)
+			o += gaz_utf8_encode(cps[j], out + o);
+	}
+	out[o] = 0;
+	free(ln);
+	return out;
+}
+
 /* Every line start/end in `lines` ('|'-separated) obeys the prohibitions. */
 static int obeys(const char *lines)
 {
@@ -196,6 +221,14 @@ int main(void)
 		}
 		free(ln);
 	}
+	/* Titles turn where a reader expects: before 《 or 关于, never inside a
+	 * word. */
+	CHECK_STR(balanced("西充县人民政府办公室关于印发《西充县2017年政务公开工作要点》的通知", 20),
+		  "西充县人民政府办公室关于印发|《西充县2017年政务公开工作要点》的通知");
+	CHECK_STR(balanced("鞍山市关于持续深化政务公开做好当前重点工作的任务分解和责任分工方案", 19),
+		  "鞍山市关于持续深化政务公开做好当前|重点工作的任务分解和责任分工方案");
+	CHECK_STR(balanced("长春新区2020年政务公开工作要点", 20), "长春新区2020年政务公开工作要点");
+
 	/* Bad measures are refused. */
 	{
 		struct gaz_lb_char c[1] = { { 0x4E00, EM, EM, 0, 0 } };

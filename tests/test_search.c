@@ -340,12 +340,14 @@ static void test_pages_and_snippets(MDB_txn *txn)
 		CHECK(h->spans[0].off + h->spans[0].len <= strlen(h->plain));
 		CHECK(!strncmp(h->plain + h->spans[0].off, "公开", h->spans[0].len));
 		CHECK(gaz_utf8_count(h->plain, strlen(h->plain)) <= 80);
+		/* the sample and synthetic texts are longer than 80 characters */
+		CHECK(h->cut_start || h->cut_end);
 	}
 	gaz_search_results_free(all);
 	gaz_search_results_free(p1);
 	gaz_search_results_free(p2);
 	/* past the end: total, no hits */
-	q.offset = 100000;
+	q.offset = GAZ_SEARCH_DEPTH_MAX - q.limit;
 	p1 = run(txn, &q);
 	CHECK(p1 && p1->n == 0 && p1->total > 0);
 	gaz_search_results_free(p1);
@@ -424,6 +426,9 @@ static void test_ranking(void)
 	q.text = "gb 9704";
 	r = run(txn, &q);
 	CHECK(r && r->total == 1 && r->n == 1 && r->hits[0].id == base + 5);
+	/* a short text fits the window: nothing cut */
+	if (r && r->n)
+		CHECK(!r->hits[0].cut_start && !r->hits[0].cut_end);
 	if (r && r->n)
 		CHECK(strstr(r->hits[0].snippet, "【ＧＢ】／Ｔ　【９７０４】") != NULL);
 	gaz_search_results_free(r);
@@ -492,6 +497,10 @@ static void test_bad_queries(MDB_txn *txn)
 	q.from = NULL;
 	q.limit = GAZ_SEARCH_PAGE_MAX + 1;
 	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);
+	q.limit = 20;
+	q.offset = GAZ_SEARCH_DEPTH_MAX - 19;
+	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);
+	q.offset = 0;
 	q.limit = 0;
 	q.text = "\xff";
 	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);

@@ -149,6 +149,12 @@ expect 1 "$GAZETTE" log verify-proof "$T/incl.json" --pub "$T/other-pub.pem"
 
 # a correction (version 2) grows the log; the old head is a prefix of the new
 expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --pages "$PAGES" --reason 勘误
+# search shows the corrected version's documents only, unless asked
+expect 0 "$GAZETTE" search --archive "$A" 城市更新 --json
+[ "$(json 'd["total"]')" = 1 ] || fail "after 勘误: expected 1 current document"
+[ "$(json 'd["hits"][0]["superseded"]')" = False ] || fail "after 勘误: hit is superseded"
+expect 0 "$GAZETTE" search --archive "$A" 城市更新 --all-versions --json
+[ "$(json 'd["total"]')" = 2 ] || fail "--all-versions: expected both versions"
 SOURCE_DATE_EPOCH=1690790500 \
 	expect 0 "$GAZETTE" log --archive "$A" sign --key "$K/log-key.pem" --pass-file "$K/passphrase"
 expect 0 "$GAZETTE" log --archive "$A" head --json

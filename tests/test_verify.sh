@@ -127,7 +127,7 @@ msign "$T/revoked.p12" "$T/base.pdf" "$T/mutool-revoked.pdf"
 expect_msg 0 "mutool sign" "chain:      trusted" "$T/mutool.pdf" --trust "$T/ca.pem"
 
 if command -v npm >/dev/null && command -v node >/dev/null &&
-	(cd "$T" && timeout 180 npm install --silent --no-audit --no-fund --prefix "$T/npm" \
+	(cd "$T" && timeout 120 npm install --silent --no-audit --no-fund --prefix "$T/npm" \
 		@signpdf/signpdf @signpdf/signer-p12 @signpdf/placeholder-plain node-forge >>"$LOG" 2>&1); then
 	# (@signpdf's string placeholder duplicates an existing /AcroForm key,
 	# which this verifier refuses as ambiguous: sign a form-less file)

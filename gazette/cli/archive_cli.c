@@ -104,44 +104,6 @@ int ar_cli_issue(const char *s, unsigned *year, unsigned *number, unsigned *vers
 	return 0;
 }
 
-static void hex(const unsigned char *sha, char out[65])
-{
-	static const char h[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = h[sha[i] >> 4];
-		out[2 * i + 1] = h[sha[i] & 15];
-	}
-	out[64] = 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int ar_cli_unhex(const char *s, unsigned char out[32])
-{
-	unsigned char tmp[32];
-
-	if (strlen(s) != 64)
-		return GAZ_EINVAL;
-	for (int i = 0; i < 32; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return GAZ_EINVAL;
-		tmp[i] = (unsigned char)(hi << 4 | lo);
-	}
-	memcpy(out, tmp, 32);
-	return 0;
-}
-
 cJSON *ar_json_doc(const struct gaz_ar_doc *d)
 {
 	cJSON *j = cJSON_CreateObject();
@@ -149,7 +111,7 @@ cJSON *ar_json_doc(const struct gaz_ar_doc *d)
 
 	if (!j)
 		return NULL;
-	hex(d->text_sha256, h);
+	gaz_hex(d->text_sha256, 32, h);
 	snprintf(issue, sizeof issue, "%u/%u/%u", d->year, d->number, d->version);
 	cJSON_AddNumberToObject(j, "id", (double)d->id);
 	cJSON_AddStringToObject(j, "issue", issue);
@@ -176,7 +138,7 @@ cJSON *ar_json_version(const struct gaz_ar_version *v)
 
 	if (!j)
 		return NULL;
-	hex(v->pdf_sha256, h);
+	gaz_hex(v->pdf_sha256, 32, h);
 	ar_cli_time(v->time, t);
 	cJSON_AddNumberToObject(j, "year", v->year);
 	cJSON_AddNumberToObject(j, "number", v->number);
@@ -239,7 +201,7 @@ void ar_print_version(FILE *f, const struct gaz_ar_version *v)
 {
 	char h[65], t[32];
 
-	hex(v->pdf_sha256, h);
+	gaz_hex(v->pdf_sha256, 32, h);
 	ar_cli_time(v->time, t);
 	fprintf(f, "%s %u年第%u期 (总第%u期) %s — version %u of %u\n", v->name, v->year,
 		v->number, v->cumulative, v->date, v->version, v->latest);

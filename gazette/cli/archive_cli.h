@@ -22,8 +22,6 @@ void ar_cli_time(int64_t t, char out[32]);
 /* Parses "2023/7" or "2023/7/2". */
 int ar_cli_issue(const char *s, unsigned *year, unsigned *number, unsigned *version);
 
-/* 64 hex digits → 32 bytes; GAZ_EINVAL otherwise. */
-int ar_cli_unhex(const char *s, unsigned char out[32]);
 
 cJSON *ar_json_doc(const struct gaz_ar_doc *d);
 cJSON *ar_json_version(const struct gaz_ar_version *v);

@@ -27,13 +27,13 @@ int cmd_compile(int argc, char **argv)
 
 	memset(&res, 0, sizeof res);
 	for (i = 1; i < argc; i++) {
-		if ((v = cli_opt(argc, argv, &i, "-o", &missing)) ||
-		    (v = cli_opt(argc, argv, &i, "--output", &missing))) {
+		if ((v = cli_opt(argc, argv, &i, "-o", &missing)) || missing ||
+		    (v = cli_opt(argc, argv, &i, "--output", &missing)) || missing) {
+			if (missing)
+				return cli_usage("compile", "%s needs a file name", argv[i]);
 			out = v;
 			continue;
 		}
-		if (missing)
-			return cli_usage("compile", "%s needs a file name", argv[i]);
 		if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage("compile", "unknown option %s", argv[i]);
 		if (dir)

@@ -158,7 +158,7 @@ int cmd_get(int argc, char **argv)
 		return cli_usage("get", "give exactly one of ISSUE, --doc, --index, --code, --sha256, --file");
 	if (issue && ar_cli_issue(issue, &y, &n, &vn))
 		return cli_usage("get", "'%s' is not YEAR/NUMBER[/VERSION]", issue);
-	if (sha && ar_cli_unhex(sha, md))
+	if (sha && gaz_unhex(sha, md, 32))
 		return cli_usage("get", "--sha256 needs 64 hex digits");
 	if (file) {
 		char *bytes = NULL;

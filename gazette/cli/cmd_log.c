@@ -32,44 +32,11 @@ const char cmd_log_usage[] =
 #define PROOF_FILE_MAX (1u << 20)
 #define JSON_INT_MAX 9007199254740992.0 /* 2^53: exact in a double */
 
-static void hexs(const unsigned char *p, size_t n, char *out)
-{
-	static const char h[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = h[p[i] >> 4];
-		out[2 * i + 1] = h[p[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
-static int unhexs(const char *s, unsigned char *out, size_t n)
-{
-	size_t i;
-
-	if (!s || strlen(s) != 2 * n)
-		return GAZ_EINVAL;
-	for (i = 0; i < 2 * n; i++) {
-		char c = s[i];
-		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-
-		if (v < 0)
-			return GAZ_EINVAL;
-		if (i & 1)
-			out[i / 2] |= (unsigned char)v;
-		else
-			out[i / 2] = (unsigned char)(v << 4);
-	}
-	return 0;
-}
-
 static void add_hex(cJSON *o, const char *k, const unsigned char *p, size_t n)
 {
 	char buf[2 * GAZ_TLOG_LEAF_MAX + 1];
 
-	hexs(p, n, buf);
+	gaz_hex(p, n, buf);
 	cJSON_AddStringToObject(o, k, buf);
 }
 
@@ -121,7 +88,7 @@ static void print_entry(const unsigned char *data, size_t n)
 		printf("  (not a gazette leaf)\n");
 		return;
 	}
-	hexs(e.sha256, 32, h);
+	gaz_hex(e.sha256, 32, h);
 	if (e.kind == GAZ_TLOG_ISSUE_VERSION)
 		printf("  issue %u/%u version %u, published %s\n  PDF SHA-256 %s\n", e.year,
 		       e.number, e.version, e.date, h);
@@ -137,7 +104,7 @@ static cJSON *path_json(const struct gaz_tlog_proof *p)
 	size_t i;
 
 	for (i = 0; a && i < p->n; i++) {
-		hexs(p->h[i], 32, h);
+		gaz_hex(p->h[i], 32, h);
 		cJSON_AddItemToArray(a, cJSON_CreateString(h));
 	}
 	return a;
@@ -174,13 +141,13 @@ static int do_head(MDB_txn *txn, int json)
 		cJSON_AddItemToObject(o, "sth", have ? sth_json(&sth) : cJSON_CreateNull());
 		return ar_json_print(o);
 	}
-	hexs(root, 32, h);
+	gaz_hex(root, 32, h);
 	printf("tree size %llu\nroot      %s\n", (unsigned long long)size, h);
 	if (!have) {
 		printf("no signed tree head yet (gazette log sign)\n");
 		return EXIT_OK;
 	}
-	hexs(sth.root, 32, h);
+	gaz_hex(sth.root, 32, h);
 	ar_cli_time((int64_t)(sth.timestamp_ms / 1000), t);
 	printf("signed head: size %llu at %s\n  root %s\n", (unsigned long long)sth.size, t, h);
 	if (sth.size < size)
@@ -214,7 +181,7 @@ static int do_leaf(MDB_txn *txn, const char *arg, int json)
 		free(data);
 		return ar_json_print(o);
 	}
-	hexs(hash, 32, h);
+	gaz_hex(hash, 32, h);
 	printf("leaf %llu  hash %s\n", (unsigned long long)idx, h);
 	print_entry(data, n);
 	free(data);
@@ -235,7 +202,7 @@ static int do_inclusion(MDB_txn *txn, const char *arg, const char *sha, const ch
 	if ((rc = gaz_tlog_size(txn, &have)))
 		return ar_cli_fail("log", rc);
 	if (sha) {
-		if (arg || unhexs(sha, want, 32))
+		if (arg || gaz_unhex(sha, want, 32))
 			return cli_usage("log", "inclusion: INDEX or --sha256 HEX (64 hex digits)");
 		rc = gaz_tlog_find_sha256(txn, want, &idx);
 		if (rc == GAZ_ENOTFOUND)
@@ -276,11 +243,11 @@ static int do_inclusion(MDB_txn *txn, const char *arg, const char *sha, const ch
 	if (!json) {
 		char h[65];
 
-		hexs(hash, 32, h);
+		gaz_hex(hash, 32, h);
 		printf("leaf %llu of %llu  hash %s\n", (unsigned long long)idx,
 		       (unsigned long long)size, h);
 		print_entry(data, n);
-		hexs(root, 32, h);
+		gaz_hex(root, 32, h);
 		printf("root %s%s\n%zu proof hashes (use --json for the proof file)\n", h,
 		       signed_ ? " (signed)" : " (unsigned)", p.n);
 		free(data);
@@ -325,9 +292,9 @@ static int do_consistency(MDB_txn *txn, const char *a1, const char *a2, int json
 	if (!json) {
 		char h[65];
 
-		hexs(r1, 32, h);
+		gaz_hex(r1, 32, h);
 		printf("size %llu root %s%s\n", (unsigned long long)m, h, h1 ? " (signed)" : "");
-		hexs(r2, 32, h);
+		gaz_hex(r2, 32, h);
 		printf("size %llu root %s%s\n", (unsigned long long)n, h, h2 ? " (signed)" : "");
 		printf("%zu proof hashes (use --json for the proof file)\n", p.n);
 		return gaz_tlog_verify_consistency(m, n, r1, r2, &p) ? ar_cli_fail("log", GAZ_EINTERNAL)
@@ -372,7 +339,7 @@ static int do_sign(struct gaz_archive *a, const char *key_path, const char *pass
 		ret = ar_cli_fail("log", gaz_archive_mdb_error(rc, "commit"));
 		goto end;
 	}
-	hexs(sth.root, 32, h);
+	gaz_hex(sth.root, 32, h);
 	printf("signed tree head: size %llu root %s\n", (unsigned long long)sth.size, h);
 	ret = EXIT_OK;
 end:
@@ -399,7 +366,7 @@ static int jhex(const cJSON *o, const char *k, unsigned char *out, size_t n)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 
-	if (!cJSON_IsString(v) || unhexs(v->valuestring, out, n))
+	if (!cJSON_IsString(v) || gaz_unhex(v->valuestring, out, n))
 		return gaz_fail(GAZ_EFORMAT, "\"%s\" must be %zu hex digits", k, 2 * n);
 	return 0;
 }
@@ -427,7 +394,7 @@ static int jpath(const cJSON *o, struct gaz_tlog_proof *p)
 		if (p->n == GAZ_TLOG_MAX_PROOF)
 			return gaz_fail(GAZ_EFORMAT, "\"path\" has more than %d hashes",
 					GAZ_TLOG_MAX_PROOF);
-		if (!cJSON_IsString(h) || unhexs(h->valuestring, p->h[p->n], 32))
+		if (!cJSON_IsString(h) || gaz_unhex(h->valuestring, p->h[p->n], 32))
 			return gaz_fail(GAZ_EFORMAT, "\"path\" holds a value that is not a hash");
 		p->n++;
 	}
@@ -508,7 +475,7 @@ static int verify_proof(int argc, char **argv)
 		if (ld) {
 			dn = cJSON_IsString(ld) ? strlen(ld->valuestring) / 2 : 0;
 			if (!cJSON_IsString(ld) || dn > GAZ_TLOG_LEAF_MAX ||
-			    unhexs(ld->valuestring, data, dn)) {
+			    gaz_unhex(ld->valuestring, data, dn)) {
 				cli_error(file, gaz_fail(GAZ_EFORMAT, "\"leaf_data\" must be hex"));
 				goto end;
 			}

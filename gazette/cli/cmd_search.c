@@ -77,6 +77,8 @@ static cJSON *hit_json(const struct gaz_search_hit *h)
 	cJSON_AddBoolToObject(o, "superseded", h->superseded);
 	cJSON_AddBoolToObject(o, "title_match", h->title_match);
 	cJSON_AddStringToObject(o, "snippet", h->plain);
+	cJSON_AddBoolToObject(o, "snippet_cut_start", h->cut_start);
+	cJSON_AddBoolToObject(o, "snippet_cut_end", h->cut_end);
 	if ((sp = cJSON_AddArrayToObject(o, "highlights"))) {
 		for (i = 0; i < h->n_spans; i++) {
 			cJSON *pair = cJSON_CreateArray();
@@ -116,7 +118,7 @@ static void print_hits(const struct gaz_search_results *r, uint64_t page, uint64
 			printf("  %u年第%u期", h->issue_year, h->issue_number);
 		if (h->superseded)
 			printf("  (已被更正版本取代)");
-		printf("\n   …%s…\n", h->snippet);
+		printf("\n   %s%s%s\n", h->cut_start ? "…" : "", h->snippet, h->cut_end ? "…" : "");
 	}
 }
 

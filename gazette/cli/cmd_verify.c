@@ -35,18 +35,6 @@ const char cmd_verify_usage[] =
 	"2: usage or I/O error; 3: authentic but superseded, or a document in it\n"
 	"no longer in force.\n";
 
-static void hex32(const unsigned char *p, char out[65])
-{
-	static const char d[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 static const char *status_text(int st)
 {
 	return st ? gaz_status_name(st) : "有效 (as published)";
@@ -58,7 +46,7 @@ static void print_archive(const struct gaz_av *av, const char *dir, const char *
 	size_t i;
 
 	printf("\nArchive %s:\n", dir);
-	hex32(av->sha256, h);
+	gaz_hex(av->sha256, 32, h);
 	if (!av->found) {
 		printf("  this file (sha256 %s) is NOT a version published in the archive\n", h);
 		return;
@@ -77,7 +65,7 @@ static void print_archive(const struct gaz_av *av, const char *dir, const char *
 		       av->docs[i].in_force ? "ok" : "NOT", av->docs[i].doc_no,
 		       status_text(av->docs[i].status), av->docs[i].first_page,
 		       av->docs[i].last_page, av->docs[i].code);
-	hex32(av->root, h);
+	gaz_hex(av->root, 32, h);
 	printf("  log:        leaf %llu in a tree of %llu, inclusion proof (%zu hashes) %s\n"
 	       "              root %s (%s)\n",
 	       (unsigned long long)av->leaf_index, (unsigned long long)av->tree_size,
@@ -93,7 +81,7 @@ static cJSON *archive_json(const struct gaz_av *av, const char *on)
 
 	if (!o)
 		return NULL;
-	hex32(av->sha256, h);
+	gaz_hex(av->sha256, 32, h);
 	cJSON_AddStringToObject(o, "sha256", h);
 	cJSON_AddBoolToObject(o, "found", av->found);
 	if (on)
@@ -127,14 +115,14 @@ static cJSON *archive_json(const struct gaz_av *av, const char *on)
 		cJSON_AddBoolToObject(o, "log_verified", av->logged);
 		cJSON_AddNumberToObject(o, "leaf_index", (double)av->leaf_index);
 		cJSON_AddNumberToObject(o, "tree_size", (double)av->tree_size);
-		hex32(av->root, h);
+		gaz_hex(av->root, 32, h);
 		cJSON_AddStringToObject(o, "root", h);
 		cJSON_AddBoolToObject(o, "signed_head", av->head_signed);
-		hex32(av->leaf_hash, h);
+		gaz_hex(av->leaf_hash, 32, h);
 		cJSON_AddStringToObject(o, "leaf_hash", h);
 		p = cJSON_AddArrayToObject(o, "inclusion_proof");
 		for (i = 0; p && i < av->proof.n; i++) {
-			hex32(av->proof.h[i], h);
+			gaz_hex(av->proof.h[i], 32, h);
 			cJSON_AddItemToArray(p, cJSON_CreateString(h));
 		}
 	}

@@ -11,12 +11,22 @@ static const struct cli_cmd commands[] = {
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
+/* Command names are C identifiers in the table; users type '-' for '_'
+ * (export-static). */
+static int same_name(const char *table, const char *typed)
+{
+	for (; *table && *typed; table++, typed++)
+		if (*table != *typed && !(*table == '_' && *typed == '-'))
+			return 0;
+	return *table == *typed;
+}
+
 static const struct cli_cmd *find(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < N_COMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
+		if (same_name(commands[i].name, name))
 			return &commands[i];
 	return NULL;
 }
@@ -28,8 +38,14 @@ static void overview(FILE *f)
 	fprintf(f, "usage: gazette <command> [options]\n\n"
 		   "The gazette office's tool: compile, sign, archive, verify and serve\n"
 		   "the monthly government gazette (政府公报).\n\ncommands:\n");
-	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	for (i = 0; i < N_COMMANDS; i++) {
+		char name[32];
+		size_t k;
+		for (k = 0; commands[i].name[k] && k < sizeof name - 1; k++)
+			name[k] = commands[i].name[k] == '_' ? '-' : commands[i].name[k];
+		name[k] = '\0';
+		fprintf(f, "  %-13s %s\n", name, commands[i].summary);
+	}
 	fprintf(f, "\n`gazette help COMMAND` explains one command.\n\n"
 		   "exit codes: 0 success/valid; 1 input failed (check errors, invalid or\n"
 		   "untrusted signature); 2 usage, I/O or internal error; 3 authentic but\n"

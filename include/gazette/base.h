@@ -122,6 +122,14 @@ int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off);
 /* Number of scalar values in valid UTF-8. */
 size_t gaz_utf8_count(const char *s, size_t n);
 
+/* ---- hex ------------------------------------------------------------- */
+
+/* Lowercase hex of p[0..n) into out (2n + 1 bytes, NUL-terminated). */
+void gaz_hex(const void *p, size_t n, char *out);
+/* Parses exactly 2n hex digits (either case) of s into out[0..n);
+ * GAZ_EINVAL for any other length or character, out untouched then. */
+int gaz_unhex(const char *s, void *out, size_t n);
+
 /* ---- files ------------------------------------------------------------ */
 
 /* Reads a whole regular file of at most `max` bytes (GAZ_ETOOBIG beyond).

@@ -82,9 +82,14 @@ int gaz_lb_fit(struct gaz_lb_char *chars, size_t n, const unsigned char *brk,
 	       float measure, float indent, float hang, int justify,
 	       struct gaz_lb_line **lines, size_t *n_lines);
 
-/* Like gaz_lb_fit() without justification, but chooses the narrowest
- * measure (down to `measure` / 2) that keeps the fewest lines: titles
- * broken into lines of even length instead of a long line and a stub. */
+/* Breaks a title (GB/T 9704 §7.3.3: 词意完整，排列对称): the fewest lines
+ * the title needs at `measure` (one more if that avoids splitting a word),
+ * as even as possible (least Σ slack²), turning preferably before 关于 or
+ * 《, after 》, punctuation or a year (2018年), less gladly after 的 or the
+ * end of an organisation's name, and hardly ever inside a frequent
+ * two-character word.  Lines are not justified (the caller centres them).
+ * Titles longer than 240 characters or 5 lines are broken like
+ * gaz_lb_fit().  Ownership and errors as gaz_lb_fit(). */
 int gaz_lb_fit_balanced(struct gaz_lb_char *chars, size_t n, const unsigned char *brk,
 			float measure, struct gaz_lb_line **lines, size_t *n_lines);
 

@@ -23,13 +23,14 @@
  *   "fts_cols"   be64 (doc id >> 7) -> a column block of 128 fixed-size
  *                entries (token count, published date, status, superseded)
  *                read by ranking and filters without touching the records.
- *   "fts_info"   "stats" -> document count and total token count.
+ *   "fts_info"   "stats" -> document count, total token count, last id.
  * Issuer, subject, genre and issue year/number are indexed as terms too,
  * so filtering by them is a posting-list intersection.
  *
  * Append-only: documents are added with increasing ids (the caller
- * assigns them, e.g. a counter in the archive); only the status of a
- * document can change afterwards (gaz_search_set_status).
+ * assigns them, e.g. a counter in the archive); only a document's status
+ * (gaz_search_set_status) and its superseded mark (gaz_search_supersede)
+ * change afterwards, in its column entry.
  *
  * Transactions: every function takes the caller's MDB_txn and never
  * commits or aborts it; writers need a write transaction (the archive
@@ -38,7 +39,8 @@
  * environment is opened, before other threads use it.
  *
  * Errors: 0 or a negative GAZ_E* (base.h); out-parameters only on
- * success.  LMDB failures are GAZ_EIO with the LMDB message as detail.
+ * success.  LMDB failures are GAZ_EIO with the LMDB message as detail,
+ * except a full map: GAZ_ETOOBIG (the archive grows the map and retries).
  */
 #ifndef GAZETTE_SEARCH_H
 #define GAZETTE_SEARCH_H
@@ -60,6 +62,7 @@ extern "C" {
 #define GAZ_SEARCH_QUERY_MAX 1024     /* query string (bytes) */
 #define GAZ_SEARCH_QUERY_TERMS 16     /* words/phrases in one query */
 #define GAZ_SEARCH_PAGE_MAX 1000      /* largest per-page */
+#define GAZ_SEARCH_DEPTH_MAX 100000   /* offset + limit: deepest result served */
 /* A phrase query verifies candidates against their text; when more than
  * this many candidates remain, the total is an upper bound
  * (gaz_search_results.total_exact = 0). */
@@ -113,7 +116,9 @@ int gaz_search_writer_new(MDB_txn *txn, struct gaz_search_writer **out);
  * anything is written; after any other failure (GAZ_ENOMEM, GAZ_EIO, a full
  * map) the transaction holds part of the document: abort it. */
 int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_doc *doc);
-/* Writes the batched postings into the transaction. */
+/* Writes the batched postings (and the statistics) into the transaction.
+ * Flush before the transaction commits: records without their postings
+ * are an inconsistent index (gaz_search_verify reports it). */
 int gaz_search_writer_flush(struct gaz_search_writer *w);
 /* Frees the writer; postings not flushed are dropped.  NULL is fine. */
 void gaz_search_writer_free(struct gaz_search_writer *w);
@@ -167,6 +172,8 @@ struct gaz_search_hit {
 	int superseded;    /* a newer version of its issue exists */
 	char *snippet;     /* plain text with the matches marked */
 	char *plain;       /* the same window, unmarked */
+	int cut_start, cut_end; /* the window starts after the text's start /
+				   ends before its end (show "…") */
 	struct gaz_search_span *spans;  /* matches in `plain`, in order */
 	size_t n_spans;
 	int title_match;   /* a query term matched the title */
@@ -183,7 +190,8 @@ struct gaz_search_results {
 /* Runs a query.  *out is the caller's: gaz_search_results_free().  No
  * match is success with total 0.  GAZ_EINVAL: a malformed query
  * (unbalanced quote, too many terms, bad date, limit over
- * GAZ_SEARCH_PAGE_MAX, a query with no searchable character). */
+ * GAZ_SEARCH_PAGE_MAX, offset + limit over GAZ_SEARCH_DEPTH_MAX, a query
+ * with no searchable character). */
 int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *q,
 		     struct gaz_search_results **out);
 void gaz_search_results_free(struct gaz_search_results *r);

@@ -1,0 +1,238 @@
+/* Serving blobs without copying them.
+ *
+ * A blob is one contiguous span of data.mdb (LMDB keeps large values in
+ * consecutive overflow pages, and the map is the file from offset 0).  The
+ * server answers a download with a response on that span of the file
+ * (MHD_create_response_from_fd_at_offset64 on a dup of LMDB's descriptor),
+ * which libmicrohttpd sends with sendfile(): page cache to socket, no copy
+ * in user space — what nginx does for a file on disk.  The read
+ * transaction that keeps those pages from being reused by a writer stays
+ * open until the request completes (released in the request-completed
+ * callback).  Where the descriptor or the offset is not known, the
+ * response points into the map instead (a buffer response whose free
+ * callback ends the transaction).  Either way nothing is copied, and the
+ * cost is one LMDB reader slot per download in flight, bounded by the
+ * connection limit (below LMDB's 126 readers).
+ *
+ * Every blob is verified against its SHA-256 before it is served.  Hashing
+ * 600 KB on every request would cost more than sending it, so a verdict is
+ * cached per (hash, snapshot txnid, address, length) for VCACHE_TTL
+ * seconds: within one snapshot LMDB never changes a page, and the TTL
+ * bounds how long damage done to the file behind LMDB's back (a disk
+ * error, an edit outside LMDB) could go unnoticed.
+ *
+ * The blob layout used here is the archive's documented schema
+ * (docs/archive.md): database "blob", key = SHA-256, value = one format
+ * byte (1 = raw) followed by the bytes.  If it ever differs, the server
+ * falls back to gaz_archive_get_blob(), which copies and re-hashes. */
+#include "archive/http_int.h"
+#include "gazette/archive.h"
+
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BLOB_DB "blob"
+#define BLOB_RAW 1
+#define VCACHE_TTL 10
+
+int site_read_begin(struct site *s, MDB_txn **txn)
+{
+	return gaz_archive_read_begin(s->ar, txn);
+}
+
+void site_blob_init(struct site *s)
+{
+	MDB_txn *txn = NULL;
+
+	s->data_fd = -1;
+	if (s->exporting || gaz_archive_read_begin(s->ar, &txn))
+		return;
+	/* The archive opened its databases when it opened the environment, so
+	 * this only looks the name up; done once, before any thread runs. */
+	if (!mdb_dbi_open(txn, BLOB_DB, 0, &s->blob_dbi))
+		s->have_blob_dbi = 1;
+	mdb_txn_commit(txn);
+	if (mdb_env_get_fd(gaz_archive_env(s->ar), &s->data_fd))
+		s->data_fd = -1;
+}
+
+/* Hex number from /proc/self/maps, up to a delimiter. */
+static int hexnum(const char **pp, uint64_t *v)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	int nd = 0;
+
+	for (; nd < 16; p++, nd++) {
+		int c = *p, d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			break;
+		x = x << 4 | (uint64_t)d;
+	}
+	if (!nd)
+		return -1;
+	*pp = p;
+	*v = x;
+	return 0;
+}
+
+/* Finds the mapping of data.mdb (same inode, file offset 0) in
+ * /proc/self/maps: LMDB maps the whole file from offset 0 but does not
+ * publish the address (mdb_env_info's me_mapaddr is only set with
+ * MDB_FIXEDMAP). */
+static int find_map(ino_t ino, uintptr_t *base, uintptr_t *end)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (found && fgets(line, sizeof line, f)) {
+		const char *p = line;
+		uint64_t a, b, off, inode = 0;
+		int field;
+
+		if (hexnum(&p, &a) || *p++ != '-' || hexnum(&p, &b) || *p++ != ' ')
+			continue;
+		while (*p && *p != ' ')   /* perms */
+			p++;
+		if (*p++ != ' ' || hexnum(&p, &off) || *p++ != ' ')
+			continue;
+		while (*p && *p != ' ')   /* dev */
+			p++;
+		if (*p++ != ' ')
+			continue;
+		for (field = 0; field < 20 && *p >= '0' && *p <= '9'; field++, p++)
+			inode = inode * 10 + (uint64_t)(*p - '0');
+		if (off == 0 && inode == (uint64_t)ino) {
+			*base = (uintptr_t)a;
+			*end = (uintptr_t)b;
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static int64_t file_offset(struct site *s, const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p, base, end;
+	struct stat st;
+	int64_t off = -1;
+
+	if (s->data_fd < 0)
+		return -1;
+	pthread_mutex_lock(&s->vlock);
+	if (!(a >= s->map_base && a < s->map_end && n <= s->map_end - a)) {
+		/* first use, or the map moved: look it up again */
+		if (!fstat(s->data_fd, &st) && !find_map(st.st_ino, &base, &end)) {
+			s->map_base = base;
+			s->map_end = end;
+		}
+	}
+	if (a >= s->map_base && a < s->map_end && n <= s->map_end - a)
+		off = (int64_t)(a - s->map_base);
+	pthread_mutex_unlock(&s->vlock);
+	return off;
+}
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static int vcache_hit(struct site *s, const unsigned char sha[32], size_t txnid,
+		      const void *p, size_t n)
+{
+	struct vcache_entry *e = &s->vcache[(sha[0] | sha[1] << 8) % SITE_VCACHE];
+	int hit;
+
+	pthread_mutex_lock(&s->vlock);
+	hit = e->ptr == p && e->len == n && e->txnid == txnid && !memcmp(e->sha, sha, 32) &&
+	      now_s() - e->when <= VCACHE_TTL;
+	pthread_mutex_unlock(&s->vlock);
+	return hit;
+}
+
+static void vcache_put(struct site *s, const unsigned char sha[32], size_t txnid,
+		       const void *p, size_t n)
+{
+	struct vcache_entry *e = &s->vcache[(sha[0] | sha[1] << 8) % SITE_VCACHE];
+
+	pthread_mutex_lock(&s->vlock);
+	memcpy(e->sha, sha, 32);
+	e->txnid = txnid;
+	e->ptr = p;
+	e->len = n;
+	e->when = now_s();
+	pthread_mutex_unlock(&s->vlock);
+}
+
+static int blob_copy(struct site *s, const unsigned char sha[32], struct resp *r,
+		     const void **bytes, size_t *len)
+{
+	void *p = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = gaz_archive_get_blob(s->ar, sha, &p, &n)))
+		return rc;
+	free(r->owned);
+	r->owned = p;
+	r->file_off = -1;
+	*bytes = p;
+	*len = n;
+	return 0;
+}
+
+int site_blob(struct site *s, const unsigned char sha[32], struct resp *r,
+	      const void **bytes, size_t *len)
+{
+	MDB_txn *txn = NULL;
+	MDB_val k = { 32, (void *)sha }, v;
+	const unsigned char *p;
+	unsigned char md[32];
+	size_t n, txnid;
+	int rc;
+
+	if (!s->have_blob_dbi)
+		return blob_copy(s, sha, r, bytes, len);
+	if ((rc = gaz_archive_read_begin(s->ar, &txn)))
+		return rc;
+	rc = mdb_get(txn, s->blob_dbi, &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		return GAZ_ENOTFOUND;
+	}
+	if (rc || v.mv_size < 1 || ((const unsigned char *)v.mv_data)[0] != BLOB_RAW) {
+		mdb_txn_abort(txn);
+		return blob_copy(s, sha, r, bytes, len);
+	}
+	p = (const unsigned char *)v.mv_data + 1;
+	n = v.mv_size - 1;
+	txnid = mdb_txn_id(txn);
+	if (!vcache_hit(s, sha, txnid, p, n)) {
+		SHA256(p, n, md);
+		if (memcmp(md, sha, 32)) {
+			mdb_txn_abort(txn);
+			return gaz_fail(GAZ_ECORRUPT, "stored bytes do not match their SHA-256");
+		}
+		vcache_put(s, sha, txnid, p, n);
+	}
+	/* Where the bytes sit in data.mdb, so the server can sendfile() them. */
+	r->file_off = file_offset(s, p, n);
+	if (r->hold)
+		mdb_txn_abort(r->hold);
+	r->hold = txn;
+	*bytes = p;
+	*len = n;
+	return 0;
+}

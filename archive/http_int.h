@@ -1,0 +1,178 @@
+/* Private to archive/http_*.c: the site layer shared by the server and the
+ * static export, and the output helpers the pages are written with. */
+#ifndef GAZETTE_HTTP_INT_H
+#define GAZETTE_HTTP_INT_H
+
+#include "gazette/http.h"
+
+#include <lmdb.h>
+#include <pthread.h>
+
+/* archive.h is not included here: search.h (used by http_search.c)
+ * defines status enumerators of the same names. */
+struct gaz_archive;
+
+/* ---- output: a capped buffer with a sticky error ------------------------ */
+
+/* Pages are written as a sequence of appends; the first failure sticks and
+ * every later append is a no-op, so templates read top to bottom and the
+ * status is checked once at the end. */
+struct out {
+	struct gaz_buf b;
+	int err;
+};
+
+void out_init(struct out *o, size_t max);
+void out_release(struct out *o);
+void out_raw(struct out *o, const char *s);            /* trusted literal */
+void out_mem(struct out *o, const void *p, size_t n);
+void out_fmt(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* HTML/XML text or attribute value: & < > " ' escaped; invalid UTF-8
+ * replaced by U+FFFD. */
+void out_esc(struct out *o, const char *s);
+void out_escn(struct out *o, const char *s, size_t n);
+/* One URL path segment or query value, percent-encoded (RFC 3986
+ * unreserved characters kept). */
+void out_seg(struct out *o, const char *s);
+
+struct resp;
+
+/* ---- the site ----------------------------------------------------------- */
+
+/* Verified-blob cache: a blob read in LMDB snapshot txnid was hashed once;
+ * later reads in the same snapshot reuse the verdict (the snapshot's pages
+ * cannot change).  Fixed size, direct-mapped by hash bytes. */
+#define SITE_VCACHE 4096
+struct vcache_entry {
+	unsigned char sha[32];
+	size_t txnid;
+	const void *ptr;
+	size_t len;
+	long long when;
+};
+
+struct site {
+	struct gaz_archive *ar;
+	int exporting;          /* static export: no live search or upload */
+	MDB_dbi blob_dbi;
+	int have_blob_dbi;
+	int data_fd;            /* LMDB's data.mdb descriptor (borrowed), or -1 */
+	uintptr_t map_base, map_end; /* where data.mdb is mapped (under vlock) */
+	pthread_mutex_t vlock;
+	struct vcache_entry vcache[SITE_VCACHE];
+	const char *const *trust;   /* PEM files for the verify page */
+	size_t n_trust;
+	size_t upload_max;
+	char title[256];        /* 刊名 of the newest issue when opened */
+};
+
+int site_open(struct site *s, const char *archive_dir, int exporting);
+/* A read snapshot of the archive (mdb_txn_abort it). */
+int site_read_begin(struct site *s, MDB_txn **txn);
+void site_blob_init(struct site *s);
+/* The verified bytes of blob sha: borrowed from the LMDB map while r holds
+ * the snapshot (server), or a verified copy that r owns (export). */
+int site_blob(struct site *s, const unsigned char sha[32], struct resp *r,
+	      const void **bytes, size_t *len);
+void site_close(struct site *s);
+
+/* A response.  Either body (rendered bytes) or blob (bytes borrowed from
+ * an LMDB read transaction that `hold` keeps open until resp_release). */
+struct resp {
+	int status;
+	const char *ctype;        /* static */
+	struct out body;
+	const void *blob;
+	size_t blob_len;
+	MDB_txn *hold;
+	int64_t file_off;         /* offset of blob in data.mdb, or -1 */
+	void *owned;              /* malloc'ed blob bytes freed by resp_release */
+	char content_range[96];   /* for 206/416, or "" */
+	uint64_t entity_len;      /* a 304's would-be body length */
+	char etag[80];            /* with quotes, or "" */
+	char *disposition;        /* malloc'ed Content-Disposition, or NULL */
+	char location[512];       /* redirect target, or "" */
+	int immutable;            /* content-addressed: cache forever */
+};
+
+void resp_init(struct resp *r);
+void resp_release(struct resp *r);
+
+/* The request as the site sees it. */
+struct req {
+	const struct gaz_http_target *t;
+	int head;                 /* HEAD: same headers, no body needed */
+	const char *if_none_match;/* request headers, or NULL */
+	const char *range;
+};
+
+/* Answers a GET/HEAD.  Always fills r (errors become error pages); returns
+ * 0, or a negative code only for failures that leave no page at all. */
+int site_get(struct site *s, const struct req *q, struct resp *r);
+
+/* Error page with the status's Chinese title; msg is shown escaped. */
+void site_error(struct site *s, struct resp *r, int status, const char *msg);
+
+/* ---- templates (http_out.c) -------------------------------------------- */
+
+extern const char site_css[];
+extern const char site_robots[];
+extern const char site_icon[];
+
+/* Document head, header with navigation and search form, <main>. */
+void page_begin(struct site *s, struct out *o, const char *title, const char *nav);
+/* </main>, footer, </html>. */
+void page_end(struct site *s, struct out *o);
+void fmt_size(char *buf, size_t n, uint64_t bytes);
+void hex32(char out[65], const unsigned char sha[32]);
+/* "2024-05-01 10:20 UTC" */
+void fmt_time(char *buf, size_t n, int64_t t);
+/* ISO 8601 for Atom */
+void fmt_time_iso(char *buf, size_t n, int64_t t);
+const char *status_class(int st);
+
+/* ---- page families ------------------------------------------------------ */
+
+int pages_home(struct site *s, const struct req *q, struct resp *r, int json);
+int pages_years(struct site *s, const struct req *q, struct resp *r, int json);
+int pages_year(struct site *s, const struct req *q, struct resp *r, unsigned year, int json);
+int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned year,
+		unsigned number, int json);
+int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *key,
+	      int json, int verify_view);
+int pages_feed(struct site *s, const struct req *q, struct resp *r);
+int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
+	     unsigned number, unsigned version);
+
+/* Search, log and verify pages (http_search.c, http_log.c, http_verify.c). */
+int pages_search(struct site *s, const struct req *q, struct resp *r, int json);
+int pages_log(struct site *s, const struct req *q, struct resp *r, const char *what, int json);
+int pages_verify_form(struct site *s, const struct req *q, struct resp *r);
+int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char *hex);
+/* Verdict on uploaded bytes (nothing stored). */
+int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,
+			struct resp *r, int json);
+
+/* ---- catalog helpers (http_pages.c) ------------------------------------- */
+
+/* One row per issue version, as listed by the archive (strings copied). */
+struct cat_row {
+	unsigned year, number, version, latest, superseded_by, cumulative;
+	char name[256], date[32];
+	unsigned char sha[32];
+	uint64_t size;
+	int64_t time;
+	uint32_t n_docs;
+	char *reason;
+};
+struct catalog {
+	struct cat_row *v;
+	size_t n, cap;
+};
+int catalog_load(struct site *s, struct catalog *c);
+void catalog_release(struct catalog *c);
+/* The site title: 刊名 of the newest version, or a generic title. */
+void site_title(struct site *s, char *buf, size_t n);
+void site_load_title(struct site *s);
+
+#endif

@@ -1,0 +1,375 @@
+/* /search and /api/v1/search.json: the query form with its filters, ranked
+ * results, snippets escaped here and matches wrapped in <mark>. */
+#include "archive/http_int.h"
+#include "gazette/search.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PER_PAGE 20
+#define MAX_PAGE 50      /* PER_PAGE * MAX_PAGE <= GAZ_SEARCH_PAGE_MAX */
+
+struct sform {
+	const char *q, *issuer, *subject, *genre, *from, *to, *status, *year;
+	unsigned page;
+};
+
+static const char *param(const struct gaz_http_target *t, const char *k)
+{
+	const char *v = gaz_http_target_param(t, k);
+
+	return v && v[0] ? v : NULL;
+}
+
+static int read_form(const struct gaz_http_target *t, struct sform *f)
+{
+	const char *p;
+	uint64_t v;
+
+	memset(f, 0, sizeof *f);
+	f->q = param(t, "q");
+	f->issuer = param(t, "issuer");
+	f->subject = param(t, "subject");
+	f->genre = param(t, "genre");
+	f->from = param(t, "from");
+	f->to = param(t, "to");
+	f->status = param(t, "status");
+	f->year = param(t, "year");
+	f->page = 1;
+	if ((p = param(t, "page"))) {
+		if (gaz_parse_uint(p, strlen(p), MAX_PAGE, &v) || v == 0)
+			return GAZ_EINVAL;
+		f->page = (unsigned)v;
+	}
+	if (f->q && strlen(f->q) > GAZ_SEARCH_QUERY_MAX)
+		return GAZ_EINVAL;
+	return 0;
+}
+
+static int any_filter(const struct sform *f)
+{
+	return f->q || f->issuer || f->subject || f->genre || f->from || f->to || f->status ||
+	       f->year;
+}
+
+/* The query string of this search with page p (for pager links). */
+static void query_href(struct out *o, const struct sform *f, unsigned p)
+{
+	const struct { const char *k, *v; } kv[] = {
+		{ "q", f->q }, { "issuer", f->issuer }, { "subject", f->subject },
+		{ "genre", f->genre }, { "from", f->from }, { "to", f->to },
+		{ "status", f->status }, { "year", f->year },
+	};
+	size_t i;
+	int first = 1;
+
+	out_raw(o, "/search");
+	for (i = 0; i < sizeof kv / sizeof *kv; i++) {
+		if (!kv[i].v)
+			continue;
+		out_raw(o, first ? "?" : "&amp;");
+		out_raw(o, kv[i].k);
+		out_raw(o, "=");
+		out_seg(o, kv[i].v);
+		first = 0;
+	}
+	out_fmt(o, "%spage=%u", first ? "?" : "&amp;", p);
+}
+
+static void input(struct out *o, const char *id, const char *label, const char *type,
+		  const char *value, const char *extra)
+{
+	out_fmt(o, "<div%s><label for=\"f-%s\">%s</label><input id=\"f-%s\" name=\"%s\" "
+		"type=\"%s\" value=\"", !strcmp(id, "q") ? " class=\"wide\"" : "", id, label,
+		id, id, type);
+	out_esc(o, value ? value : "");
+	out_fmt(o, "\"%s></div>\n", extra ? extra : "");
+}
+
+static void form(struct out *o, const struct sform *f)
+{
+	static const char *const st[] = { "有效", "已修改", "废止", "失效" };
+	size_t i;
+
+	out_raw(o, "<form class=\"filters\" role=\"search\" action=\"/search\" method=\"get\">\n");
+	input(o, "q", "检索词（空格分隔多个词，引号内为短语）", "search", f->q, NULL);
+	input(o, "issuer", "发布机构", "text", f->issuer, NULL);
+	input(o, "subject", "主题分类", "text", f->subject, NULL);
+	input(o, "genre", "体裁分类", "text", f->genre, NULL);
+	input(o, "from", "发布日期自", "date", f->from, NULL);
+	input(o, "to", "发布日期至", "date", f->to, NULL);
+	out_raw(o, "<div><label for=\"f-status\">效力状态</label><select id=\"f-status\" "
+		   "name=\"status\"><option value=\"\">不限</option>");
+	for (i = 0; i < sizeof st / sizeof *st; i++) {
+		out_fmt(o, "<option%s>%s</option>",
+			f->status && !strcmp(f->status, st[i]) ? " selected" : "", st[i]);
+	}
+	out_raw(o, "</select></div>\n<div><button type=\"submit\">检索</button></div>\n</form>\n");
+}
+
+/* Escapes plain, wrapping each span in <mark>. */
+static void snippet(struct out *o, const struct gaz_search_hit *h)
+{
+	size_t pos = 0, i, n = h->plain ? strlen(h->plain) : 0;
+
+	for (i = 0; i < h->n_spans; i++) {
+		const struct gaz_search_span *sp = &h->spans[i];
+		if (sp->off < pos || sp->off > n || sp->len > n - sp->off)
+			continue;   /* out of order or out of range: show unmarked */
+		out_escn(o, h->plain + pos, sp->off - pos);
+		out_raw(o, "<mark>");
+		out_escn(o, h->plain + sp->off, sp->len);
+		out_raw(o, "</mark>");
+		pos = sp->off + sp->len;
+	}
+	if (pos < n)
+		out_escn(o, h->plain + pos, n - pos);
+}
+
+static const char *st_class(enum gaz_search_status st)
+{
+	return status_class((int)st);
+}
+
+static int run(struct site *s, const struct sform *f, struct gaz_search_results **res)
+{
+	struct gaz_search_query q;
+	MDB_txn *txn = NULL;
+	uint64_t y;
+	int rc;
+
+	memset(&q, 0, sizeof q);
+	q.text = f->q;
+	q.issuer = f->issuer;
+	q.subject = f->subject;
+	q.genre = f->genre;
+	q.from = f->from;
+	q.to = f->to;
+	if (f->status) {
+		q.status = gaz_search_status_parse(f->status);
+		if (q.status == GAZ_ST_UNKNOWN)
+			return gaz_fail(GAZ_EINVAL, "unknown status");
+	}
+	if (f->year) {
+		if (gaz_parse_uint(f->year, strlen(f->year), 9999, &y))
+			return gaz_fail(GAZ_EINVAL, "bad year");
+		q.issue_year = (uint32_t)y;
+	}
+	/* Every issue version's copy of a document is indexed; results show a
+	 * document once, so fetch beyond the page and fold the copies. */
+	q.offset = 0;
+	q.limit = (size_t)f->page * PER_PAGE * 2 + PER_PAGE;
+	if (q.limit > GAZ_SEARCH_PAGE_MAX)
+		q.limit = GAZ_SEARCH_PAGE_MAX;
+	q.snippet_chars = 90;
+	if ((rc = site_read_begin(s, &txn)))
+		return rc;
+	rc = gaz_search_query(txn, &q, res);
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+/* One page of results with each document once (the best-ranked copy). */
+struct view {
+	const struct gaz_search_hit *hit[PER_PAGE];
+	size_t n;
+	uint64_t total;     /* distinct documents (estimated when not exact) */
+	int exact;
+	int more;           /* a next page exists */
+};
+
+static int same_doc(const struct gaz_search_hit *a, const struct gaz_search_hit *b)
+{
+	return a->doc_no && b->doc_no && !strcmp(a->doc_no, b->doc_no);
+}
+
+static void fold(const struct gaz_search_results *res, unsigned page, struct view *v)
+{
+	size_t i, k, distinct = 0, first = (size_t)(page - 1) * PER_PAGE;
+
+	memset(v, 0, sizeof *v);
+	for (i = 0; i < res->n; i++) {
+		for (k = 0; k < i && !same_doc(&res->hits[k], &res->hits[i]); k++)
+			;
+		if (k < i)
+			continue;   /* a copy of a document already listed */
+		if (distinct >= first && v->n < PER_PAGE)
+			v->hit[v->n++] = &res->hits[i];
+		distinct++;
+	}
+	if (res->n >= res->total && res->total_exact) {
+		v->total = distinct;
+		v->exact = 1;
+	} else {    /* scale by the share of distinct documents seen so far */
+		v->total = res->n ? (uint64_t)((double)res->total * (double)distinct / (double)res->n)
+				  : res->total;
+		if (v->total < distinct)
+			v->total = distinct;
+	}
+	v->more = distinct > first + v->n || (!v->exact && v->n == PER_PAGE);
+	if (page >= MAX_PAGE)
+		v->more = 0;
+}
+
+static int json_results(struct resp *r, const struct sform *f, const struct view *v)
+{
+	cJSON *j = cJSON_CreateObject(), *a;
+	size_t i, k;
+	char *txt;
+
+	if (!j)
+		return GAZ_ENOMEM;
+	cJSON_AddStringToObject(j, "query", f->q ? f->q : "");
+	cJSON_AddNumberToObject(j, "total", (double)v->total);
+	cJSON_AddBoolToObject(j, "total_exact", v->exact);
+	cJSON_AddNumberToObject(j, "page", f->page);
+	cJSON_AddNumberToObject(j, "per_page", PER_PAGE);
+	cJSON_AddBoolToObject(j, "more", v->more);
+	a = cJSON_AddArrayToObject(j, "results");
+	for (i = 0; a && i < v->n; i++) {
+		const struct gaz_search_hit *h = v->hit[i];
+		cJSON *x = cJSON_CreateObject(), *sp;
+		struct out u;
+
+		cJSON_AddStringToObject(x, "title", h->title ? h->title : "");
+		cJSON_AddStringToObject(x, "doc_no", h->doc_no ? h->doc_no : "");
+		cJSON_AddStringToObject(x, "issuer", h->issuer ? h->issuer : "");
+		cJSON_AddStringToObject(x, "published", h->published ? h->published : "");
+		cJSON_AddStringToObject(x, "subject", h->subject ? h->subject : "");
+		cJSON_AddStringToObject(x, "genre", h->genre ? h->genre : "");
+		cJSON_AddStringToObject(x, "status", gaz_search_status_name(h->status));
+		cJSON_AddNumberToObject(x, "issue_year", h->issue_year);
+		cJSON_AddNumberToObject(x, "issue_number", h->issue_number);
+		cJSON_AddNumberToObject(x, "score", h->score);
+		cJSON_AddStringToObject(x, "snippet", h->plain ? h->plain : "");
+		sp = cJSON_AddArrayToObject(x, "matches");
+		for (k = 0; sp && k < h->n_spans; k++) {
+			cJSON *m = cJSON_CreateArray();
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)h->spans[k].off));
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)h->spans[k].len));
+			cJSON_AddItemToArray(sp, m);
+		}
+		out_init(&u, 8192);
+		out_raw(&u, "/docs/");
+		out_seg(&u, h->doc_no ? h->doc_no : "");
+		if (!u.err)
+			cJSON_AddStringToObject(x, "url", u.b.data);
+		out_release(&u);
+		cJSON_AddItemToArray(a, x);
+	}
+	txt = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (!txt)
+		return GAZ_ENOMEM;
+	out_release(&r->body);
+	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
+	out_raw(&r->body, txt);
+	out_raw(&r->body, "\n");
+	free(txt);
+	if (r->body.err)
+		return r->body.err;
+	r->status = 200;
+	r->ctype = "application/json; charset=utf-8";
+	return 0;
+}
+
+int pages_search(struct site *s, const struct req *q, struct resp *r, int json)
+{
+	struct gaz_search_results *res = NULL;
+	struct view v;
+	struct sform f;
+	struct out o;
+	size_t i;
+	int rc, bad = 0;
+
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	if (read_form(q->t, &f))
+		return GAZ_EINVAL;
+	if (any_filter(&f)) {
+		rc = run(s, &f, &res);
+		if (rc == GAZ_EINVAL) {
+			bad = 1;
+			gaz_clear_error();
+		} else if (rc) {
+			return rc;
+		}
+	}
+	memset(&v, 0, sizeof v);
+	v.exact = 1;
+	if (res)
+		fold(res, f.page, &v);
+	if (json) {
+		if (bad)
+			return GAZ_EINVAL;
+		rc = json_results(r, &f, &v);
+		gaz_search_results_free(res);
+		return rc;
+	}
+	page_begin(s, &o, f.q ? f.q : "检索", "search");
+	out_raw(&o, "<h1>检索</h1>\n");
+	form(&o, &f);
+	if (bad) {
+		out_raw(&o, "<p class=\"verdict bad\" role=\"alert\">检索式无效：请检查引号是否成对、"
+			    "日期格式（YYYY-MM-DD）以及检索词是否包含可检索的文字。</p>\n");
+	} else if (res) {
+		out_fmt(&o, "<p role=\"status\">共找到 %s%llu 篇文件", v.exact ? "" : "约 ",
+			(unsigned long long)v.total);
+		if (f.page > 1 || v.more)
+			out_fmt(&o, "，第 %u 页", f.page);
+		out_raw(&o, "。</p>\n<ol class=\"results\" start=\"");
+		out_fmt(&o, "%u\">\n", (f.page - 1) * PER_PAGE + 1);
+		for (i = 0; i < v.n; i++) {
+			const struct gaz_search_hit *h = v.hit[i];
+			out_raw(&o, "<li><a href=\"/docs/");
+			out_seg(&o, h->doc_no ? h->doc_no : "");
+			out_raw(&o, "\">");
+			out_esc(&o, h->title);
+			out_raw(&o, "</a><br><span class=\"muted\">");
+			out_esc(&o, h->doc_no);
+			out_raw(&o, " · ");
+			out_esc(&o, h->issuer);
+			out_raw(&o, " · ");
+			out_esc(&o, h->published);
+			out_fmt(&o, " · <span class=\"st %s\">%s</span>", st_class(h->status),
+				gaz_search_status_name(h->status)[0] ? gaz_search_status_name(h->status)
+								      : "未记录");
+			if (h->issue_year)
+				out_fmt(&o, " · 刊载于<a href=\"/issues/%u/%u\">%u年第%u期</a>",
+					h->issue_year, h->issue_number, h->issue_year, h->issue_number);
+			out_raw(&o, "</span><br><span class=\"snippet\">");
+			snippet(&o, h);
+			out_raw(&o, "</span></li>\n");
+		}
+		out_raw(&o, "</ol>\n");
+		if (f.page > 1 || v.more) {
+			out_raw(&o, "<nav class=\"pager\" aria-label=\"分页\">");
+			if (f.page > 1) {
+				out_raw(&o, "<a rel=\"prev\" href=\"");
+				query_href(&o, &f, f.page - 1);
+				out_raw(&o, "\">上一页</a>");
+			}
+			if (v.more) {
+				out_raw(&o, "<a rel=\"next\" href=\"");
+				query_href(&o, &f, f.page + 1);
+				out_raw(&o, "\">下一页</a>");
+			}
+			out_raw(&o, "</nav>\n");
+		}
+	} else {
+		out_raw(&o, "<p>输入检索词，或只用筛选条件列出文件。单个汉字和双字词精确匹配，"
+			    "三字以上的词按短语匹配。</p>\n");
+	}
+	page_end(s, &o);
+	gaz_search_results_free(res);
+	if ((rc = o.err)) {
+		out_release(&o);
+		return rc;
+	}
+	out_release(&r->body);
+	r->body = o;
+	r->status = bad ? 400 : 200;
+	r->ctype = "text/html; charset=utf-8";
+	return 0;
+}

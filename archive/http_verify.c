@@ -1,0 +1,371 @@
+/* /verify: the upload form (plain multipart/form-data, no script) and the
+ * verdict on an uploaded PDF.  The bytes live in memory for the request
+ * only; nothing is written anywhere. */
+#include "archive/http_int.h"
+#include "archive/http_sig.h"
+#include "gazette/archive.h"
+
+#include <cJSON.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
+{
+	const char *code = gaz_http_target_param(q->t, "code");
+	struct out o;
+	char lim[32];
+
+	if (code && code[0] && !s->exporting) {
+		/* the no-script way from a typed code to /verify/CODE */
+		struct out u;
+		out_init(&u, sizeof r->location - 1);
+		out_raw(&u, "/verify/");
+		out_seg(&u, code);
+		if (u.err) {
+			out_release(&u);
+			return GAZ_EINVAL;
+		}
+		snprintf(r->location, sizeof r->location, "%s", u.b.data);
+		out_release(&u);
+		r->status = 303;
+		r->ctype = "text/plain; charset=utf-8";
+		out_release(&r->body);
+		out_init(&r->body, 64);
+		return 0;
+	}
+	fmt_size(lim, sizeof lim, s->upload_max);
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	page_begin(s, &o, "文件校验", "verify");
+	out_raw(&o, "<h1>文件校验</h1>\n<p>收到一份公报PDF，想确认它是否为本刊发布的标准文本？"
+		    "上传后，服务器检查其中的数字签名，并与档案中保存的每一个版本逐字节比对，"
+		    "告诉您它是哪一期、哪个版本、是否已被更正版本取代，以及其中各文件的效力状态。</p>\n");
+	if (!s->exporting) {
+		out_fmt(&o, "<form action=\"/verify\" method=\"post\" enctype=\"multipart/form-data\">\n"
+			"<p><label for=\"file\">选择PDF文件（不超过 %s）</label><br>\n"
+			"<input id=\"file\" name=\"file\" type=\"file\" accept=\"application/pdf,.pdf\" "
+			"required></p>\n<p><button type=\"submit\">校验</button></p>\n</form>\n"
+			"<p class=\"muted\">上传的文件只在本次校验中使用，不会被保存。</p>\n", lim);
+		out_raw(&o, "<h2>按校验码查询</h2>\n<form action=\"/verify\" method=\"get\">\n"
+			    "<p><label for=\"code\">文件上印有的10位校验码</label><br>\n"
+			    "<input id=\"code\" name=\"code\" type=\"text\" maxlength=\"16\" "
+			    "autocomplete=\"off\" required> <button type=\"submit\">查询</button></p>\n"
+			    "</form>\n");
+	} else {
+		out_raw(&o, "<p>本页面为静态镜像，不能上传文件。请使用命令行离线校验：</p>\n"
+			    "<pre><code>gazette verify 文件.pdf --trust 根证书.pem\n"
+			    "sha256sum 文件.pdf   # 再查询 /api/v1/sha256/哈希值.json</code></pre>\n"
+			    "<p>或访问 <code>/verify/校验码</code> 查看文件上的校验码对应的档案记录。</p>\n");
+	}
+	out_raw(&o, "<h2>离线校验</h2>\n<p>法院和律师可用 <code>gazette verify</code> 在不联网的情况下"
+		    "核验签名；数据接口 <code>POST /api/v1/verify</code>（请求体为PDF）返回同样的结论（JSON）。</p>\n");
+	page_end(s, &o);
+	if (o.err) {
+		int rc = o.err;
+		out_release(&o);
+		return rc;
+	}
+	out_release(&r->body);
+	r->body = o;
+	r->status = 200;
+	r->ctype = "text/html; charset=utf-8";
+	return 0;
+}
+
+struct docst {
+	const struct gaz_ar_doc *d;
+	int status;
+};
+
+static int doc_statuses(struct site *s, const struct gaz_ar_version *v, struct docst **out)
+{
+	struct docst *ds;
+	size_t i;
+
+	if (!(ds = calloc(v->n_loaded_docs ? v->n_loaded_docs : 1, sizeof *ds)))
+		return GAZ_ENOMEM;
+	for (i = 0; i < v->n_loaded_docs; i++) {
+		struct gaz_ar_event *ev = NULL;
+		size_t n = 0;
+		int st = GAZ_ST_UNKNOWN;
+
+		ds[i].d = &v->docs[i];
+		if (!gaz_archive_status_history(s->ar, v->docs[i].doc_no, &ev, &n)) {
+			gaz_status_on(ev, n, NULL, &st, NULL);
+			gaz_ar_events_free(ev, n);
+		}
+		gaz_clear_error();
+		ds[i].status = st;
+	}
+	*out = ds;
+	return 0;
+}
+
+int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,
+			struct resp *r, int json)
+{
+	unsigned char sha[32];
+	char hex[65], tm[40];
+	struct gaz_ar_version v;
+	struct docst *ds = NULL;
+	struct sig_report sig;
+	struct out o;
+	int rc, matched = 0, all_in_force = 1, verdict_ok;
+	const char *verdict;
+	size_t i;
+
+	memset(&v, 0, sizeof v);
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	SHA256(pdf, len, sha);
+	hex32(hex, sha);
+	sig_check(s, pdf, len, &sig);
+	{
+		struct gaz_ar_version tmp;
+		memset(&tmp, 0, sizeof tmp);
+		rc = gaz_archive_find_sha256(s->ar, sha, &tmp);
+		if (rc && rc != GAZ_ENOTFOUND)
+			goto end;
+		if (!rc) {
+			matched = 1;
+			rc = gaz_archive_get_version(s->ar, tmp.year, tmp.number, tmp.version, &v);
+			gaz_ar_version_release(&tmp);
+			if (rc)
+				goto end;
+			if ((rc = doc_statuses(s, &v, &ds)))
+				goto end;
+			for (i = 0; i < v.n_loaded_docs; i++)
+				if (!gaz_status_in_force(ds[i].status))
+					all_in_force = 0;
+		}
+	}
+	gaz_clear_error();
+	if (!matched)
+		verdict = sig.checked && !sig.valid ? "invalid" : "not_in_archive";
+	else if (sig.checked && !sig.valid)
+		verdict = "invalid";
+	else if (v.superseded_by)
+		verdict = "superseded";
+	else if (!all_in_force)
+		verdict = "not_in_force";
+	else
+		verdict = "valid";
+	verdict_ok = !strcmp(verdict, "valid");
+
+	if (json) {
+		cJSON *j = cJSON_CreateObject(), *a, *sj;
+		if (!j) {
+			rc = GAZ_ENOMEM;
+			goto end;
+		}
+		cJSON_AddStringToObject(j, "verdict", verdict);
+		cJSON_AddStringToObject(j, "sha256", hex);
+		cJSON_AddNumberToObject(j, "size", (double)len);
+		sj = cJSON_AddObjectToObject(j, "signature");
+		cJSON_AddBoolToObject(sj, "checked", sig.checked);
+		cJSON_AddBoolToObject(sj, "valid", sig.valid);
+		cJSON_AddStringToObject(sj, "summary", sig.summary);
+		cJSON_AddStringToObject(sj, "signer", sig.signer);
+		cJSON_AddStringToObject(sj, "signing_time", sig.time);
+		a = cJSON_AddObjectToObject(j, "archive");
+		cJSON_AddBoolToObject(a, "match", matched);
+		if (matched) {
+			cJSON *docs;
+			cJSON_AddNumberToObject(a, "year", v.year);
+			cJSON_AddNumberToObject(a, "number", v.number);
+			cJSON_AddNumberToObject(a, "version", v.version);
+			cJSON_AddBoolToObject(a, "current", v.superseded_by == 0);
+			cJSON_AddNumberToObject(a, "superseded_by", v.superseded_by);
+			cJSON_AddStringToObject(a, "superseded_reason",
+						v.superseded_reason ? v.superseded_reason : "");
+			docs = cJSON_AddArrayToObject(a, "documents");
+			for (i = 0; docs && i < v.n_loaded_docs; i++) {
+				cJSON *x = cJSON_CreateObject();
+				cJSON_AddStringToObject(x, "doc_no", ds[i].d->doc_no);
+				cJSON_AddStringToObject(x, "title", ds[i].d->title);
+				cJSON_AddStringToObject(x, "code", ds[i].d->code);
+				cJSON_AddStringToObject(x, "status", gaz_status_name(ds[i].status)
+							? gaz_status_name(ds[i].status) : "");
+				cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
+				cJSON_AddItemToArray(docs, x);
+			}
+		}
+		{
+			char *txt = cJSON_PrintUnformatted(j);
+			cJSON_Delete(j);
+			if (!txt) {
+				rc = GAZ_ENOMEM;
+				goto end;
+			}
+			out_raw(&o, txt);
+			out_raw(&o, "\n");
+			free(txt);
+		}
+		r->ctype = "application/json; charset=utf-8";
+	} else {
+		page_begin(s, &o, "校验结果", "verify");
+		out_raw(&o, "<h1>校验结果</h1>\n");
+		out_fmt(&o, "<section class=\"verdict %s\" aria-labelledby=\"vh\">\n<h2 id=\"vh\">",
+			verdict_ok ? "ok" : (!strcmp(verdict, "invalid") ||
+					     !strcmp(verdict, "not_in_archive")) ? "bad" : "warn");
+		if (!strcmp(verdict, "valid"))
+			out_raw(&o, "✔ 真实有效：与档案中保存的现行版本完全一致");
+		else if (!strcmp(verdict, "superseded"))
+			out_fmt(&o, "⚠ 文件真实，但该版本已被第%u版取代", v.superseded_by);
+		else if (!strcmp(verdict, "not_in_force"))
+			out_raw(&o, "⚠ 文件真实，但其中有文件已不再有效");
+		else if (!strcmp(verdict, "not_in_archive"))
+			out_raw(&o, "✘ 档案中没有与此文件完全一致的版本");
+		else
+			out_raw(&o, "✘ 校验未通过：文件已被改动或签名无效");
+		out_raw(&o, "</h2>\n<p>");
+		if (!matched)
+			out_raw(&o, "上传的文件与档案中任何一期、任何一个版本都不一致。"
+				    "它可能在发布后被修改过，或并非本刊发布的文件。"
+				    "请不要将其作为标准文本使用。");
+		else
+			out_fmt(&o, "这是 <a href=\"/issues/%u/%u\">%u年第%u期</a> 的第%u版。",
+				v.year, v.number, v.year, v.number, v.version);
+		if (matched && v.superseded_by) {
+			out_fmt(&o, "第%u版的发布原因：", v.superseded_by);
+			out_esc(&o, v.superseded_reason ? v.superseded_reason : "");
+			out_fmt(&o, "。<a href=\"/issues/%u/%u.pdf\">下载现行版本</a>。", v.year, v.number);
+		}
+		out_raw(&o, "</p>\n</section>\n<h2>检查项</h2>\n<table class=\"meta\"><tbody>\n"
+			    "<tr><th scope=\"row\">文件名</th><td>");
+		out_esc(&o, filename && filename[0] ? filename : "（未提供）");
+		out_fmt(&o, "</td></tr>\n<tr><th scope=\"row\">大小</th><td>%zu 字节</td></tr>\n"
+			"<tr><th scope=\"row\">SHA-256</th><td class=\"hash\">%s</td></tr>\n"
+			"<tr><th scope=\"row\">数字签名</th><td>", len, hex);
+		out_esc(&o, sig.summary);
+		if (sig.signer[0]) {
+			out_raw(&o, "<br>签名者：");
+			out_esc(&o, sig.signer);
+		}
+		if (sig.time[0]) {
+			out_raw(&o, "<br>签名时间：");
+			out_esc(&o, sig.time);
+		}
+		out_raw(&o, "</td></tr>\n<tr><th scope=\"row\">档案比对</th><td>");
+		if (matched) {
+			fmt_time(tm, sizeof tm, v.time);
+			out_fmt(&o, "与档案中 %u年第%u期 第%u版（%s 发布）逐字节一致；%s", v.year, v.number,
+				v.version, tm, v.superseded_by ? "该版本已被取代" : "为现行版本");
+		} else {
+			out_raw(&o, "不一致（档案中无此文件）");
+		}
+		out_raw(&o, "</td></tr>\n</tbody></table>\n");
+		if (matched && v.n_loaded_docs) {
+			out_raw(&o, "<h2>所含文件的效力状态</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
+				    "<th scope=\"col\">文件</th><th scope=\"col\">发文字号</th>"
+				    "<th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
+			for (i = 0; i < v.n_loaded_docs; i++) {
+				out_raw(&o, "<tr><td><a href=\"/docs/");
+				out_seg(&o, ds[i].d->code);
+				out_raw(&o, "\">");
+				out_esc(&o, ds[i].d->title);
+				out_raw(&o, "</a></td><td>");
+				out_esc(&o, ds[i].d->doc_no);
+				out_fmt(&o, "</td><td><span class=\"st %s\">%s</span></td></tr>\n",
+					status_class(ds[i].status), gaz_status_name(ds[i].status)
+					? gaz_status_name(ds[i].status) : "未记录");
+			}
+			out_raw(&o, "</tbody></table></div>\n");
+		}
+		out_raw(&o, "<p><a href=\"/verify\">校验另一个文件</a></p>\n");
+		page_end(s, &o);
+		r->ctype = "text/html; charset=utf-8";
+	}
+	if ((rc = o.err))
+		goto end;
+	out_release(&r->body);
+	r->body = o;
+	memset(&o, 0, sizeof o);
+	r->status = 200;
+	rc = 0;
+end:
+	free(ds);
+	gaz_ar_version_release(&v);
+	out_release(&o);
+	return rc;
+}
+
+/* /api/v1/sha256/HEX.json: which issue version a file with this SHA-256
+ * is, and the status of each document in it (for `gazette verify
+ * --archive URL` and other offline checkers; the export writes one per
+ * version). */
+int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char *hex)
+{
+	unsigned char sha[32];
+	struct gaz_ar_version tmp, v;
+	struct docst *ds = NULL;
+	cJSON *j = NULL, *docs;
+	char tm[40], *txt;
+	size_t i;
+	int rc;
+
+	(void)q;
+	for (i = 0; i < 32; i++) {
+		int hi = hex[2 * i], lo = hi ? hex[2 * i + 1] : 0;
+		int h = hi >= '0' && hi <= '9' ? hi - '0' : hi >= 'a' && hi <= 'f' ? hi - 'a' + 10 : -1;
+		int l = lo >= '0' && lo <= '9' ? lo - '0' : lo >= 'a' && lo <= 'f' ? lo - 'a' + 10 : -1;
+		if (h < 0 || l < 0)
+			return GAZ_ENOTFOUND;
+		sha[i] = (unsigned char)(h * 16 + l);
+	}
+	if (hex[64])
+		return GAZ_ENOTFOUND;
+	memset(&tmp, 0, sizeof tmp);
+	memset(&v, 0, sizeof v);
+	if ((rc = gaz_archive_find_sha256(s->ar, sha, &tmp)))
+		return rc;
+	rc = gaz_archive_get_version(s->ar, tmp.year, tmp.number, tmp.version, &v);
+	gaz_ar_version_release(&tmp);
+	if (rc)
+		return rc;
+	if ((rc = doc_statuses(s, &v, &ds)))
+		goto end;
+	if (!(j = cJSON_CreateObject())) {
+		rc = GAZ_ENOMEM;
+		goto end;
+	}
+	cJSON_AddStringToObject(j, "sha256", hex);
+	cJSON_AddNumberToObject(j, "year", v.year);
+	cJSON_AddNumberToObject(j, "number", v.number);
+	cJSON_AddNumberToObject(j, "version", v.version);
+	cJSON_AddNumberToObject(j, "size", (double)v.pdf_size);
+	fmt_time_iso(tm, sizeof tm, v.time);
+	cJSON_AddStringToObject(j, "published_at", tm);
+	cJSON_AddBoolToObject(j, "current", v.superseded_by == 0);
+	cJSON_AddNumberToObject(j, "superseded_by", v.superseded_by);
+	cJSON_AddStringToObject(j, "superseded_reason", v.superseded_reason ? v.superseded_reason : "");
+	docs = cJSON_AddArrayToObject(j, "documents");
+	for (i = 0; docs && i < v.n_loaded_docs; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "doc_no", ds[i].d->doc_no);
+		cJSON_AddStringToObject(x, "title", ds[i].d->title);
+		cJSON_AddStringToObject(x, "code", ds[i].d->code);
+		cJSON_AddStringToObject(x, "status", gaz_status_name(ds[i].status)
+					? gaz_status_name(ds[i].status) : "");
+		cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
+		cJSON_AddItemToArray(docs, x);
+	}
+	if (!(txt = cJSON_PrintUnformatted(j))) {
+		rc = GAZ_ENOMEM;
+		goto end;
+	}
+	out_release(&r->body);
+	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
+	out_raw(&r->body, txt);
+	out_raw(&r->body, "\n");
+	free(txt);
+	if ((rc = r->body.err))
+		goto end;
+	r->status = 200;
+	r->ctype = "application/json; charset=utf-8";
+end:
+	cJSON_Delete(j);
+	free(ds);
+	gaz_ar_version_release(&v);
+	return rc;
+}

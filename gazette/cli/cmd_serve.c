@@ -1,0 +1,102 @@
+#include "cli.h"
+#include "gazette/http.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+const char cmd_serve_usage[] =
+	"usage: gazette serve --archive DIR --listen ADDR:PORT [--trust CA.pem]...\n"
+	"                     [--threads N] [--max-connections N] [--max-per-ip N]\n"
+	"                     [--header-timeout S] [--idle-timeout S]\n\n"
+	"The public, read-only web service over an archive: browse issues, read\n"
+	"documents, search, download signed PDFs, verify an uploaded PDF, the\n"
+	"transparency log, a JSON API and an Atom feed (URLs: docs/api.md).\n"
+	"The archive is opened read-only; nothing a visitor sends is stored.\n\n"
+	"ADDR:PORT is 127.0.0.1:8080, [::1]:8080, or [::]:8080 for IPv6 and IPv4\n"
+	"(dual stack); port 0 picks a free port.  The URL is printed on stdout once\n"
+	"the server listens.  --trust adds a trust anchor for the verify page.\n"
+	"Defaults: 2 threads, 64 connections, 16 per client address, 10 s to\n"
+	"receive a request's headers, 15 s of silence; uploads up to 50 MB.\n"
+	"SIGINT or SIGTERM stops the server cleanly.\n\n"
+	"exit 0: stopped by a signal; 2: usage, archive or address error.\n";
+
+#define TRUST_MAX 8
+
+static int uint_opt(const char *v, unsigned max, unsigned *out)
+{
+	uint64_t x;
+
+	if (gaz_parse_uint(v, strlen(v), max, &x) || !x)
+		return -1;
+	*out = (unsigned)x;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct gaz_serve_opts o;
+	struct gaz_http_server *srv = NULL;
+	const char *trust[TRUST_MAX];
+	sigset_t set;
+	int i, sig = 0, missing, rc;
+
+	memset(&o, 0, sizeof o);
+	for (i = 1; i < argc; i++) {
+		const char *v;
+
+		if ((v = cli_opt(argc, argv, &i, "--archive", &missing)))
+			o.archive_dir = v;
+		else if ((v = cli_opt(argc, argv, &i, "--listen", &missing)))
+			o.listen = v;
+		else if ((v = cli_opt(argc, argv, &i, "--trust", &missing))) {
+			if (o.n_trust == TRUST_MAX)
+				return cli_usage("serve", "at most %d --trust files", TRUST_MAX);
+			trust[o.n_trust++] = v;
+		} else if ((v = cli_opt(argc, argv, &i, "--threads", &missing))) {
+			if (uint_opt(v, 64, &o.threads))
+				return cli_usage("serve", "--threads: 1..64");
+		} else if ((v = cli_opt(argc, argv, &i, "--max-connections", &missing))) {
+			if (uint_opt(v, 100, &o.conn_limit))
+				return cli_usage("serve", "--max-connections: 1..100");
+		} else if ((v = cli_opt(argc, argv, &i, "--max-per-ip", &missing))) {
+			if (uint_opt(v, 100, &o.per_ip_limit))
+				return cli_usage("serve", "--max-per-ip: 1..100");
+		} else if ((v = cli_opt(argc, argv, &i, "--header-timeout", &missing))) {
+			if (uint_opt(v, 3600, &o.header_timeout))
+				return cli_usage("serve", "--header-timeout: 1..3600 seconds");
+		} else if ((v = cli_opt(argc, argv, &i, "--idle-timeout", &missing))) {
+			if (uint_opt(v, 3600, &o.idle_timeout))
+				return cli_usage("serve", "--idle-timeout: 1..3600 seconds");
+		} else if (missing)
+			return cli_usage("serve", "%s needs a value", argv[i]);
+		else
+			return cli_usage("serve", "unknown argument %s", argv[i]);
+	}
+	if (!o.archive_dir)
+		return cli_usage("serve", "--archive DIR missing");
+	if (!o.listen)
+		return cli_usage("serve", "--listen ADDR:PORT missing");
+	o.trust = trust;
+
+	/* The server's threads inherit this mask, so the signals wait for
+	 * sigwait() below and the stop is orderly. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = gaz_http_start(&o, &srv)))
+		return cli_error(o.archive_dir, rc);
+	if (o.listen[0] == '[')
+		printf("gazette: serving %s at http://[%.*s]:%u/\n", o.archive_dir,
+		       (int)(strchr(o.listen, ']') - o.listen - 1), o.listen + 1, gaz_http_port(srv));
+	else
+		printf("gazette: serving %s at http://%.*s:%u/\n", o.archive_dir,
+		       (int)(strrchr(o.listen, ':') - o.listen), o.listen, gaz_http_port(srv));
+	fflush(stdout);
+	sigwait(&set, &sig);
+	fprintf(stderr, "gazette: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	gaz_http_stop(srv);
+	return EXIT_OK;
+}

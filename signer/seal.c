@@ -1,7 +1,9 @@
 /* The visible seal: a PNG image decoded (8-bit gray, gray+alpha, RGB, RGBA
  * or palette with optional tRNS; not interlaced) into PDF image data — the
- * colour samples and, when the image has transparency, a soft mask — each
- * Flate-compressed.  PNG chunks are read through a bounded reader. */
+ * colour samples and, when the image has transparency, a 1-bit stencil mask
+ * (alpha < 128 is not painted) — each Flate-compressed.  A hard mask, not a
+ * soft mask: PDF/A-1, which issues conform to, forbids /SMask.  PNG chunks
+ * are read through a bounded reader. */
 #include "signer/seal.h"
 
 #include <stdlib.h>
@@ -90,7 +92,7 @@ void seal_free(struct seal *s)
 {
 	if (s) {
 		free(s->color);
-		free(s->alpha);
+		free(s->mask);
 		free(s);
 	}
 }
@@ -116,7 +118,7 @@ int seal_load_mem(const unsigned char *file, size_t len, const char *path, struc
 	struct seal *s = NULL;
 	const unsigned char *hdr = NULL, *data, *plte = NULL, *trns = NULL;
 	unsigned char *raw = NULL, *col = NULL, *alp = NULL;
-	size_t nplte = 0, ntrns = 0, ch, stride, rawlen, npix, i;
+	size_t nplte = 0, ntrns = 0, ch, stride, rawlen, npix, i, mrow;
 	uint32_t w = 0, h = 0, clen;
 	int ctype = -1, rc;
 
@@ -168,7 +170,8 @@ int seal_load_mem(const unsigned char *file, size_t len, const char *path, struc
 	stride = (size_t)w * ch;
 	rawlen = (stride + 1) * h;
 	npix = (size_t)w * h;
-	if (!(raw = malloc(rawlen)) || !(col = malloc(npix * 3)) || !(alp = malloc(npix))) {
+	mrow = ((size_t)w + 7) / 8;
+	if (!(raw = malloc(rawlen)) || !(col = malloc(npix * 3)) || !(alp = calloc(mrow, h))) {
 		rc = GAZ_ENOMEM;
 		goto end;
 	}
@@ -199,12 +202,13 @@ int seal_load_mem(const unsigned char *file, size_t len, const char *path, struc
 			a = px[0] < ntrns ? trns[px[0]] : 255;
 			break;
 		}
-		alp[i] = a;
-		if (a != 255)
-			s->has_alpha = 1;
+		if (a < 128) {
+			alp[(i / w) * mrow + (i % w) / 8] |= (unsigned char)(0x80 >> (i % w % 8));
+			s->has_mask = 1;
+		}
 	}
 	if ((rc = deflate_buf(col, npix * s->colors, &s->color, &s->color_len)) ||
-	    (s->has_alpha && (rc = deflate_buf(alp, npix, &s->alpha, &s->alpha_len))))
+	    (s->has_mask && (rc = deflate_buf(alp, mrow * h, &s->mask, &s->mask_len))))
 		goto end;
 	*out = s;
 	s = NULL;

@@ -7,11 +7,12 @@
 struct seal {
 	uint32_t w, h;
 	int colors;                 /* 1 (DeviceGray) or 3 (DeviceRGB) */
-	int has_alpha;              /* alpha present: a soft mask follows */
+	int has_mask;               /* transparent pixels: a stencil mask follows */
 	unsigned char *color;       /* FlateDecode'd samples, 8 bits each */
 	size_t color_len;
-	unsigned char *alpha;       /* FlateDecode'd 8-bit alpha, or NULL */
-	size_t alpha_len;
+	unsigned char *mask;        /* FlateDecode'd 1-bit mask (1 = not painted;
+	                             * rows padded to a byte), or NULL */
+	size_t mask_len;
 };
 
 /* Reads a PNG (8-bit gray, gray+alpha, RGB, RGBA, or palette with optional

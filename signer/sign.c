@@ -6,9 +6,10 @@
  *          last), /Contents placeholder, /M, /Reason, /Location, and with
  *          certify the DocMDP /Reference;
  *   field  the signature field merged with its widget (/F 132 =
- *          Print|Locked) on the last page: invisible (/Rect [0 0 0 0]), or
- *          with a seal a widget in the bottom-right corner whose appearance
- *          (/AP /N, a form XObject) draws the image (signer/seal.c);
+ *          Print|Locked) on the last page: invisible (/Rect [0 0 0 0], an
+ *          empty appearance, which PDF/A requires), or with a seal a widget
+ *          in the bottom-right corner whose appearance (/AP /N, a form
+ *          XObject) draws the image (signer/seal.c);
  *   the last page, rewritten with the widget added to /Annots;
  *   the catalog, rewritten with /AcroForm (/Fields + field, /SigFlags 3)
  *          and, with certify, /Perms /DocMDP; when /AcroForm is an indirect
@@ -155,12 +156,11 @@ static int write_seal(struct upd *u, const struct seal *sl, const double box[4],
 	struct gaz_buf content = GAZ_BUF_INIT(256);
 	int rc;
 
-	if (sl->has_alpha) {
+	if (sl->has_mask) {
 		snprintf(entries, sizeof entries, "/Type/XObject/Subtype/Image/Width %u/Height %u"
-			 "/ColorSpace/DeviceGray/BitsPerComponent 8/Filter/FlateDecode",
-			 sl->w, sl->h);
+			 "/ImageMask true/BitsPerComponent 1/Filter/FlateDecode", sl->w, sl->h);
 		if ((rc = upd_alloc(u, &mask)) ||
-		    (rc = upd_stream(u, mask, entries, sl->alpha, sl->alpha_len)))
+		    (rc = upd_stream(u, mask, entries, sl->mask, sl->mask_len)))
 			return rc;
 	}
 	snprintf(entries, sizeof entries, "/Type/XObject/Subtype/Image/Width %u/Height %u"
@@ -168,7 +168,7 @@ static int write_seal(struct upd *u, const struct seal *sl, const double box[4],
 		 sl->colors == 1 ? "DeviceGray" : "DeviceRGB");
 	if (mask)
 		snprintf(entries + strlen(entries), sizeof entries - strlen(entries),
-			 "/SMask %u 0 R", mask);
+			 "/Mask %u 0 R", mask);
 	if ((rc = upd_alloc(u, &img)) ||
 	    (rc = upd_stream(u, img, entries, sl->color, sl->color_len)))
 		return rc;
@@ -462,13 +462,17 @@ int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, si
 		media_box(doc, pages[npages - 1].dict, box);
 		if ((rc = write_seal(u, sl, box, &ap, rect)))
 			goto end;
+	} else if ((rc = upd_alloc(u, &ap)) ||
+		   (rc = upd_stream(u, ap, "/Type/XObject/Subtype/Form/BBox [0 0 0 0]", "", 0))) {
+		/* Even an invisible widget carries an appearance: PDF/A requires it. */
+		goto end;
 	}
 	if ((rc = upd_obj_begin(u, field, 0)) ||
 	    (rc = gaz_buf_printf(&u->out, "<</Type/Annot/Subtype/Widget/FT/Sig/T (%s)/V %u 0 R"
 				 "/P %u %u R/F 132/Rect [%.2f %.2f %.2f %.2f]", name, sig,
 				 pages[npages - 1].num, pages[npages - 1].gen,
 				 rect[0], rect[1], rect[2], rect[3])) ||
-	    (sl && (rc = gaz_buf_printf(&u->out, "/AP <</N %u 0 R>>", ap))) ||
+	    (rc = gaz_buf_printf(&u->out, "/AP <</N %u 0 R>>", ap)) ||
 	    (rc = gaz_buf_addstr(&u->out, ">>")) ||
 	    (rc = upd_obj_end(u)) ||
 	    (rc = write_page(u, &pages[npages - 1], field)) ||

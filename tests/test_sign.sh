@@ -123,6 +123,30 @@ GAZETTE_KEY_PASS=$PASS g sign "$T/xrefstream.pdf" -o "$T/ec.pdf" --key "$K/signe
 	--cert "$K/signer-ec.pem" --chain "$K/chain.pem"
 check_signed "$T/xrefstream.pdf" "$T/ec.pdf" "ECDSA P-256 via GAZETTE_KEY_PASS"
 
+# /Reason and /Location: UTF-16BE text strings with a byte order mark.
+if python3 - "$T/plain-bb.pdf" <<'EOF'
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+def text(key):
+    m = re.search(rb'/' + key + rb'\s*<([0-9A-Fa-f]+)>', d)
+    b = bytes.fromhex(m.group(1).decode())
+    assert b[:2] == b'\xfe\xff', b[:2]
+    return b[2:].decode('utf-16-be')
+assert text(b'Reason') == '发布 测试', text(b'Reason')
+assert text(b'Location') == '北京', text(b'Location')
+EOF
+then ok "/Reason and /Location are UTF-16BE text strings"
+else fail "/Reason or /Location text encoding"; fi
+g sign "$T/plain.pdf" -o "$T/emoji.pdf" "${SIGN[@]}" --reason "seal 🔏 ok"
+if python3 - "$T/emoji.pdf" <<'EOF'
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+b = bytes.fromhex(re.search(rb'/Reason\s*<([0-9A-Fa-f]+)>', d).group(1).decode())
+assert b[2:].decode('utf-16-be') == 'seal 🔏 ok'
+EOF
+then ok "characters beyond the BMP become surrogate pairs"
+else fail "non-BMP /Reason"; fi
+
 # The update's xref is of the original's kind.
 if tail -c 400 "$T/xrefstream-bb.pdf" | grep -aq "/Type/XRef" &&
    ! tail -c 400 "$T/xrefstream-bb.pdf" | grep -aq "^trailer"; then
@@ -194,6 +218,21 @@ for mode in rgb gray graya palette; do
 done
 if [ "$(red "$T/plain-bb.pdf" 1)" -eq 0 ]; then ok "default signature is invisible"
 else fail "default signature drew something"; fi
+
+# A signed issue stays PDF/A-1b (independent validator: PDFBox preflight):
+# the invisible widget has an (empty) appearance, the seal a hard mask.
+if [ -f "$T/issue.pdf" ]; then
+	pcp=
+	for j in preflight pdfbox2 fontbox2 xmpbox commons-logging jaxb-api javax.activation; do
+		pcp=$pcp${pcp:+:}/usr/share/java/$j.jar
+	done
+	g sign "$T/issue.pdf" -o "$T/issue-seal.pdf" "${SIGN[@]}" --seal "$T/seal.png"
+	for f in issue-bb issue-seal; do
+		java -cp "$pcp" org.apache.pdfbox.preflight.Validator_A1b "$T/$f.pdf" >"$T/pf.txt" 2>&1 || true
+		if grep -q "is a valid PDF/A-1b file" "$T/pf.txt"; then ok "$f.pdf is valid PDF/A-1b"
+		else fail "$f.pdf is not PDF/A-1b"; tail -5 "$T/pf.txt" >&2; fi
+	done
+fi
 
 # ---- reproducibility: RSA PKCS#1 v1.5 is deterministic, /M comes from the clock
 g sign "$T/plain.pdf" -o "$T/r1.pdf" "${SIGN[@]}" --time 2026-12-01T08:00:00Z
@@ -277,6 +316,14 @@ if mutool show "$T/blt.pdf" trailer/Root/Perms/DocMDP | grep -Eq "/P 1$"; then
 	ok "B-LT: certification kept through the DSS update"
 else fail "B-LT: /Perms lost"; fi
 
+if [ -f "$T/issue.pdf" ]; then
+	g sign "$T/issue.pdf" -o "$T/issue-lt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" \
+		--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
+	java -cp "$pcp" org.apache.pdfbox.preflight.Validator_A1b "$T/issue-lt.pdf" >"$T/pf.txt" 2>&1 || true
+	if grep -q "is a valid PDF/A-1b file" "$T/pf.txt"; then ok "B-LT issue is valid PDF/A-1b"
+	else fail "B-LT issue is not PDF/A-1b"; tail -5 "$T/pf.txt" >&2; fi
+fi
+
 # The TSA's HTTP edges: wrong method 405, wrong type 415, oversize 413,
 # garbage gets a rejection reply (status 2), not a crash.
 codes=$(python3 - "$URL" <<'EOF'
@@ -342,6 +389,8 @@ expect_fail 2 "B-T without --tsa" "needs --tsa" sign "$T/plain.pdf" -o "$T/out.p
 	"${SIGN[@]}" --level B-T
 expect_fail 2 "https TSA" "only http" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}" \
 	--level B-T --tsa https://127.0.0.1:1/
+expect_fail 2 "invalid UTF-8 in --reason" "UTF-8" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --reason "$(printf 'bad \xff byte')"
 expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/out.pdf" \
 	"${SIGN[@]}" --seal "$T/text.pdf"
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \

@@ -1233,7 +1233,8 @@ static int load_section(struct gaz_pdf *pdf, size_t off, int want_stream, size_t
 		rc = gaz_fail(GAZ_EFORMAT, "encrypted PDFs are not supported");
 		goto end;
 	}
-	qsort(ents.v, ents.n, sizeof(struct xent), xent_cmp);
+	if (ents.n > 1) /* qsort(NULL, 0, …) is undefined behaviour */
+		qsort(ents.v, ents.n, sizeof(struct xent), xent_cmp);
 	for (i = 1; i < ents.n; i++)
 		if (((struct xent *)ents.v)[i].num == ((struct xent *)ents.v)[i - 1].num) {
 			rc = gaz_fail(GAZ_EFORMAT, "xref section at %zu lists object %u twice", off,

@@ -563,6 +563,22 @@ int gaz_archive_status_history(struct gaz_archive *a, const char *doc_no,
 	return rc;
 }
 
+int gaz_archive_status_at(struct gaz_archive *a, const char *doc_no, const char *date,
+			  int *status)
+{
+	struct gaz_ar_event *ev = NULL;
+	size_t n = 0;
+	int st, rc;
+
+	if ((rc = gaz_archive_status_history(a, doc_no, &ev, &n)))
+		return rc;
+	rc = gaz_status_on(ev, n, date, &st, NULL);
+	gaz_ar_events_free(ev, n);
+	if (!rc)
+		*status = st;
+	return rc;
+}
+
 int gaz_status_on(const struct gaz_ar_event *ev, size_t n, const char *date, int *status,
 		  long *which)
 {

@@ -148,6 +148,20 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	}
 	if ((rc = ar_last_seq(txn, a->doc, &last_doc)))
 		goto end;
+	/* the documents of the version this one supersedes leave the default
+	 * search results */
+	if (latest) {
+		struct gaz_ar_version prev;
+		uint32_t j;
+		ar_version_key(vk, p->year, p->number, latest);
+		if ((rc = ar_get_rec(txn, a->version, vk, 6, GAZ_REC_VERSION, &prev)))
+			goto end;
+		for (j = 0; j < prev.n_docs && !rc; j++)
+			rc = ar_w(gaz_search_supersede(txn, prev.first_doc + j));
+		gaz_ar_version_release(&prev);
+		if (rc)
+			goto end;
+	}
 
 	v.year = p->year;
 	v.number = p->number;

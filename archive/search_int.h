@@ -26,7 +26,8 @@
 #define FTS_COL_N (1u << FTS_COL_SHIFT)
 #define FTS_COL_SIZE 12
 /* entry: be32 token count | be32 published (days + 2^31, 0 = unknown) |
- *        u8 status | u8 present (1) | 2 bytes zero */
+ *        u8 status | u8 present (1) | u8 flags | 1 byte zero */
+#define FTS_COL_SUPERSEDED 1
 
 /* Title occurrences count this many extra times in BM25's tf. */
 #define FTS_TITLE_BOOST 3

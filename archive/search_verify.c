@@ -131,6 +131,7 @@ static int check_docs(MDB_txn *txn, const struct fts_dbis *d, struct vstate *vs,
 		}
 		e = (const unsigned char *)cv.mv_data + (id & (FTS_COL_N - 1)) * FTS_COL_SIZE;
 		if (!e[9] || lx_get_be32(e) != r.ntokens || e[8] > GAZ_ST_EXPIRED ||
+		    (e[10] & ~FTS_COL_SUPERSEDED) || e[11] ||
 		    lx_get_be32(e + 4) != fts_date_col(r.s[R_PUBLISHED], r.sl[R_PUBLISHED])) {
 			ret = gaz_fail(GAZ_ECORRUPT, "search: document %llu: columns disagree "
 				       "with its record", (unsigned long long)id);

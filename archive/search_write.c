@@ -44,8 +44,6 @@ struct gaz_search_writer {
 	size_t ntouched, touched_cap;
 	size_t mem;
 	struct units u;
-	uint64_t colkey;
-	int col_loaded, col_dirty;
 	unsigned char col[FTS_COL_N * FTS_COL_SIZE];
 	struct gaz_buf rec;
 	unsigned char *z;
@@ -224,21 +222,6 @@ static int acc_commit(struct gaz_search_writer *w)
 
 /* ---- columns --------------------------------------------------------------- */
 
-static int col_store(struct gaz_search_writer *w)
-{
-	unsigned char kb[8];
-	MDB_val k = { 8, kb }, v = { sizeof w->col, w->col };
-	int rc;
-
-	if (!w->col_dirty)
-		return 0;
-	lx_put_be64(kb, w->colkey);
-	if ((rc = mdb_put(w->txn, w->d.cols, &k, &v, 0)))
-		return lx_err(rc, FTS_COLS);
-	w->col_dirty = 0;
-	return 0;
-}
-
 static int col_load(MDB_txn *txn, MDB_dbi cols, uint64_t key, unsigned char *col)
 {
 	unsigned char kb[8];
@@ -259,26 +242,26 @@ static int col_load(MDB_txn *txn, MDB_dbi cols, uint64_t key, unsigned char *col
 	return 0;
 }
 
+/* Read-modify-write of one entry, no caching: gaz_search_set_status and
+ * gaz_search_supersede may change the same block between two adds. */
 static int col_set(struct gaz_search_writer *w, uint64_t id, uint32_t ntokens,
 		   uint32_t published, uint8_t status)
 {
-	unsigned char *e;
+	unsigned char *e, kb[8];
+	MDB_val k = { 8, kb }, v = { sizeof w->col, w->col };
 	int rc;
 
-	if (!w->col_loaded || w->colkey != id >> FTS_COL_SHIFT) {
-		if ((rc = col_store(w)) ||
-		    (rc = col_load(w->txn, w->d.cols, id >> FTS_COL_SHIFT, w->col)))
-			return rc;
-		w->colkey = id >> FTS_COL_SHIFT;
-		w->col_loaded = 1;
-	}
+	if ((rc = col_load(w->txn, w->d.cols, id >> FTS_COL_SHIFT, w->col)))
+		return rc;
 	e = w->col + (id & (FTS_COL_N - 1)) * FTS_COL_SIZE;
 	lx_put_be32(e, ntokens);
 	lx_put_be32(e + 4, published);
 	e[8] = status;
 	e[9] = 1;
 	e[10] = e[11] = 0;
-	w->col_dirty = 1;
+	lx_put_be64(kb, id >> FTS_COL_SHIFT);
+	if ((rc = mdb_put(w->txn, w->d.cols, &k, &v, 0)))
+		return lx_err(rc, FTS_COLS);
 	return 0;
 }
 
@@ -580,7 +563,7 @@ int gaz_search_writer_flush(struct gaz_search_writer *w)
 	size_t i, n = 0;
 	int rc, ret = GAZ_EINTERNAL;
 
-	if ((rc = col_store(w)) || (rc = fts_stats_put(w->txn, &w->d, &w->st)))
+	if ((rc = fts_stats_put(w->txn, &w->d, &w->st)))
 		return rc;
 	if (!w->n)
 		return 0;
@@ -622,26 +605,38 @@ int gaz_search_add(MDB_txn *txn, const struct gaz_search_doc *doc)
 	return 0;
 }
 
-int gaz_search_set_status(MDB_txn *txn, uint64_t id, enum gaz_search_status st)
+/* Changes byte `at` of a document's column entry to value (| when or). */
+static int col_update(MDB_txn *txn, uint64_t id, int at, unsigned char value, int or)
 {
 	struct fts_dbis d;
 	unsigned char col[FTS_COL_N * FTS_COL_SIZE], kb[8], *e;
 	MDB_val k = { 8, kb }, v = { sizeof col, col };
 	int rc;
 
-	if ((unsigned)st > GAZ_ST_EXPIRED)
-		return gaz_fail(GAZ_EINVAL, "search: unknown status %d", (int)st);
 	if ((rc = fts_open(txn, 0, &d)))
-		return rc;
+		return rc == GAZ_ENOTFOUND ? gaz_fail(GAZ_ENOTFOUND, "search: document %llu is "
+						      "not indexed", (unsigned long long)id) : rc;
 	if ((rc = col_load(txn, d.cols, id >> FTS_COL_SHIFT, col)))
 		return rc;
 	e = col + (id & (FTS_COL_N - 1)) * FTS_COL_SIZE;
 	if (!e[9])
 		return gaz_fail(GAZ_ENOTFOUND, "search: document %llu is not indexed",
 				(unsigned long long)id);
-	e[8] = (unsigned char)st;
+	e[at] = or ? (unsigned char)(e[at] | value) : value;
 	lx_put_be64(kb, id >> FTS_COL_SHIFT);
 	if ((rc = mdb_put(txn, d.cols, &k, &v, 0)))
 		return lx_err(rc, FTS_COLS);
 	return 0;
+}
+
+int gaz_search_set_status(MDB_txn *txn, uint64_t id, enum gaz_search_status st)
+{
+	if ((unsigned)st > GAZ_ST_EXPIRED)
+		return gaz_fail(GAZ_EINVAL, "search: unknown status %d", (int)st);
+	return col_update(txn, id, 8, (unsigned char)st, 0);
+}
+
+int gaz_search_supersede(MDB_txn *txn, uint64_t id)
+{
+	return col_update(txn, id, 10, FTS_COL_SUPERSEDED, 1);
 }

@@ -271,6 +271,9 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 		rc = gaz_archive_mdb_error(rc, dir);
 		goto fail;
 	}
+	/* free the reader slots of processes that died mid-read (a killed
+	 * `get`), or the table would fill up over time */
+	mdb_reader_check(a->env, NULL);
 	if ((rc = open_dbis(a, write)))
 		goto fail;
 	free(path);

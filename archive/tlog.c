@@ -378,6 +378,32 @@ int gaz_tlog_find_leaf(MDB_txn *txn, const unsigned char hash[32], uint64_t *ind
 	return rc ? lx_err(rc, TL_LEAVES) : 0;
 }
 
+int gaz_tlog_find_sha256(MDB_txn *txn, const unsigned char sha256[32], uint64_t *index)
+{
+	struct tl t;
+	MDB_cursor *c = NULL;
+	MDB_val k, v;
+	int rc, op = MDB_FIRST;
+
+	if ((rc = tl_open(txn, &t, 0)))
+		return rc;
+	if ((rc = mdb_cursor_open(txn, t.leaves, &c)))
+		return lx_err(rc, TL_LEAVES);
+	while (!(rc = mdb_cursor_get(c, &k, &v, op))) {
+		const unsigned char *d = (const unsigned char *)v.mv_data + 32;
+
+		op = MDB_NEXT;
+		/* version 1, kind issue version, then 12 bytes of numbers */
+		if (k.mv_size == 8 && v.mv_size >= 32 + 46 && d[0] == 1 &&
+		    d[1] == GAZ_TLOG_ISSUE_VERSION && !memcmp(d + 14, sha256, 32)) {
+			*index = lx_get_be64(k.mv_data);
+			break;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc ? lx_err(rc, TL_LEAVES) : 0;
+}
+
 /* Opens the log and checks that `size` leaves exist. */
 static int tl_open_size(MDB_txn *txn, struct tl *t, uint64_t size)
 {

@@ -124,6 +124,45 @@ int gaz_tlog_latest_head(MDB_txn *txn, struct gaz_tlog_sth *out)
 	return 0;
 }
 
+int gaz_tlog_head_at(MDB_txn *txn, uint64_t size, struct gaz_tlog_sth *out)
+{
+	MDB_dbi heads;
+	MDB_cursor *c = NULL;
+	MDB_val k, v;
+	unsigned char kb[16];
+	int rc;
+
+	if ((rc = lx_dbi(txn, TL_HEADS, 0, &heads)))
+		return rc;
+	if ((rc = mdb_cursor_open(txn, heads, &c)))
+		return lx_err(rc, TL_HEADS);
+	/* the last key below (size + 1, 0) */
+	if (size == UINT64_MAX) {
+		rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	} else {
+		lx_put_be64(kb, size + 1);
+		memset(kb + 8, 0, 8);
+		k.mv_size = 16;
+		k.mv_data = kb;
+		rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+		rc = mdb_cursor_get(c, &k, &v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+	}
+	if (!rc && (k.mv_size != 16 || v.mv_size != 96))
+		rc = -1;
+	if (rc || lx_get_be64(k.mv_data) != size) {
+		mdb_cursor_close(c);
+		if (rc == -1)
+			return gaz_fail(GAZ_ECORRUPT, "log: malformed tree head");
+		return rc && rc != MDB_NOTFOUND ? lx_err(rc, TL_HEADS) : GAZ_ENOTFOUND;
+	}
+	out->size = size;
+	out->timestamp_ms = lx_get_be64((unsigned char *)k.mv_data + 8);
+	memcpy(out->root, v.mv_data, 32);
+	memcpy(out->sig, (unsigned char *)v.mv_data + 32, 64);
+	mdb_cursor_close(c);
+	return 0;
+}
+
 int gaz_tlog_sth_verify(const struct gaz_tlog_sth *sth, EVP_PKEY *pub)
 {
 	unsigned char msg[GAZ_TLOG_STH_MSG_LEN];

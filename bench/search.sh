@@ -4,8 +4,10 @@
 #
 #   bench/search.sh [N] [RUNS]      N documents (default 10000), RUNS timed
 #                                   runs per query (default 9, after one warm-up)
+#   SQLITE=0 bench/search.sh N      ours only (for sizes SQLite takes hours on)
 #
-# Needs a built tree (cmake --build build) and python3 with sqlite3 (FTS5).
+# Builds the bench_search tool (bench/search_bench.c) in the build tree
+# (BUILD, default ./build); needs python3 with sqlite3 (FTS5).
 # Work files go to bench/out/ (ignored by git).  Prints build time, sizes,
 # median top-20 latency for 政务公开, 城市更新, 公报 and the ratios
 # ours/SQLite (below 1 means we are smaller/faster).
@@ -17,12 +19,9 @@ n=${1:-10000}
 runs=${2:-9}
 out=$here/out
 mkdir -p "$out"
-[ -f "$build/libgazette.a" ] || { echo "bench/search.sh: build first (no $build/libgazette.a)" >&2; exit 2; }
-
-tool=$out/search_bench
-cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$src/include" \
-   "$here/search_bench.c" "$build/libgazette.a" \
-   $(pkg-config --cflags --libs libcjson lmdb openssl zlib) -lm -o "$tool"
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --target bench_search -j2 >/dev/null
+tool=$build/bench/bench_search
 
 corpus=$out/corpus-$n.jsonl
 [ -f "$corpus" ] || "$here/gen-corpus" "$n" "$corpus"
@@ -31,15 +30,17 @@ echo "machine: $(nproc) cores, $(python3 -c 'import sqlite3; print("SQLite", sql
 
 rm -rf "$out/gaz-$n" "$out/sqlite-$n.db"
 ours=$("$tool" build "$corpus" "$out/gaz-$n")
-theirs=$(python3 "$here/search_sqlite.py" build "$corpus" "$out/sqlite-$n.db")
+theirs="build_s=0"
+[ "${SQLITE:-1}" = 0 ] || theirs=$(python3 "$here/search_sqlite.py" build "$corpus" "$out/sqlite-$n.db")
 val() { sed -n "s/^$1=//p" <<<"$2" | head -1; }
 
 queries=(政务公开 城市更新 公报)
 oq=$("$tool" query "$out/gaz-$n" "$runs" "${queries[@]}")
-sq=$(python3 "$here/search_sqlite.py" query "$out/sqlite-$n.db" "$runs" "${queries[@]}")
+sq=
+[ "${SQLITE:-1}" = 0 ] || sq=$(python3 "$here/search_sqlite.py" query "$out/sqlite-$n.db" "$runs" "${queries[@]}")
 
-ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2fx' % (a/b) if b > 0 else 'n/a')" "$1" "$2"; }
-mb() { python3 -c "import sys; print('%.1f MB' % (int(sys.argv[1])/1e6))" "$1"; }
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1] or 0),float(sys.argv[2] or 0); print('%.2fx' % (a/b) if b > 0 else 'n/a')" "$1" "$2"; }
+mb() { [ -n "$1" ] && python3 -c "import sys; print('%.1f MB' % (int(sys.argv[1])/1e6))" "$1" || echo -; }
 
 printf '\n%-28s %16s %16s %8s\n' "" "gazette (LMDB)" "SQLite FTS5" "ratio"
 printf '%-28s %16s %16s %8s\n' "build (s)" "$(val build_s "$ours")" "$(val build_s "$theirs")" \
@@ -59,7 +60,7 @@ for i in "${!queries[@]}"; do
 	sms=$(awk -v q="$q" -F= '$1=="query"{cur=$2} $1=="ms"&&cur==q{print $2}' <<<"$sq")
 	srows=$(awk -v q="$q" -F= '$1=="query"{cur=$2} $1=="rows"&&cur==q{print $2}' <<<"$sq")
 	r=$(ratio "$oms" "$sms")
-	[ "$srows" = 0 ] && [ "$orows" != 0 ] && r="n/a (SQLite finds nothing)"
+	if [ "$srows" = 0 ] && [ "$orows" != 0 ]; then r="n/a (SQLite finds nothing)"; fi
 	printf '%-28s %16s %16s %8s\n' "top-20 $q (ms, median)" "$oms" "$sms" "$r"
 	printf '%-28s %16s %16s\n' "  rows returned (total)" "$orows ($ototal)" "$srows"
 done

@@ -176,7 +176,7 @@ int gaz_text_is_addressee(const char *s)
 	return s[n - 1] == ':' || (n >= 3 && !memcmp(s + n - 3, "：", 3));
 }
 
-static int is_han(uint32_t cp)
+int gaz_text_is_han(uint32_t cp)
 {
 	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
 	       (cp >= 0x20000 && cp <= 0x2FFFF);
@@ -185,7 +185,7 @@ static int is_han(uint32_t cp)
 static int is_agency_char(uint32_t cp)
 {
 	/* 机关代字: Han, and the ASCII letters some agencies use. */
-	return is_han(cp) || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+	return gaz_text_is_han(cp) || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
 }
 
 int gaz_text_is_doc_number(const char *s, size_t n, int *year)
@@ -272,4 +272,143 @@ void gaz_text_doc_code(const char *doc_no, const char *text, size_t len, char ou
 		bits >>= 5;
 	}
 	out[10] = '\0';
+}
+
+int gaz_text_parse_decimal(const char *s, double *out)
+{
+	size_t i = 0, n = strlen(s), ni = 0, nf = 0;
+	double v = 0, scale = 1;
+	int neg = 0;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	while (i < n && s[i] >= '0' && s[i] <= '9' && ni < 7)
+		v = v * 10 + (s[i++] - '0'), ni++;
+	if (!ni || ni > 6)
+		return GAZ_EFORMAT;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9' && nf < 7) {
+			scale /= 10;
+			v += (s[i++] - '0') * scale;
+			nf++;
+		}
+		if (!nf || nf > 6)
+			return GAZ_EFORMAT;
+	}
+	if (i != n)
+		return GAZ_EFORMAT;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int is_code_char(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z');
+}
+
+int gaz_text_is_index_number(const char *s, size_t n, int *year)
+{
+	struct cur c = { (const unsigned char *)s, n, 0 };
+	size_t code, y0, seq;
+	uint64_t y;
+
+	code = eat_run(&c, is_code_char);
+	if ((code != 9 && code != 18) || !cur_eat(&c, '/'))
+		return 0;
+	y0 = c.i;
+	if (eat_run(&c, is_digit) != 4 || gaz_parse_uint(s + y0, 4, 9999, &y) || y < 1949)
+		return 0;
+	if (!cur_eat(&c, '-'))
+		return 0;
+	seq = eat_run(&c, is_digit);
+	if (seq < 1 || seq > 6 || !at_end(&c))
+		return 0;
+	if (year)
+		*year = (int)y;
+	return 1;
+}
+
+/* Finds needle in s[0..n) (s need not be NUL-terminated). */
+static const char *find(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle), i = 0;
+	const char *p;
+
+	/* memchr to the candidates first: a memcmp per byte is slow. */
+	while (m && m <= n - i && (p = memchr(s + i, needle[0], n - i - m + 1))) {
+		if (!memcmp(p, needle, m))
+			return p;
+		i = (size_t)(p - s) + 1;
+	}
+	return NULL;
+}
+
+static int starts(const char *s, size_t n, const char *pre)
+{
+	size_t m = strlen(pre);
+
+	return n >= m && !memcmp(s, pre, m);
+}
+
+static int has_colon_after(const char *s, size_t n, const char *word)
+{
+	const char *p = find(s, n, word);
+	size_t rest, w = strlen(word);
+
+	if (!p)
+		return 0;
+	rest = n - (size_t)(p - s) - w;
+	p += w;
+	while (rest && *p == ' ')
+		p++, rest--;
+	return (rest >= 1 && *p == ':') || (rest >= 3 && !memcmp(p, "\xEF\xBC\x9A", 3));
+}
+
+const char *gaz_text_debris(const char *s, size_t n)
+{
+	static const char *const buttons[] = {
+		"附件下载", "【打印】", "【关闭】", "【打印本页】", "【关闭窗口】",
+		"打印本页", "关闭窗口", "分享到：", "分享到:", "【字体：", "【字号：",
+		"字号：大 中 小", "扫一扫在手机打开当前页", "相关链接", "上一篇", "下一篇",
+		NULL
+	};
+	size_t chars = gaz_utf8_count(s, n), i;
+	int sentence = find(s, n, "。") != NULL;
+
+	if (!sentence && chars <= 200 && (starts(s, n, "•") || starts(s, n, "·") ||
+					  starts(s, n, "●"))) {
+		static const char *const keys[] = {
+			"索引号", "发文字号", "文件标题", "发布机构", "成文日期", "发布日期",
+			"主题分类", "体裁分类", "有效性", NULL
+		};
+		for (i = 0; keys[i]; i++)
+			if (find(s, n, keys[i]))
+				return "catalog record as the web page shows it";
+	}
+	if (find(s, n, "您当前位置") || find(s, n, "当前位置：") || find(s, n, "当前位置:"))
+		return "breadcrumb";
+	if (!sentence && (find(s, n, "首页/") || find(s, n, "首页 >") || find(s, n, "首页>") ||
+			  find(s, n, "主页 >") || find(s, n, "主页>")))
+		return "breadcrumb";
+	if (!sentence && find(s, n, ">>"))
+		return "breadcrumb";
+	if (!sentence && chars <= 80 && find(s, n, " > "))
+		return "breadcrumb";
+	if (find(s, n, "登录 注册") || find(s, n, "登录|注册") || find(s, n, "登录 | 注册"))
+		return "site login links";
+	if (find(s, n, "通用右侧嵌套") || find(s, n, "通用嵌套"))
+		return "page template name";
+	if (has_colon_after(s, n, "来源") &&
+	    (has_colon_after(s, n, "时间") || has_colon_after(s, n, "发布时间") ||
+	     has_colon_after(s, n, "日期")))
+		return "page information line 来源/时间";
+	if (has_colon_after(s, n, "点击") || has_colon_after(s, n, "浏览次数") ||
+	    has_colon_after(s, n, "阅读次数") || has_colon_after(s, n, "访问量"))
+		return "page view counter";
+	if (!sentence && chars <= 20)
+		for (i = 0; buttons[i]; i++)
+			if (find(s, n, buttons[i]))
+				return "page button or link";
+	return NULL;
 }

@@ -76,7 +76,7 @@ static int build(const struct gaz_signer *s, const unsigned char digest[32], int
 	EVP_MD_CTX *mctx = NULL;
 	unsigned char *attrs = NULL, *sig = NULL;
 	size_t siglen = 0;
-	int alen, rc = GAZ_ECRYPTO;
+	int alen = 0, rc = GAZ_ECRYPTO;
 
 	cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_PARTIAL | CMS_DETACHED | CMS_BINARY);
 	if (!cms) {
@@ -162,9 +162,13 @@ int gaz_cms_max_size(const struct gaz_signer *s, size_t *len)
 	CMS_ContentInfo *cms = NULL;
 	CMS_SignerInfo *si;
 	unsigned char *der = NULL;
-	size_t n;
+	size_t n = 0;
 	int rc;
 
+	if (s->max_cms) {
+		*len = s->max_cms;
+		return 0;
+	}
 	if ((rc = build(s, zero, 1, &cms, &si)) || (rc = encode(cms, &der, &n)))
 		goto end;
 	*len = n;

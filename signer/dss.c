@@ -111,7 +111,7 @@ int gaz_pdf_add_dss(const struct gaz_signer *s, const unsigned char *pdf, size_t
 	STACK_OF(X509) *certs = NULL;
 	const struct gaz_pdf_obj *cat, *old = NULL, *vri;
 	uint32_t catnum, catgen, dss, cnum[DSS_MAX_ITEMS], rnum[DSS_MAX_ITEMS];
-	unsigned char *der = NULL, id2[32];
+	unsigned char *der = NULL;
 	size_t ncert = 0, ncrl = 0, dl = 0;
 	char key[41];
 	struct gaz_buf *b;
@@ -182,11 +182,7 @@ int gaz_pdf_add_dss(const struct gaz_signer *s, const unsigned char *pdf, size_t
 	    (rc = gaz_pdf_write_entries(b, cat, skip_cat)) ||
 	    (rc = gaz_buf_printf(b, "/DSS %u 0 R>>", dss)) || (rc = upd_obj_end(u)))
 		goto end;
-	if (!EVP_Digest(pdf, len, id2, NULL, EVP_sha256(), NULL)) {
-		rc = gaz_crypto_fail(GAZ_ECRYPTO, "cannot hash the PDF");
-		goto end;
-	}
-	if ((rc = upd_finish(u, id2)))
+	if ((rc = upd_finish(u, "dss")))
 		goto end;
 	*out = (unsigned char *)gaz_buf_detach(&u->out, outlen);
 	rc = 0;

@@ -301,7 +301,8 @@ int gaz_signer_load(const char *key_path, const char *cert_path, const char *cha
 		goto end;
 	}
 	if ((rc = check_key_type(key_path, s->key)) ||
-	    (rc = check_cert(cert_path ? cert_path : key_path, s->cert, use)))
+	    (rc = check_cert(cert_path ? cert_path : key_path, s->cert, use)) ||
+	    (rc = gaz_cms_max_size(s, &s->max_cms)))
 		goto end;
 	*out = s;
 	s = NULL;

@@ -665,6 +665,7 @@ struct cached {
 	uint32_t num, gen;
 	int len_indirect;          /* stream /Length was a reference */
 	uint32_t len_num, len_gen;
+	int err;                   /* obj == NULL: the bytes do not parse (this code) */
 };
 
 static int resolve_length(struct gaz_pdf *pdf, size_t rev, const struct gaz_pdf_obj *lo,
@@ -700,6 +701,8 @@ static int parse_indirect(struct gaz_pdf *pdf, size_t rev, size_t off, struct ca
 	int rc;
 
 	if (ce) {
+		if (!ce->obj) /* known bad: do not scan the same bytes again */
+			return gaz_fail(ce->err, "the object at offset %zu is malformed", off);
 		if (ce->len_indirect) {
 			/* the same bytes must mean the same stream in every revision */
 			struct gaz_pdf_obj ref = { .type = GAZ_PDF_REF };
@@ -728,14 +731,21 @@ static int parse_indirect(struct gaz_pdf *pdf, size_t rev, size_t off, struct ca
 		pdf->nesting--;
 		return gaz_fail(GAZ_ETOOBIG, "objects depend on each other too deeply at offset %zu", off);
 	}
-	rc = parse_value(&lx, 0, &v);
-	if (rc)
-		goto end;
 	if (!(ce = arena_alloc(pdf, sizeof(*ce)))) {
 		rc = GAZ_ENOMEM;
 		goto end;
 	}
 	memset(ce, 0, sizeof(*ce));
+	rc = parse_value(&lx, 0, &v);
+	if (rc) {
+		/* a syntax error is a property of the bytes, whatever the revision */
+		if (rc == GAZ_EFORMAT || (rc == GAZ_ETOOBIG && pdf->mem < GAZ_PDF_MAX_MEMORY / 2)) {
+			ce->err = rc;
+			if (map_put(pdf, KEY_OBJ(off), ce))
+				rc = GAZ_ENOMEM;
+		}
+		goto end;
+	}
 	skip_ws(r);
 	if (keyword(r, "stream")) {
 		const struct gaz_pdf_obj *lo;
@@ -1192,6 +1202,16 @@ static int load_section(struct gaz_pdf *pdf, size_t off, int want_stream, size_t
 		return gaz_fail(GAZ_ETOOBIG, "more than %d xref sections", GAZ_PDF_MAX_SECTIONS);
 	if (off >= pdf->len)
 		return gaz_fail(GAZ_EFORMAT, "xref offset %zu beyond the end of the file", off);
+	/* Some signers (@signpdf) point startxref at the end of line before
+	 * "xref": tolerate up to 4 whitespace bytes, nothing else. */
+	{
+		size_t k = off;
+
+		while (k < pdf->len && k - off < 4 && is_ws(pdf->buf[k]))
+			k++;
+		if (k > off && pdf->len - k >= 4 && !memcmp(pdf->buf + k, "xref", 4))
+			off = k;
+	}
 	is_stream = !(pdf->len - off >= 4 && !memcmp(pdf->buf + off, "xref", 4));
 	if (want_stream && !is_stream)
 		return gaz_fail(GAZ_EFORMAT, "/XRefStm %zu is not an xref stream", off);
@@ -1309,6 +1329,26 @@ static const struct xent *chain_find(const struct gaz_pdf *pdf, const struct rev
 				hi = mid;
 		}
 		if (lo < s->n && s->v[lo].num == num) {
+			/* hybrid file: a table's free entry gives way to its /XRefStm
+			 * (which build_chain put right after it), not to /Prev */
+			if (s->v[lo].type == GAZ_PDF_XFREE && !s->is_stream &&
+			    s->xrefstm_off != NONE && i + 1 < rv->nchain) {
+				const struct xsec *x = &pdf->sec[rv->chain[i + 1]];
+				size_t l2 = 0, h2 = x->n;
+
+				while (l2 < h2) {
+					size_t mid = l2 + (h2 - l2) / 2;
+
+					if (x->v[mid].num < num)
+						l2 = mid + 1;
+					else
+						h2 = mid;
+				}
+				if (l2 < x->n && x->v[l2].num == num) {
+					*secidx = rv->chain[i + 1];
+					return &x->v[l2];
+				}
+			}
 			*secidx = rv->chain[i];
 			return &s->v[lo];
 		}
@@ -1550,6 +1590,7 @@ int gaz_pdf_rev_info(const struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_rev *
 /* ---- object resolution ------------------------------------------------ */
 
 struct objstm {
+	int bad;                   /* known not to be a usable object stream */
 	const unsigned char *data;
 	size_t len, first;
 	uint32_t n;
@@ -1562,7 +1603,7 @@ static int load_objstm(struct gaz_pdf *pdf, size_t rev, uint32_t stmnum, struct 
 {
 	const struct gaz_pdf_obj *s, *t;
 	struct gaz_pdf_xentry xe;
-	struct objstm *os;
+	struct objstm *os = NULL;
 	struct cached *ce;
 	struct gaz_rd r;
 	int64_t n, first;
@@ -1574,6 +1615,8 @@ static int load_objstm(struct gaz_pdf *pdf, size_t rev, uint32_t stmnum, struct 
 	if (xe.type != GAZ_PDF_XUSED)
 		return gaz_fail(GAZ_EFORMAT, "object stream %u is not a plain object", stmnum);
 	if ((os = map_get(pdf, KEY_OBJSTM(xe.offset)))) {
+		if (os->bad)
+			return gaz_fail(GAZ_EFORMAT, "object stream %u is malformed", stmnum);
 		*out = os;
 		*key_off = (size_t)xe.offset;
 		return 0;
@@ -1584,18 +1627,30 @@ static int load_objstm(struct gaz_pdf *pdf, size_t rev, uint32_t stmnum, struct 
 	if (ce->num != stmnum || s->type != GAZ_PDF_STREAM ||
 	    !gaz_pdf_is_name(gaz_pdf_dict_get(s, "Type"), "ObjStm"))
 		return gaz_fail(GAZ_EFORMAT, "object %u is not an object stream", stmnum);
+	if (!(os = arena_alloc(pdf, sizeof(*os))))
+		return GAZ_ENOMEM;
+	memset(os, 0, sizeof(*os));
+	os->bad = 1; /* until proven otherwise: failures below are remembered */
 	t = gaz_pdf_dict_get(s, "N");
 	if (gaz_pdf_get_int(t, &n) || n < 0 || n > GAZ_PDF_MAX_OBJSTM_N ||
-	    gaz_pdf_get_int(gaz_pdf_dict_get(s, "First"), &first) || first < 0)
-		return gaz_fail(GAZ_EFORMAT, "object stream %u: bad /N or /First", stmnum);
-	if (!(os = arena_alloc(pdf, sizeof(*os))) ||
-	    !(os->nums = arena_alloc(pdf, (size_t)n * sizeof(uint32_t) + 1)) ||
+	    gaz_pdf_get_int(gaz_pdf_dict_get(s, "First"), &first) || first < 0) {
+		rc = gaz_fail(GAZ_EFORMAT, "object stream %u: bad /N or /First", stmnum);
+		goto bad;
+	}
+	if ((rc = gaz_pdf_stream_decode(pdf, rev, s, &os->data, &os->len))) {
+		if (rc == GAZ_ENOMEM)
+			return rc;
+		goto bad;
+	}
+	/* every "num off" pair takes at least 4 bytes of the header */
+	if ((uint64_t)first > os->len || (uint64_t)n * 4 > (uint64_t)first + 1) {
+		rc = gaz_fail(GAZ_EFORMAT, "object stream %u: /N or /First does not fit its data",
+			      stmnum);
+		goto bad;
+	}
+	if (!(os->nums = arena_alloc(pdf, (size_t)n * sizeof(uint32_t) + 1)) ||
 	    !(os->offs = arena_alloc(pdf, (size_t)n * sizeof(size_t) + 1)))
 		return GAZ_ENOMEM;
-	if ((rc = gaz_pdf_stream_decode(pdf, rev, s, &os->data, &os->len)))
-		return rc;
-	if ((uint64_t)first > os->len)
-		return gaz_fail(GAZ_EFORMAT, "object stream %u: /First beyond its data", stmnum);
 	os->first = (size_t)first;
 	os->n = (uint32_t)n;
 	gaz_rd_init(&r, os->data, os->first);
@@ -1604,25 +1659,32 @@ static int load_objstm(struct gaz_pdf *pdf, size_t rev, uint32_t stmnum, struct 
 
 		skip_ws(&r);
 		if (gaz_rd_uint(&r, 10, GAZ_PDF_MAX_OBJECTS, &num) || (skip_ws(&r), 0) ||
-		    gaz_rd_uint(&r, 19, os->len - os->first, &off))
-			return gaz_fail(GAZ_EFORMAT, "object stream %u: bad header", stmnum);
+		    gaz_rd_uint(&r, 19, os->len - os->first, &off)) {
+			rc = gaz_fail(GAZ_EFORMAT, "object stream %u: bad header", stmnum);
+			goto bad;
+		}
 		os->nums[i] = (uint32_t)num;
 		os->offs[i] = os->first + (size_t)off;
 	}
+	os->bad = 0;
 	if ((rc = map_put(pdf, KEY_OBJSTM(xe.offset), os)))
 		return rc;
 	*out = os;
 	*key_off = (size_t)xe.offset;
 	return 0;
+bad:
+	if (map_put(pdf, KEY_OBJSTM(xe.offset), os))
+		return GAZ_ENOMEM;
+	return rc;
 }
 
 static int get_compressed(struct gaz_pdf *pdf, size_t rev, uint32_t num,
 			  const struct gaz_pdf_xentry *xe, const struct gaz_pdf_obj **out)
 {
 	struct gaz_pdf_obj *o;
-	struct objstm *os;
+	struct objstm *os = NULL;
 	struct lex lx;
-	size_t key_off;
+	size_t key_off = 0;
 	int rc;
 
 	if (++pdf->nesting > GAZ_PDF_MAX_CHAIN) {
@@ -1770,23 +1832,15 @@ int gaz_pdf_catalog(struct gaz_pdf *pdf, size_t rev, const struct gaz_pdf_obj **
 
 /* ---- page tree ---------------------------------------------------------- */
 
-static int seen_add(uint32_t **set, size_t *n, size_t *cap, uint32_t num)
+/* A visited set of object numbers: one bit each, up to the revision's
+ * highest object number (a larger number cannot resolve anyway). */
+static int seen_add(unsigned char *bits, uint32_t max, uint32_t num)
 {
-	size_t i;
-
-	for (i = 0; i < *n; i++) /* page trees are small next to the caps */
-		if ((*set)[i] == num)
-			return 1;
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		uint32_t *ns = realloc(*set, ncap * sizeof(*ns));
-
-		if (!ns)
-			return -1;
-		*set = ns;
-		*cap = ncap;
-	}
-	(*set)[(*n)++] = num;
+	if (num > max)
+		return 0;
+	if (bits[num / 8] & (1u << (num % 8)))
+		return 1;
+	bits[num / 8] |= (unsigned char)(1u << (num % 8));
 	return 0;
 }
 
@@ -1794,8 +1848,9 @@ int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, 
 {
 	struct { const struct gaz_pdf_obj *kids; size_t i; } stack[GAZ_PDF_MAX_DEPTH];
 	struct vec out = { NULL, 0, 0, sizeof(struct gaz_pdf_page) };
-	uint32_t *seen = NULL;
-	size_t nseen = 0, seencap = 0, depth = 0;
+	unsigned char *seen = NULL;
+	size_t depth = 0;
+	uint32_t maxnum;
 	const struct gaz_pdf_obj *cat, *root, *node, *kids;
 	int rc;
 
@@ -1804,6 +1859,9 @@ int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, 
 	root = gaz_pdf_dict_get(cat, "Pages");
 	if (!root || root->type != GAZ_PDF_REF)
 		return gaz_fail(GAZ_EFORMAT, "catalog /Pages is not a reference");
+	maxnum = pdf->rev[rev].info.max_num;
+	if (!(seen = calloc((size_t)maxnum / 8 + 1, 1)))
+		return GAZ_ENOMEM;
 	kids = NULL;
 	node = root;
 	for (;;) {
@@ -1825,11 +1883,7 @@ int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, 
 			rc = gaz_fail(GAZ_EFORMAT, "page tree /Kids entry is not a reference");
 			goto end;
 		}
-		if ((s = seen_add(&seen, &nseen, &seencap, ref->u.ref.num)) < 0) {
-			rc = GAZ_ENOMEM;
-			goto end;
-		}
-		if (s) {
+		if ((s = seen_add(seen, maxnum, ref->u.ref.num))) {
 			rc = gaz_fail(GAZ_EFORMAT, "page tree visits object %u twice", ref->u.ref.num);
 			goto end;
 		}

@@ -2,26 +2,26 @@
  * original's kind, and a trailer chained with /Prev. */
 #include "signer/pdfupdate.h"
 
+#include <openssl/evp.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int upd_begin(struct upd *u, struct gaz_pdf *pdf)
 {
 	const unsigned char *bytes;
-	size_t len, max;
+	size_t len;
 	int rc;
 
 	memset(u, 0, sizeof *u);
 	bytes = gaz_pdf_bytes(pdf, &len);
-	if ((rc = gaz_size_add(len, UPD_MAX_GROWTH, &max)))
-		return rc;
-	gaz_buf_init(&u->out, max);
+	gaz_buf_init(&u->out, UPD_MAX_GROWTH);
+	u->base = len;
 	u->pdf = pdf;
 	if ((rc = gaz_pdf_rev_info(pdf, GAZ_PDF_LATEST, &u->rev)))
 		return rc;
 	u->next = u->rev.size;
-	if ((rc = gaz_buf_add(&u->out, bytes, len)))
-		return rc;
 	if (len && bytes[len - 1] != '\n' && bytes[len - 1] != '\r')
 		return gaz_buf_addc(&u->out, '\n');
 	return 0;
@@ -46,7 +46,7 @@ int upd_obj_begin(struct upd *u, uint32_t num, uint32_t gen)
 		return gaz_fail(GAZ_ETOOBIG, "too many objects in one update");
 	u->obj[u->nobj].num = num;
 	u->obj[u->nobj].gen = gen;
-	u->obj[u->nobj].off = u->out.len;
+	u->obj[u->nobj].off = u->base + u->out.len;
 	u->nobj++;
 	return gaz_buf_printf(&u->out, "%u %u obj\n", num, gen);
 }
@@ -140,8 +140,11 @@ static int cmp_obj(const void *a, const void *b)
 }
 
 /* /Root, /Info, /ID of the new trailer (and /Size, /Prev). */
-static int trailer_entries(struct upd *u, uint32_t size, const unsigned char id2[16])
+static int trailer_entries(struct upd *u, uint32_t size, const char *salt)
 {
+	unsigned char id2[32];
+	EVP_MD_CTX *c = NULL;
+	char num[64];
 	const struct gaz_pdf_obj *t = gaz_pdf_dict_of(u->rev.trailer), *v, *id;
 	struct gaz_buf *b = &u->out;
 	int rc;
@@ -158,6 +161,18 @@ static int trailer_entries(struct upd *u, uint32_t size, const unsigned char id2
 	id = gaz_pdf_dict_get(t, "ID");
 	if (id && id->type == GAZ_PDF_ARRAY && id->u.array.n == 2 &&
 	    id->u.array.v[0]->type == GAZ_PDF_STRING) {
+		/* The new revision's ID: a digest of the permanent ID, where the
+		 * previous revision ends, and the caller's salt — deterministic,
+		 * and cheap (no pass over the file). */
+		snprintf(num, sizeof num, "%zu %zu ", u->rev.end, u->rev.startxref);
+		if (!(c = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) ||
+		    !EVP_DigestUpdate(c, id->u.array.v[0]->u.str.p, id->u.array.v[0]->u.str.len) ||
+		    !EVP_DigestUpdate(c, num, strlen(num)) ||
+		    !EVP_DigestUpdate(c, salt, strlen(salt)) || !EVP_DigestFinal_ex(c, id2, NULL)) {
+			EVP_MD_CTX_free(c);
+			return gaz_fail(GAZ_ECRYPTO, "SHA-256 failed");
+		}
+		EVP_MD_CTX_free(c);
 		if ((rc = gaz_buf_addstr(b, "/ID [")) ||
 		    (rc = gaz_pdf_write(b, id->u.array.v[0])) ||
 		    (rc = gaz_buf_addc(b, ' ')) ||
@@ -177,7 +192,7 @@ static int put_be(unsigned char *p, uint64_t v, int n)
 	return n;
 }
 
-int upd_finish(struct upd *u, const unsigned char id2[16])
+int upd_finish(struct upd *u, const char *salt)
 {
 	struct gaz_buf *b = &u->out;
 	unsigned char *rows = NULL;
@@ -188,7 +203,7 @@ int upd_finish(struct upd *u, const unsigned char id2[16])
 	if (u->rev.xref_stream && (rc = upd_alloc(u, &xnum)))
 		return rc;
 	size = u->next > u->rev.size ? u->next : u->rev.size;
-	xoff = b->len;
+	xoff = u->base + b->len;
 	if (u->rev.xref_stream) {
 		/* The stream lists itself too. */
 		if (u->nobj == UPD_MAX_OBJECTS)
@@ -216,7 +231,7 @@ int upd_finish(struct upd *u, const unsigned char id2[16])
 					return rc;
 		}
 		if ((rc = gaz_buf_addstr(b, "trailer\n<<")) ||
-		    (rc = trailer_entries(u, size, id2)) ||
+		    (rc = trailer_entries(u, size, salt)) ||
 		    (rc = gaz_buf_addstr(b, ">>\n")))
 			return rc;
 	} else {
@@ -238,7 +253,7 @@ int upd_finish(struct upd *u, const unsigned char id2[16])
 			if ((rc = gaz_buf_printf(b, "%s%u %zu", i ? " " : "", u->obj[i].num, j - i)))
 				goto end;
 		}
-		if ((rc = gaz_buf_addc(b, ']')) || (rc = trailer_entries(u, size, id2)) ||
+		if ((rc = gaz_buf_addc(b, ']')) || (rc = trailer_entries(u, size, salt)) ||
 		    (rc = gaz_buf_printf(b, "/Length %zu>>\nstream\n", rl)) ||
 		    (rc = gaz_buf_add(b, rows, rl)) ||
 		    (rc = gaz_buf_addstr(b, "\nendstream\nendobj\n")))

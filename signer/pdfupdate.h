@@ -1,7 +1,8 @@
 /* Writing an incremental update after an existing PDF (signer-internal).
  *
- * The update starts with a copy of the original bytes (never changed), then
- * objects are appended with upd_obj_begin/upd_obj_end, and upd_finish writes
+ * The buffer holds only the bytes to append (the original is never copied
+ * or changed): an end-of-line if the file lacks one, objects appended with
+ * upd_obj_begin/upd_obj_end, and what upd_finish writes:
  * the cross-reference section — a classic table when the original's newest
  * section is one, an xref stream when it is a stream — and the trailer with
  * /Prev, /Root, /Info and /ID carried over. */
@@ -16,7 +17,8 @@
 #define UPD_MAX_OBJECTS 4096
 
 struct upd {
-	struct gaz_buf out;           /* the whole new file */
+	struct gaz_buf out;           /* the bytes appended to the file */
+	size_t base;                  /* the original's length: out starts there */
 	struct gaz_pdf *pdf;          /* the parsed original (borrowed) */
 	struct gaz_pdf_rev rev;       /* its newest revision */
 	uint32_t next;                /* next free object number */
@@ -24,8 +26,8 @@ struct upd {
 	size_t nobj;
 };
 
-/* Starts an update of pdf (opened on bytes[0..len)): copies the bytes and an
- * end-of-line if the file does not end with one. */
+/* Starts an update of pdf (opened on bytes[0..len)): base = len, and an
+ * end-of-line first if the file does not end with one. */
 int upd_begin(struct upd *u, struct gaz_pdf *pdf);
 /* A fresh object number. */
 int upd_alloc(struct upd *u, uint32_t *num);
@@ -42,9 +44,10 @@ int upd_text(struct gaz_buf *b, const char *utf8);
  * reference; absent or null is empty), each followed by a space. */
 int upd_copy_array(struct gaz_buf *b, struct gaz_pdf *pdf, const struct gaz_pdf_obj *o,
 		   const char *what);
-/* Cross-reference section, trailer, startxref, %%EOF.  id2 is the second
- * /ID element (16 bytes) used when the original has an /ID. */
-int upd_finish(struct upd *u, const unsigned char id2[16]);
+/* Cross-reference section, trailer, startxref, %%EOF.  When the original
+ * has an /ID, the first element is kept and the second is derived from it,
+ * the previous revision's end and salt (e.g. the signing time). */
+int upd_finish(struct upd *u, const char *salt);
 void upd_release(struct upd *u);
 
 #endif

@@ -5,9 +5,10 @@
  *   sig    the signature dictionary: /ByteRange (fixed-width, filled in
  *          last), /Contents placeholder, /M, /Reason, /Location, and with
  *          certify the DocMDP /Reference;
- *   field  the signature field merged with its widget (/Rect [0 0 0 0],
- *          /F 132 = Print|Locked) on the last page, or with a seal a visible
- *          widget whose appearance draws the image (signer/seal.c);
+ *   field  the signature field merged with its widget (/F 132 =
+ *          Print|Locked) on the last page: invisible (/Rect [0 0 0 0]), or
+ *          with a seal a widget in the bottom-right corner whose appearance
+ *          (/AP /N, a form XObject) draws the image (signer/seal.c);
  *   the last page, rewritten with the widget added to /Annots;
  *   the catalog, rewritten with /AcroForm (/Fields + field, /SigFlags 3)
  *          and, with certify, /Perms /DocMDP; when /AcroForm is an indirect
@@ -16,6 +17,7 @@
  */
 #include "gazette/sign.h"
 #include "signer/pdfupdate.h"
+#include "signer/seal.h"
 #include "signer/sign_local.h"
 
 #include <openssl/crypto.h>
@@ -27,6 +29,11 @@
 
 /* "/ByteRange [0 a b c" padded with spaces to this width, then "]". */
 #define BR_WIDTH 40
+/* The seal: this wide (points, ≈ 42 mm, a common seal size), this far from
+ * the page's right and bottom edges. */
+#define SEAL_WIDTH 120.0
+#define SEAL_MARGIN 72.0
+
 /* Bytes added to the trial size: TSA serial and signature lengths vary. */
 #define CONTENTS_SLACK 160
 
@@ -100,13 +107,97 @@ static int field_name(struct gaz_pdf *pdf, const struct gaz_pdf_obj *acro, char 
 	return gaz_fail(GAZ_EINVAL, "no free signature field name");
 }
 
+static int number(const struct gaz_pdf_obj *o, double *v)
+{
+	if (o && o->type == GAZ_PDF_INT) {
+		*v = (double)o->u.integer;
+		return 1;
+	}
+	if (o && o->type == GAZ_PDF_REAL) {
+		*v = o->u.real;
+		return 1;
+	}
+	return 0;
+}
+
+/* The page's /MediaBox, inherited through /Parent if need be; A4 if none. */
+static void media_box(struct gaz_pdf *pdf, const struct gaz_pdf_obj *page, double box[4])
+{
+	const struct gaz_pdf_obj *d = page, *mb;
+	int depth, i;
+
+	box[0] = box[1] = 0;
+	box[2] = 595;
+	box[3] = 842;
+	for (depth = 0; d && depth < GAZ_PDF_MAX_DEPTH; depth++) {
+		if (!gaz_pdf_dict_resolve(pdf, GAZ_PDF_LATEST, d, "MediaBox", &mb) &&
+		    mb->type == GAZ_PDF_ARRAY && mb->u.array.n == 4) {
+			double v[4];
+			for (i = 0; i < 4 && number(mb->u.array.v[i], &v[i]); i++)
+				;
+			if (i == 4)
+				memcpy(box, v, sizeof v);
+			return;
+		}
+		if (gaz_pdf_dict_resolve(pdf, GAZ_PDF_LATEST, d, "Parent", &d))
+			return;
+	}
+}
+
+/* Image XObject(s) and the appearance form for the seal; *ap gets the
+ * form's number, rect the widget's rectangle. */
+static int write_seal(struct upd *u, const struct seal *sl, const double box[4],
+		      uint32_t *ap, double rect[4])
+{
+	uint32_t img, mask = 0, form;
+	double w = SEAL_WIDTH, h = SEAL_WIDTH * sl->h / sl->w;
+	char entries[256];
+	struct gaz_buf content = GAZ_BUF_INIT(256);
+	int rc;
+
+	if (sl->has_alpha) {
+		snprintf(entries, sizeof entries, "/Type/XObject/Subtype/Image/Width %u/Height %u"
+			 "/ColorSpace/DeviceGray/BitsPerComponent 8/Filter/FlateDecode",
+			 sl->w, sl->h);
+		if ((rc = upd_alloc(u, &mask)) ||
+		    (rc = upd_stream(u, mask, entries, sl->alpha, sl->alpha_len)))
+			return rc;
+	}
+	snprintf(entries, sizeof entries, "/Type/XObject/Subtype/Image/Width %u/Height %u"
+		 "/ColorSpace/%s/BitsPerComponent 8/Filter/FlateDecode", sl->w, sl->h,
+		 sl->colors == 1 ? "DeviceGray" : "DeviceRGB");
+	if (mask)
+		snprintf(entries + strlen(entries), sizeof entries - strlen(entries),
+			 "/SMask %u 0 R", mask);
+	if ((rc = upd_alloc(u, &img)) ||
+	    (rc = upd_stream(u, img, entries, sl->color, sl->color_len)))
+		return rc;
+	if ((rc = gaz_buf_printf(&content, "q %.2f 0 0 %.2f 0 0 cm /Seal Do Q", w, h)))
+		goto end;
+	snprintf(entries, sizeof entries, "/Type/XObject/Subtype/Form/BBox [0 0 %.2f %.2f]"
+		 "/Resources <</XObject <</Seal %u 0 R>>>>", w, h, img);
+	if ((rc = upd_alloc(u, &form)) ||
+	    (rc = upd_stream(u, form, entries, content.data, content.len)))
+		goto end;
+	rect[2] = box[2] - SEAL_MARGIN;
+	rect[0] = rect[2] - w;
+	rect[1] = box[1] + SEAL_MARGIN;
+	rect[3] = rect[1] + h;
+	*ap = form;
+end:
+	gaz_buf_release(&content);
+	return rc;
+}
+
 static int write_sigdict(struct upd *u, uint32_t num, const struct gaz_sign_opts *o,
 			 int64_t now, size_t contents_len, struct sigpos *pos)
 {
 	struct gaz_buf *b = &u->out;
+	char zeros[256];
 	size_t i;
 	int rc;
 
+	memset(zeros, '0', sizeof zeros);
 	if ((rc = upd_obj_begin(u, num, 0)) ||
 	    (rc = gaz_buf_addstr(b, "<</Type/Sig/Filter/Adobe.PPKLite"
 				 "/SubFilter/ETSI.CAdES.detached/ByteRange ")))
@@ -120,8 +211,9 @@ static int write_sigdict(struct upd *u, uint32_t num, const struct gaz_sign_opts
 	pos->lt = b->len;
 	if ((rc = gaz_buf_addc(b, '<')))
 		return rc;
-	for (i = 0; i < contents_len * 2; i++)
-		if ((rc = gaz_buf_addc(b, '0')))
+	for (i = 0; i < contents_len * 2; i += sizeof zeros)
+		if ((rc = gaz_buf_add(b, zeros, contents_len * 2 - i < sizeof zeros ?
+				      contents_len * 2 - i : sizeof zeros)))
 			return rc;
 	pos->gt = b->len;
 	if ((rc = gaz_buf_addstr(b, ">/M")) || (rc = pdf_date(b, now)))
@@ -227,24 +319,28 @@ static int write_catalog(struct upd *u, const struct gaz_pdf_obj *cat, uint32_t 
 
 static const char hexd[] = "0123456789ABCDEF";
 
-/* Fills /ByteRange, hashes the ranges, signs, fills /Contents. */
-static int seal_signature(struct upd *u, const struct gaz_signer *s,
-			  const struct gaz_sign_opts *o, const struct sigpos *pos,
-			  unsigned char **cms_out, size_t *cms_len)
+/* Fills /ByteRange, hashes the ranges (the original pdf[0..len) and the
+ * update up to /Contents, then the update after it), signs, fills
+ * /Contents.  pos is relative to the update, which starts at u->base. */
+static int seal_signature(struct upd *u, const unsigned char *pdf, size_t len,
+			  const struct gaz_signer *s, const struct gaz_sign_opts *o,
+			  const struct sigpos *pos, unsigned char **cms_out, size_t *cms_len)
 {
 	char br[BR_WIDTH + 1];
 	unsigned char md[32], *cms = NULL;
-	size_t len = u->out.len, after = pos->gt + 1, n = 0, i;
+	size_t total = u->base + u->out.len, after = pos->gt + 1, n = 0, i;
 	EVP_MD_CTX *c = NULL;
 	int w, rc;
 
-	w = snprintf(br, sizeof br, "[0 %zu %zu %zu]", pos->lt, after, len - after);
+	w = snprintf(br, sizeof br, "[0 %zu %zu %zu]", u->base + pos->lt, u->base + after,
+		     total - (u->base + after));
 	if (w < 0 || w > BR_WIDTH)
 		return gaz_fail(GAZ_ETOOBIG, "byte range does not fit");
 	memcpy(u->out.data + pos->br, br, (size_t)w);
 	if (!(c = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(c, pdf, len) ||
 	    !EVP_DigestUpdate(c, u->out.data, pos->lt) ||
-	    !EVP_DigestUpdate(c, u->out.data + after, len - after) ||
+	    !EVP_DigestUpdate(c, u->out.data + after, u->out.len - after) ||
 	    !EVP_DigestFinal_ex(c, md, NULL)) {
 		EVP_MD_CTX_free(c);
 		return gaz_crypto_fail(GAZ_ECRYPTO, "cannot hash the byte ranges");
@@ -270,6 +366,31 @@ static int seal_signature(struct upd *u, const struct gaz_signer *s,
 	return 0;
 }
 
+/* B-LT: the DSS update is made on the signed file, so the original and the
+ * signature update are joined once here. */
+static int append_dss(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
+		      struct upd *u, const struct sigpos *pos, const unsigned char *cms,
+		      size_t cms_len, const struct gaz_sign_opts *o)
+{
+	unsigned char *full = NULL, *dss = NULL;
+	size_t n, dl = 0;
+	int rc;
+
+	if ((rc = gaz_size_add(len, u->out.len, &n)))
+		return rc;
+	if (!(full = malloc(n)))
+		return GAZ_ENOMEM;
+	memcpy(full, pdf, len);
+	memcpy(full + len, u->out.data, u->out.len);
+	rc = gaz_pdf_add_dss(s, full, n, cms, cms_len, full + len + pos->lt + 1,
+			     pos->gt - pos->lt - 1, o->crl_paths, &dss, &dl);
+	if (!rc)
+		rc = gaz_buf_add(&u->out, dss, dl);
+	free(dss);
+	free(full);
+	return rc;
+}
+
 /* The placeholder: the largest CMS this key makes, plus a trial token. */
 static int contents_size(const struct gaz_signer *s, const struct gaz_sign_opts *o,
 			 size_t *out)
@@ -293,18 +414,20 @@ static int contents_size(const struct gaz_signer *s, const struct gaz_sign_opts 
 	return 0;
 }
 
-int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
-		 const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen)
+int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
+			const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen)
 {
 	struct gaz_pdf *doc = NULL;
 	struct gaz_pdf_page *pages = NULL;
 	const struct gaz_pdf_obj *cat, *acro = NULL;
 	struct upd *u = NULL;
 	struct sigpos pos;
-	uint32_t catnum, catgen, sig, field;
-	unsigned char id2[32], *cms = NULL;
-	size_t npages = 0, csize, cms_len = 0;
-	char name[32];
+	struct seal *sl = NULL;
+	double box[4], rect[4] = { 0, 0, 0, 0 };
+	uint32_t catnum, catgen, sig, field, ap = 0;
+	unsigned char *cms = NULL;
+	size_t npages = 0, csize = 0, cms_len = 0;
+	char name[32], salt[48];
 	int64_t now = o->time >= 0 ? o->time : (int64_t)time(NULL);
 	int rc;
 
@@ -324,6 +447,8 @@ int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t le
 	}
 	if ((rc = contents_size(s, o, &csize)))
 		goto end;
+	if (o->seal_png && (rc = seal_load(o->seal_png, &sl)))
+		goto end;
 	if (!(u = calloc(1, sizeof *u))) {
 		rc = GAZ_ENOMEM;
 		goto end;
@@ -333,40 +458,35 @@ int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t le
 	    (rc = upd_alloc(u, &sig)) || (rc = upd_alloc(u, &field)) ||
 	    (rc = write_sigdict(u, sig, o, now, csize, &pos)))
 		goto end;
+	if (sl) {
+		media_box(doc, pages[npages - 1].dict, box);
+		if ((rc = write_seal(u, sl, box, &ap, rect)))
+			goto end;
+	}
 	if ((rc = upd_obj_begin(u, field, 0)) ||
 	    (rc = gaz_buf_printf(&u->out, "<</Type/Annot/Subtype/Widget/FT/Sig/T (%s)/V %u 0 R"
-				 "/P %u %u R/F 132/Rect [0 0 0 0]>>", name, sig,
-				 pages[npages - 1].num, pages[npages - 1].gen)) ||
+				 "/P %u %u R/F 132/Rect [%.2f %.2f %.2f %.2f]", name, sig,
+				 pages[npages - 1].num, pages[npages - 1].gen,
+				 rect[0], rect[1], rect[2], rect[3])) ||
+	    (sl && (rc = gaz_buf_printf(&u->out, "/AP <</N %u 0 R>>", ap))) ||
+	    (rc = gaz_buf_addstr(&u->out, ">>")) ||
 	    (rc = upd_obj_end(u)) ||
 	    (rc = write_page(u, &pages[npages - 1], field)) ||
 	    (rc = write_catalog(u, cat, catnum, catgen, field, sig, o->certify)))
 		goto end;
-	/* Second /ID element: a digest of the original, so the same input
-	 * gives the same update (apart from /M and the signature). */
-	if (!EVP_Digest(pdf, len, id2, NULL, EVP_sha256(), NULL)) {
-		rc = gaz_crypto_fail(GAZ_ECRYPTO, "cannot hash the PDF");
-		goto end;
-	}
-	if ((rc = upd_finish(u, id2)) ||
-	    (rc = seal_signature(u, s, o, &pos, &cms, &cms_len)))
+	snprintf(salt, sizeof salt, "signature %lld", (long long)now);
+	if ((rc = upd_finish(u, salt)) ||
+	    (rc = seal_signature(u, pdf, len, s, o, &pos, &cms, &cms_len)))
 		goto end;
 	gaz_pdf_close(doc);
 	doc = NULL;
-	if (o->level == GAZ_PADES_B_LT) {
-		unsigned char *lt = NULL;
-		size_t ltlen = 0;
-
-		if ((rc = gaz_pdf_add_dss(s, (unsigned char *)u->out.data, u->out.len, cms,
-					  cms_len, (const unsigned char *)u->out.data + pos.lt + 1,
-					  pos.gt - pos.lt - 1, o->crl_paths, &lt, &ltlen)))
-			goto end;
-		*out = lt;
-		*outlen = ltlen;
-	} else {
-		*out = (unsigned char *)gaz_buf_detach(&u->out, outlen);
-	}
+	if (o->level == GAZ_PADES_B_LT &&
+	    (rc = append_dss(s, pdf, len, u, &pos, cms, cms_len, o)))
+		goto end;
+	*out = (unsigned char *)gaz_buf_detach(&u->out, outlen);
 	rc = 0;
 end:
+	seal_free(sl);
 	free(cms);
 	free(pages);
 	if (u)
@@ -374,4 +494,25 @@ end:
 	free(u);
 	gaz_pdf_close(doc);
 	return rc;
+}
+
+int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
+		 const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen)
+{
+	unsigned char *upd = NULL, *all;
+	size_t ul = 0, n;
+	int rc;
+
+	if ((rc = gaz_pdf_sign_update(s, pdf, len, o, &upd, &ul)))
+		return rc;
+	if ((rc = gaz_size_add(len, ul, &n)) || !(all = malloc(n))) {
+		free(upd);
+		return rc ? rc : GAZ_ENOMEM;
+	}
+	memcpy(all, pdf, len);
+	memcpy(all + len, upd, ul);
+	free(upd);
+	*out = all;
+	*outlen = n;
+	return 0;
 }

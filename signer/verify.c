@@ -413,7 +413,7 @@ static void mark_ref(struct diff *d, const struct gaz_pdf_obj *v, uint16_t flag)
 /* Compares revision a with revision b of pdf (a < b); one line per finding
  * goes to out, *allowed says whether every change is a permitted one. */
 static int diff_revs(struct gaz_pdf *pdf, size_t a, size_t b, struct gaz_msgs *out,
-		     int *allowed, uint32_t *count)
+		     int *allowed, uint32_t *count, uint64_t *budget)
 {
 	struct diff d = { pdf, a, b, 0, NULL, out, 1, 0 };
 	struct gaz_pdf_rev ra, rb;
@@ -429,6 +429,13 @@ static int diff_revs(struct gaz_pdf *pdf, size_t a, size_t b, struct gaz_msgs *o
 	    (rc = gaz_pdf_catalog(pdf, b, &cat_b, &root_b, NULL)))
 		goto end;
 	d.n = (ra.max_num > rb.max_num ? ra.max_num : rb.max_num) + 1;
+	/* each object number costs a look-up along both revisions' xref chains */
+	if ((uint64_t)d.n * (b + 2) > *budget) {
+		rc = gaz_fail(GAZ_ETOOBIG, "too many objects and revisions to compare (more than %llu "
+			      "look-ups)", (unsigned long long)GAZ_VERIFY_MAX_WORK);
+		goto end;
+	}
+	*budget -= (uint64_t)d.n * (b + 2);
 	if (!(d.f = calloc(d.n, sizeof(*d.f)))) {
 		rc = GAZ_ENOMEM;
 		goto end;
@@ -765,8 +772,8 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 {
 	const unsigned char *buf;
 	const struct gaz_pdf_obj *v, *br, *ct, *refs, *t;
-	unsigned char *data = NULL;
-	size_t len, nrevs = gaz_pdf_nrevs(pdf), i, datalen;
+	struct vranges rg;
+	size_t len, nrevs = gaz_pdf_nrevs(pdf), i;
 	int64_t r[4];
 	int rc;
 
@@ -880,25 +887,20 @@ static int check_one(struct gaz_pdf *pdf, struct vctx *c, const struct found *fd
 			     "signed revision", num);
 		*sigrev = s->rev;
 	}
-	{
-		struct gaz_pdf_rev last;
+	/* the newest revision, and nothing after the range but its end of line */
+	s->whole_file = s->rev == nrevs - 1;
+	for (i = (size_t)(r[2] + r[3]); s->whole_file && i < len; i++)
+		if (buf[i] != '\r' && buf[i] != '\n')
+			s->whole_file = 0;
 
-		gaz_pdf_rev_info(pdf, GAZ_PDF_LATEST, &last);
-		s->whole_file = (uint64_t)(r[2] + r[3]) == len && s->rev == nrevs - 1;
-	}
-
-	/* the signed bytes */
-	datalen = (size_t)r[1] + (size_t)r[3];
-	if (!(data = malloc(datalen ? datalen : 1)))
-		return GAZ_ENOMEM;
-	memcpy(data, buf, (size_t)r[1]);
-	memcpy(data + r[1], buf + r[2], (size_t)r[3]);
+	/* the signed bytes, borrowed from the file */
+	rg.p[0] = buf;
+	rg.n[0] = (size_t)r[1];
+	rg.p[1] = buf + r[2];
+	rg.n[1] = (size_t)r[3];
 	if (s->kind == GAZ_SIG_DOCTIMESTAMP)
-		rc = vcms_doctimestamp(c, ct->u.str.p, ct->u.str.len, data, datalen, s);
-	else
-		rc = vcms_signature(c, ct->u.str.p, ct->u.str.len, data, datalen, s);
-	free(data);
-	return rc;
+		return vcms_doctimestamp(c, ct->u.str.p, ct->u.str.len, &rg, s);
+	return vcms_signature(c, ct->u.str.p, ct->u.str.len, &rg, s);
 }
 
 /* ---- the whole file ------------------------------------------------------- */
@@ -964,6 +966,7 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 	struct gaz_pdf *pdf = NULL;
 	struct found *found = NULL;
 	struct vctx c;
+	uint64_t budget = GAZ_VERIFY_MAX_WORK;
 	size_t nfound = 0, i, k, nrevs;
 	int rc, have_ctx = 0;
 	const unsigned char *p = buf;
@@ -994,7 +997,7 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 		r->revs[i].xref_stream = rv.xref_stream;
 		r->revs[i].allowed = 1;
 		if (i && (rc = diff_revs(pdf, i - 1, i, &r->revs[i].changes, &r->revs[i].allowed,
-					 &r->revs[i].objects))) {
+					 &r->revs[i].objects, &budget))) {
 			if (fatal(rc))
 				goto end;
 			r->revs[i].allowed = 0;
@@ -1040,7 +1043,8 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 		if (srev != NOREV && srev + 1 < nrevs) {
 			uint32_t cnt;
 
-			rc = diff_revs(pdf, srev, nrevs - 1, &s->changes, &s->changes_allowed, &cnt);
+			rc = diff_revs(pdf, srev, nrevs - 1, &s->changes, &s->changes_allowed, &cnt,
+				       &budget);
 			if (rc) {
 				if (fatal(rc))
 					goto end;
@@ -1061,7 +1065,8 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 			goto end;
 		s->valid = s->problems.n == 0;
 	}
-	qsort(r->sigs, r->nsigs, sizeof(*r->sigs), sig_cmp);
+	if (r->nsigs > 1)
+		qsort(r->sigs, r->nsigs, sizeof(*r->sigs), sig_cmp);
 	/* a certification must be the first signature */
 	for (i = 0; i < r->nsigs; i++)
 		if (r->sigs[i].kind == GAZ_SIG_CERTIFICATION)

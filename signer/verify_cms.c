@@ -224,6 +224,19 @@ static char *alg_name(const X509_ALGOR *a)
 	return vstrdup(buf);
 }
 
+/* Hashes the two ranges without joining them. */
+static int ranges_digest(const struct vranges *rg, const EVP_MD *md, unsigned char *out,
+			 unsigned int *n)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, md, NULL) &&
+		 EVP_DigestUpdate(ctx, rg->p[0], rg->n[0]) &&
+		 EVP_DigestUpdate(ctx, rg->p[1], rg->n[1]) && EVP_DigestFinal_ex(ctx, out, n);
+
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
 /* ---- certificate chain -------------------------------------------------- */
 
 static int have_crl_for(STACK_OF(X509_CRL) *crls, const X509_NAME *issuer)
@@ -375,7 +388,7 @@ static void check_ess(CMS_SignerInfo *si, X509 *signer, STACK_OF(X509) *chain,
 
 /* Verifies token (a SignedData with TSTInfo) either over data (doc
  * timestamp: imprint = hash of data) or over an imprint of sigval. */
-static int check_token(struct vctx *c, PKCS7 *token, const unsigned char *data, size_t datalen,
+static int check_token(struct vctx *c, PKCS7 *token, const struct vranges *data,
 		       const ASN1_OCTET_STRING *sigval, struct gaz_sig_report *s, time_t *when)
 {
 	TS_VERIFY_CTX *vctx = NULL;
@@ -413,15 +426,9 @@ static int check_token(struct vctx *c, PKCS7 *token, const unsigned char *data, 
 	}
 	TS_VERIFY_CTX_set_certs(vctx, certs);
 	certs = NULL;
-	if (data) {
-		BIO *b = BIO_new_mem_buf(data, (int)datalen);
-
-		if (!b)
-			goto end;
-		TS_VERIFY_CTX_set_data(vctx, b); /* the ctx frees it */
-		TS_VERIFY_CTX_set_flags(vctx, TS_VFY_VERSION | TS_VFY_SIGNER | TS_VFY_SIGNATURE |
-					TS_VFY_DATA);
-	} else {
+	{
+		/* the imprint: of the byte ranges (document timestamp) or of the
+		 * signature value (signature timestamp) */
 		const X509_ALGOR *alg = TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(tst));
 		const ASN1_OBJECT *obj = NULL;
 		const EVP_MD *md;
@@ -434,9 +441,11 @@ static int check_token(struct vctx *c, PKCS7 *token, const unsigned char *data, 
 			rc = 0;
 			goto end;
 		}
-		if (!(imp = OPENSSL_malloc(EVP_MAX_MD_SIZE)) ||
-		    !EVP_Digest(ASN1_STRING_get0_data(sigval), (size_t)ASN1_STRING_length(sigval),
-				imp, &n, md, NULL))
+		if (!(imp = OPENSSL_malloc(EVP_MAX_MD_SIZE)))
+			goto end;
+		if (data ? ranges_digest(data, md, imp, &n)
+			 : !EVP_Digest(ASN1_STRING_get0_data(sigval), (size_t)ASN1_STRING_length(sigval),
+				       imp, &n, md, NULL))
 			goto end;
 		TS_VERIFY_CTX_set_imprint(vctx, imp, n); /* the ctx frees it */
 		imp = NULL;
@@ -499,7 +508,7 @@ static int der_length(const unsigned char *der, size_t n, size_t *len)
 }
 
 int vcms_doctimestamp(struct vctx *c, const unsigned char *der, size_t derlen,
-		      const unsigned char *data, size_t datalen, struct gaz_sig_report *s)
+		      const struct vranges *data, struct gaz_sig_report *s)
 {
 	const unsigned char *p = der;
 	PKCS7 *token = NULL;
@@ -516,7 +525,7 @@ int vcms_doctimestamp(struct vctx *c, const unsigned char *der, size_t derlen,
 		rc = vmsg(&s->problems, "/Contents is not a timestamp token");
 		goto end;
 	}
-	if ((rc = check_token(c, token, data, datalen, NULL, s, NULL)))
+	if ((rc = check_token(c, token, data, NULL, s, NULL)))
 		goto end;
 	s->signature = s->digest = s->chain = s->timestamp;
 end:
@@ -526,7 +535,7 @@ end:
 }
 
 int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
-		   const unsigned char *data, size_t datalen, struct gaz_sig_report *s)
+		   const struct vranges *data, struct gaz_sig_report *s)
 {
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *certs = NULL, *chain = NULL;
@@ -538,6 +547,7 @@ int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
 	ASN1_OCTET_STRING **content;
 	const unsigned char *p = der;
 	BIO *dbio = NULL;
+	unsigned char *joined = NULL;
 	char detail[512];
 	time_t when = 0;
 	size_t len;
@@ -598,7 +608,7 @@ int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
 		unsigned char h[EVP_MAX_MD_SIZE];
 		unsigned int hn = 0;
 
-		if (!md || !mdt || !EVP_Digest(data, datalen, h, &hn, mdt, NULL) ||
+		if (!md || !mdt || ranges_digest(data, mdt, h, &hn) ||
 		    (unsigned)ASN1_STRING_length(md) != hn || memcmp(ASN1_STRING_get0_data(md), h, hn)) {
 			s->digest = GAZ_CHECK_FAIL;
 			vmsg(&s->problems, md ? "message digest does not match the signed byte ranges"
@@ -616,7 +626,11 @@ int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
 			vmsg(&s->warnings, "signing-time attribute present (PAdES puts the time in /M)");
 	} else {
 		/* no signed attributes: the signature is directly over the data */
-		if (!(dbio = BIO_new_mem_buf(data, (int)datalen)))
+		if (!(joined = malloc(data->n[0] + data->n[1] + 1)))
+			goto end;
+		memcpy(joined, data->p[0], data->n[0]);
+		memcpy(joined + data->n[0], data->p[1], data->n[1]);
+		if (!(dbio = BIO_new_mem_buf(joined, (int)(data->n[0] + data->n[1]))))
 			goto end;
 		i = CMS_verify(cms, c->extra_certs, NULL, dbio, NULL,
 			       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY);
@@ -640,7 +654,7 @@ int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
 				s->timestamp = GAZ_CHECK_FAIL;
 				vmsg(&s->problems, "the signature timestamp is not a token");
 			} else {
-				rc = check_token(c, token, NULL, 0, CMS_SignerInfo_get0_signature(si), s,
+				rc = check_token(c, token, NULL, CMS_SignerInfo_get0_signature(si), s,
 						 &when);
 				PKCS7_free(token);
 				if (rc)
@@ -666,6 +680,7 @@ int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
 end:
 	ERR_clear_error();
 	BIO_free(dbio);
+	free(joined);
 	sk_X509_pop_free(chain, X509_free);
 	sk_X509_pop_free(certs, X509_free);
 	sk_X509_CRL_pop_free(crls, X509_CRL_free);

@@ -14,6 +14,12 @@ struct vctx {
 	time_t now;
 };
 
+/* The signed bytes: the two /ByteRange ranges, borrowed from the file. */
+struct vranges {
+	const unsigned char *p[2];
+	size_t n[2];
+};
+
 /* Appends a formatted message (GAZ_VERIFY_MAX_MSGS at most; later ones are
  * dropped).  Returns GAZ_ENOMEM only. */
 int vmsg(struct gaz_msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -29,9 +35,9 @@ void vctx_release(struct vctx *c);
 /* Checks a CMS signature (der: /Contents bytes, possibly zero-padded) over
  * data, filling the crypto fields of s and adding problems/warnings. */
 int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
-		   const unsigned char *data, size_t datalen, struct gaz_sig_report *s);
+		   const struct vranges *data, struct gaz_sig_report *s);
 /* Checks an RFC 3161 document timestamp token over data. */
 int vcms_doctimestamp(struct vctx *c, const unsigned char *der, size_t derlen,
-		      const unsigned char *data, size_t datalen, struct gaz_sig_report *s);
+		      const struct vranges *data, struct gaz_sig_report *s);
 
 #endif

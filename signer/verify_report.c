@@ -97,12 +97,20 @@ int gaz_verify_report_text(const struct gaz_verify_report *r, const char *name, 
 		for (i = 0; i < r->nrevs; i++) {
 			P("  %zu: ends at byte %zu%s", i + 1, r->revs[i].end,
 			  r->revs[i].xref_stream ? " (xref stream)" : "");
-			for (j = 0; j < r->nsigs; j++)
-				if (r->sigs[j].rev == i)
-					P(", signed by \"%s\"", or_dash(r->sigs[j].field));
-			if (i)
-				P(", %u object%s added or changed", r->revs[i].objects,
-				  r->revs[i].objects == 1 ? "" : "s");
+			{
+				int signed_here = 0;
+
+				for (j = 0; j < r->nsigs; j++)
+					if (r->sigs[j].rev == i) {
+						P(", signed by \"%s\"", or_dash(r->sigs[j].field));
+						signed_here = 1;
+					}
+				if (i)
+					P(", %u object%s added or changed%s", r->revs[i].objects,
+					  r->revs[i].objects == 1 ? "" : "s",
+					  signed_here && r->revs[i].changes.n ?
+					  " (covered by the signature made in it):" : "");
+			}
 			P("\n");
 			for (j = 0; j < r->revs[i].changes.n; j++)
 				P("     - %s\n", r->revs[i].changes.v[j]);

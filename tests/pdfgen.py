@@ -3,6 +3,7 @@
 
   pdfgen.py base OUT.pdf      one page, an empty signature field (object 5)
   pdfgen.py certify OUT.pdf   the same with a text field too (object 7)
+  pdfgen.py plain OUT.pdf     one page, no form at all
 """
 import sys, zlib
 
@@ -29,6 +30,19 @@ def stream(dict_, data):
     return b"<<" + dict_ + b"/Length %d>>\nstream\n" % len(data) + data + b"\nendstream"
 
 
+def plain():
+    """One page, no form: what placeholder-only signers (@signpdf) expect."""
+    content = b"BT /F1 24 Tf 72 700 Td (Official gazette 2026 No. 1) Tj ET"
+    return build([
+        (1, b"<</Type/Catalog/Pages 2 0 R>>"),
+        (2, b"<</Type/Pages/Kids[3 0 R]/Count 1>>"),
+        (3, b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+            b"/Resources<</Font<</F1 5 0 R>>>>>>"),
+        (4, stream(b"/Filter/FlateDecode", zlib.compress(content))),
+        (5, b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"),
+    ])
+
+
 def base(with_text_field=False):
     content = b"BT /F1 24 Tf 72 700 Td (Official gazette 2026 No. 1) Tj ET"
     fields = b"[5 0 R 7 0 R]" if with_text_field else b"[5 0 R]"
@@ -50,5 +64,5 @@ def base(with_text_field=False):
 
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
-    data = {"base": lambda: base(False), "certify": lambda: base(True)}[kind]()
+    data = {"base": lambda: base(False), "certify": lambda: base(True), "plain": plain}[kind]()
     open(out, "wb").write(data)

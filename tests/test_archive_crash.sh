@@ -91,6 +91,30 @@ done
 [ "$new_after_abort" = 1 ] || die "$new_after_abort aborts left the new state (expected exactly 1: after commit)"
 echo "[$SECONDS s] fault injection: $aborted crash points, each left the old state except the one after commit"
 
+# a status change (立改废) is one transaction too: its event, log leaf,
+# search status and audit entry
+D='黔江府办发〔2018〕67号'
+events() { "$GAZETTE" status "$D" --archive "$A" --json | grep -c '"seq":' || true; }
+n=1
+ev_before=$(events)
+while :; do
+	rc=0
+	GAZETTE_FAULT_AFTER=$n "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2024-01-01 \
+		--by '黔江府发〔2023〕1号' >/dev/null 2>&1 || rc=$?
+	"$GAZETTE" fsck --archive "$A" -q >"$T/fsck" 2>&1 || { cat "$T/fsck" >&2; die "fsck after status fault $n"; }
+	ev_now=$(events)
+	if [ "$rc" = 0 ]; then
+		[ "$ev_now" = $((ev_before + 1)) ] || die "status change succeeded without an event"
+		break
+	fi
+	[ "$rc" = 134 ] || die "status with GAZETTE_FAULT_AFTER=$n exited $rc"
+	[ "$ev_now" = "$ev_before" ] || [ "$ev_now" = $((ev_before + 1)) ] || die "status fault $n: $ev_before -> $ev_now events"
+	ev_before=$ev_now
+	n=$((n + 1))
+	[ "$n" -lt 1000 ] || die "status change never completed"
+done
+echo "[$SECONDS s] fault injection: status change crashed at each of its $((n - 1)) LMDB calls: old or new history, fsck clean"
+
 # --- 2. SIGKILL at random moments ----------------------------------------------------------
 big t0
 t0=$(date +%s%N)
@@ -135,9 +159,13 @@ while [ ! -e "$T/writer.done" ] || [ "$reads" -lt 5 ]; do
 	sha=$(printf '%s\n' "$j" | sed -n 's/^\t"pdf_sha256":\t"\([0-9a-f]*\)",$/\1/p')
 	[ "$(sha256sum "$T/r.pdf" | cut -d' ' -f1)" = "$sha" ] || die "reader got a PDF that is not its version's"
 	[ "$(printf '%s\n' "$j" | grep -c '"doc_no":')" = 5 ] || die "reader saw a partial issue"
+	if [ $((reads % 3)) = 0 ]; then  # a hot backup, fsck'ed by the command itself
+		"$GAZETTE" backup --archive "$A" "$T/bk$reads" >/dev/null || die "backup beside a writer"
+		rm -rf "$T/bk$reads"
+	fi
 	reads=$((reads + 1))
 done
 wait "$writer" || die "writer failed"
 [ "$(state after)" = $((start + 8)) ] || die "writer's versions missing"
-echo "[$SECONDS s] concurrency: $reads consistent snapshots (get + fsck) while 8 versions were committed"
+echo "[$SECONDS s] concurrency: $reads consistent snapshots (get + fsck, a hot backup every third) while 8 versions were committed"
 echo "test_archive_crash.sh: all passed"

@@ -82,6 +82,8 @@ static struct gaz_pdf *open_ok(struct gaz_buf *b)
 	return pdf;
 }
 
+static int open_str(const char *s, size_t n);
+
 static const char content[] = "BT /F1 12 Tf 72 720 Td (Hello) Tj ET";
 
 /* catalog 1, pages 2, two pages 3 and 4, compressed content 5, sig-like 6 */
@@ -268,6 +270,66 @@ static void test_xref_stream(void)
 	gaz_pdf_close(pdf);
 out:
 	gaz_buf_release(&w.b);
+}
+
+/* A hybrid file: the table marks object 3 free, its /XRefStm has it. */
+static void test_hybrid(void)
+{
+	struct gaz_buf b = GAZ_BUF_INIT(1 << 20);
+	struct gaz_pdf *pdf = NULL;
+	struct gaz_pdf_page *pages = NULL;
+	size_t o1, o2, o3, o4, x, n = 0;
+	unsigned char row[6];
+
+	gaz_buf_addstr(&b, "%PDF-1.5\n");
+	o1 = b.len;
+	gaz_buf_addstr(&b, "1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
+	o2 = b.len;
+	gaz_buf_addstr(&b, "2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n");
+	o3 = b.len;
+	gaz_buf_addstr(&b, "3 0 obj\n<</Type/Page/Parent 2 0 R>>\nendobj\n");
+	o4 = b.len;
+	row[0] = 1;
+	row[1] = (unsigned char)(o3 >> 24);
+	row[2] = (unsigned char)(o3 >> 16);
+	row[3] = (unsigned char)(o3 >> 8);
+	row[4] = (unsigned char)o3;
+	row[5] = 0;
+	gaz_buf_addstr(&b, "4 0 obj\n<</Type/XRef/Size 5/W[1 4 1]/Index[3 1]/Length 6>>\nstream\n");
+	gaz_buf_add(&b, row, 6);
+	gaz_buf_addstr(&b, "\nendstream\nendobj\n");
+	x = b.len;
+	gaz_buf_printf(&b, "xref\n0 4\n0000000000 65535 f \n%010zu 00000 n \n%010zu 00000 n \n"
+		       "0000000000 00000 f \ntrailer\n<</Size 5/Root 1 0 R/XRefStm %zu>>\n"
+		       "startxref\n%zu\n%%%%EOF\n", o1, o2, o4, x);
+	CHECK_EQ_INT(gaz_pdf_open(b.data, b.len, &pdf), 0);
+	if (pdf) {
+		CHECK_EQ_INT(gaz_pdf_pages(pdf, 0, &pages, &n), 0);
+		CHECK_EQ_INT(n, 1);
+		free(pages);
+	}
+	gaz_pdf_close(pdf);
+	gaz_buf_release(&b);
+}
+
+/* startxref may point at whitespace before "xref" (@signpdf), not at junk */
+static void test_startxref_slack(void)
+{
+	char f[512];
+	int n, x;
+
+	n = snprintf(f, sizeof(f), "%%PDF-1.7\n1 0 obj\n<</Type/Catalog>>\nendobj\n\n"
+		     "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
+		     "trailer\n<</Size 2/Root 1 0 R>>\nstartxref\n%05d\n%%%%EOF\n", 0);
+	x = (int)(strstr(f, "\nxref") - f);
+	n = snprintf(f, sizeof(f), "%%PDF-1.7\n1 0 obj\n<</Type/Catalog>>\nendobj\n\n"
+		     "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
+		     "trailer\n<</Size 2/Root 1 0 R>>\nstartxref\n%05d\n%%%%EOF\n", x);
+	CHECK_EQ_INT(open_str(f, (size_t)n), 0);
+	n = snprintf(f, sizeof(f), "%%PDF-1.7\n1 0 obj\n<</Type/Catalog>>\nendobj\n\n"
+		     "xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
+		     "trailer\n<</Size 2/Root 1 0 R>>\nstartxref\n%05d\n%%%%EOF\n", x - 3);
+	CHECK_EQ_INT(open_str(f, (size_t)n), GAZ_EFORMAT);
 }
 
 static void test_write(void)
@@ -526,9 +588,9 @@ static void test_malformed(void)
 		gaz_pdf_close(pdf);
 		pdf = NULL;
 	}
-	/* a zip bomb: 300 MB of zeros in a few hundred KB */
+	/* a zip bomb: 80 MB of zeros in a few dozen KB (the cap is 64 MB) */
 	{
-		size_t big = (size_t)300 << 20;
+		size_t big = (size_t)80 << 20;
 		unsigned char *zeros = calloc(1, big), *z = NULL;
 		size_t zn;
 		struct gaz_buf f = GAZ_BUF_INIT(1 << 26);
@@ -569,6 +631,8 @@ int main(void)
 	test_incremental();
 	test_xref_stream();
 	test_write();
+	test_hybrid();
+	test_startxref_slack();
 	test_real_files();
 	test_malformed();
 	return TEST_DONE();

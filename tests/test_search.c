@@ -345,7 +345,7 @@ static void test_pages_and_snippets(MDB_txn *txn)
 	gaz_search_results_free(p1);
 	gaz_search_results_free(p2);
 	/* past the end: total, no hits */
-	q.offset = 100000;
+	q.offset = GAZ_SEARCH_DEPTH_MAX - q.limit;
 	p1 = run(txn, &q);
 	CHECK(p1 && p1->n == 0 && p1->total > 0);
 	gaz_search_results_free(p1);
@@ -456,6 +456,22 @@ static void test_ranking(void)
 	CHECK(r && r->total == 1 && r->n == 1 && r->hits[0].id == base + 2 &&
 	      r->hits[0].status == GAZ_ST_REPEALED);
 	gaz_search_results_free(r);
+	/* a corrected issue supersedes a document: hidden unless asked */
+	CHECK_EQ_INT(gaz_search_supersede(txn, base + 1), 0);
+	CHECK_EQ_INT(gaz_search_supersede(txn, base + 1), 0);
+	CHECK_EQ_INT(gaz_search_supersede(txn, base + 77), GAZ_ENOTFOUND);
+	q.status = 0;
+	r = run(txn, &q);
+	CHECK(r && r->total == 2);
+	for (size_t i = 0; r && i < r->n; i++)
+		CHECK(r->hits[i].id != base + 1 && !r->hits[i].superseded);
+	gaz_search_results_free(r);
+	q.include_superseded = 1;
+	r = run(txn, &q);
+	CHECK(r && r->total == 3 && r->n == 3 && r->hits[2].id == base + 1 &&
+	      r->hits[2].superseded);
+	gaz_search_results_free(r);
+	CHECK_EQ_INT(gaz_search_verify(txn, NULL), 0);
 	mdb_txn_abort(txn);
 }
 
@@ -476,6 +492,10 @@ static void test_bad_queries(MDB_txn *txn)
 	q.from = NULL;
 	q.limit = GAZ_SEARCH_PAGE_MAX + 1;
 	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);
+	q.limit = 20;
+	q.offset = GAZ_SEARCH_DEPTH_MAX - 19;
+	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);
+	q.offset = 0;
 	q.limit = 0;
 	q.text = "\xff";
 	CHECK_EQ_INT(gaz_search_query(txn, &q, &r), GAZ_EINVAL);

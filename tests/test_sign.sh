@@ -132,25 +132,68 @@ if tail -c 400 "$T/plain-bb.pdf" | grep -aq "^trailer"; then
 	ok "classic xref input gets a classic xref update"
 else fail "classic xref input: no classic trailer"; fi
 
-# ---- certification, second signatures ----------------------------------------
-g sign "$T/form.pdf" -o "$T/cert.pdf" "${SIGN[@]}" --certify
-check_signed "$T/form.pdf" "$T/cert.pdf" "certified"
+# ---- certification (the default), approval, second signatures ----------------
+g sign "$T/form.pdf" -o "$T/cert.pdf" "${SIGN[@]}"
 mutool show "$T/cert.pdf" trailer/Root/Perms/DocMDP >"$T/docmdp.txt" 2>&1 || true
 if grep -Eq "/P 1$" "$T/docmdp.txt" && grep -Eq "/TransformMethod ?/DocMDP" "$T/docmdp.txt"; then
-	ok "certified: /Perms /DocMDP with P 1"
-else fail "certified: no DocMDP P=1"; fi
-rc=0; "$GAZETTE" sign "$T/cert.pdf" -o "$T/cert2.pdf" "${SIGN[@]}" 2>"$T/err" || rc=$?
+	ok "default is a certification: /Perms /DocMDP with P 1"
+else fail "default signature is not a DocMDP P=1 certification"; fi
+rc=0; "$GAZETTE" sign "$T/cert.pdf" -o "$T/cert2.pdf" "${SIGN[@]}" --approval 2>"$T/err" || rc=$?
 if [ $rc -eq 1 ] && [ ! -e "$T/cert2.pdf" ] && grep -q "certified" "$T/err"; then
 	ok "signing a certified file is refused (exit 1)"
 else fail "signing a certified file: rc=$rc"; fi
-g sign "$T/form-bb.pdf" -o "$T/form-2.pdf" "${SIGN[@]}"
-check_signed "$T/form-bb.pdf" "$T/form-2.pdf" "second signature" 1
-if [ "$(pdfsig -nssdir "sql:$NSS" "$T/form-2.pdf" | grep -c 'Signature is Valid')" = 2 ]; then
-	ok "both signatures valid"
+g sign "$T/form.pdf" -o "$T/approval.pdf" "${SIGN[@]}" --approval
+check_signed "$T/form.pdf" "$T/approval.pdf" "approval"
+if [ "$(mutool show "$T/approval.pdf" trailer/Root/Perms 2>&1)" = null ] &&
+   ! grep -aq "/DocMDP" "$T/approval.pdf"; then
+	ok "--approval: no DocMDP"
+else fail "--approval wrote a DocMDP"; fi
+g sign "$T/approval.pdf" -o "$T/approval-2.pdf" "${SIGN[@]}" --approval
+check_signed "$T/approval.pdf" "$T/approval-2.pdf" "second signature" 1
+if [ "$(pdfsig -nssdir "sql:$NSS" "$T/approval-2.pdf" | grep -c 'Signature is Valid')" = 2 ]; then
+	ok "both signatures valid in pdfsig"
 else fail "second signature broke the first"; fi
-rc=0; "$GAZETTE" sign "$T/form-bb.pdf" -o "$T/x.pdf" "${SIGN[@]}" --certify 2>"$T/err" || rc=$?
-if [ $rc -eq 1 ] && [ ! -e "$T/x.pdf" ]; then ok "--certify on a signed file refused (exit 1)"
+rc=0; "$GAZETTE" sign "$T/approval.pdf" -o "$T/x.pdf" "${SIGN[@]}" --certify 2>"$T/err" || rc=$?
+if [ $rc -eq 1 ] && [ ! -e "$T/x.pdf" ]; then ok "certifying a signed file is refused (exit 1)"
 else fail "--certify after a signature: rc=$rc"; fi
+
+# ---- visible seal ------------------------------------------------------------------
+python3 "$SRC/tests/make-seal-png.py" "$T/seal.png"
+g sign "$T/form.pdf" -o "$T/seal.pdf" "${SIGN[@]}" --seal "$T/seal.png"
+check_signed "$T/form.pdf" "$T/seal.pdf" "visible seal"
+red() { # PDF PAGE: red pixels when rendered at 36 dpi
+	mutool draw -q -r 36 -o "$T/page.ppm" "$1" "$2" 2>/dev/null
+	python3 - "$T/page.ppm" <<'EOF'
+import sys
+d = open(sys.argv[1], 'rb').read().split(b'\n', 3)
+px = d[3]
+print(sum(1 for i in range(0, len(px) - 2, 3) if px[i] > 150 and px[i+1] < 80 and px[i+2] < 80))
+EOF
+}
+if [ "$(red "$T/form.pdf" 2)" -eq 0 ] && [ "$(red "$T/seal.pdf" 2)" -gt 200 ] &&
+   mutool show "$T/seal.pdf" trailer/Root/AcroForm/Fields/2/AP >/dev/null 2>&1; then
+	ok "visible seal: the last page shows the seal, the widget has /AP"
+else fail "visible seal not rendered"; fi
+ink() { # PDF PAGE: non-white pixels at 36 dpi
+	mutool draw -q -r 36 -o "$T/page.ppm" "$1" "$2" 2>/dev/null
+	python3 - "$T/page.ppm" <<'EOF'
+import sys
+px = open(sys.argv[1], 'rb').read().split(b'\n', 3)[3]
+print(sum(1 for i in range(0, len(px) - 2, 3) if min(px[i:i+3]) < 128))
+EOF
+}
+base_ink=$(ink "$T/plain.pdf" 1)
+for mode in rgb gray graya palette; do
+	python3 "$SRC/tests/make-seal-png.py" "$T/seal-$mode.png" 64 "$mode"
+	if "$GAZETTE" sign "$T/plain.pdf" -o "$T/seal-$mode.pdf" "${SIGN[@]}" \
+		--seal "$T/seal-$mode.png" 2>>"$LOG" &&
+	   pdfsig -nssdir "sql:$NSS" "$T/seal-$mode.pdf" 2>&1 | grep -q "Signature is Valid" &&
+	   [ "$(ink "$T/seal-$mode.pdf" 1)" -gt $((base_ink + 100)) ]; then
+		ok "visible seal from a $mode PNG"
+	else fail "seal from a $mode PNG"; fi
+done
+if [ "$(red "$T/plain-bb.pdf" 1)" -eq 0 ]; then ok "default signature is invisible"
+else fail "default signature drew something"; fi
 
 # ---- reproducibility: RSA PKCS#1 v1.5 is deterministic, /M comes from the clock
 g sign "$T/plain.pdf" -o "$T/r1.pdf" "${SIGN[@]}" --time 2026-12-01T08:00:00Z
@@ -186,11 +229,21 @@ t, h, l = tlv(d, i)                                # SET
 tok_at = i + h
 t, h2, l2 = tlv(d, tok_at)                         # the token: ContentInfo
 open(sys.argv[2], 'wb').write(d[tok_at:tok_at + h2 + l2])
-# the signature value: the OCTET STRING just before the [1] unsigned attrs
-j = d.rindex(b'\xa1', 0, d.index(oid))
-k = d.rindex(b'\x04\x82', 0, j)
-t, h, l = tlv(d, k)
-open(sys.argv[3], 'wb').write(d[k + h:k + h + l])
+# The signature value: the OCTET STRING immediately followed by the [1]
+# unsigned attributes that enclose the token's OID.
+at = d.index(oid)
+for k in range(at, 0, -1):
+    if d[k] != 0x04 or d[k + 1] not in (0x81, 0x82):
+        continue
+    t, h, l = tlv(d, k)
+    j = k + h + l
+    if j < at and d[j] == 0xa1:
+        t1, h1, l1 = tlv(d, j)
+        if j + h1 + l1 > at:
+            open(sys.argv[3], 'wb').write(d[k + h:k + h + l])
+            break
+else:
+    sys.exit("signature value not found")
 EOF
 if openssl ts -verify -token_in -in "$T/tst.der" -data "$T/sigvalue.bin" \
 	-CAfile "$K/root-ca.pem" -untrusted "$K/intermediate-ca.pem" >"$T/ts.txt" 2>&1; then
@@ -201,7 +254,7 @@ if openssl ts -reply -token_in -in "$T/tst.der" -token_out -text 2>/dev/null | g
 	ok "B-T: token has a time; serial counter file advanced to $(cat "$T/serial")"
 else fail "B-T: token text or serial file"; fi
 
-g sign "$T/xrefstream.pdf" -o "$T/blt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" --certify \
+g sign "$T/xrefstream.pdf" -o "$T/blt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" \
 	--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
 check_signed "$T/xrefstream.pdf" "$T/blt.pdf" "B-LT certified"
 mutool show "$T/blt.pdf" trailer/Root/DSS >"$T/dss.txt" 2>&1 || true
@@ -223,6 +276,34 @@ else fail "B-LT: DSS certs=$ncerts crls=$ncrls"; cat "$T/dss.txt" >&2; fi
 if mutool show "$T/blt.pdf" trailer/Root/Perms/DocMDP | grep -Eq "/P 1$"; then
 	ok "B-LT: certification kept through the DSS update"
 else fail "B-LT: /Perms lost"; fi
+
+# The TSA's HTTP edges: wrong method 405, wrong type 415, oversize 413,
+# garbage gets a rejection reply (status 2), not a crash.
+codes=$(python3 - "$URL" <<'EOF'
+import sys, urllib.request, urllib.error
+url = sys.argv[1]
+def code(method, ctype, body):
+    req = urllib.request.Request(url, data=body, method=method)
+    if ctype:
+        req.add_header('Content-Type', ctype)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return '%d:%s' % (r.status, r.read()[:12].hex())
+    except urllib.error.HTTPError as e:
+        return str(e.code)
+print(code('GET', None, None), code('POST', 'text/plain', b'x'),
+      code('POST', 'application/timestamp-query', b'\0' * 20000),
+      code('POST', 'application/timestamp-query', b'junk'))
+EOF
+)
+read -r c_get c_type c_big c_junk <<<"$codes"
+# 200 with a TimeStampResp whose PKIStatus is 2 (rejection): 30 xx 30 xx 02 01 02
+if [ "$c_get" = 405 ] && [ "$c_type" = 415 ] && [ "$c_big" = 413 ] &&
+   [[ $c_junk == 200:30??30??020102* ]]; then
+	ok "TSA HTTP: 405, 415, 413, rejection for garbage"
+else fail "TSA HTTP codes: $codes"; fi
+kill "$tsa_pid" && wait "$tsa_pid" 2>/dev/null || true
+tsa_pid=
 
 # ---- errors: clear message, right exit code, no output file --------------------------
 expect_fail() { # CODE LABEL PATTERN args...
@@ -261,6 +342,8 @@ expect_fail 2 "B-T without --tsa" "needs --tsa" sign "$T/plain.pdf" -o "$T/out.p
 	"${SIGN[@]}" --level B-T
 expect_fail 2 "https TSA" "only http" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}" \
 	--level B-T --tsa https://127.0.0.1:1/
+expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --seal "$T/text.pdf"
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \
 	--cert "$K/signer.pem" --pass-file "$K/passphrase.txt" --listen 127.0.0.1:0
 

@@ -330,6 +330,13 @@ static void test_sth(void)
 	CHECK_EQ_INT(got.size, 12);
 	CHECK_EQ_INT(gaz_tlog_verify(txn, pub, &st), 0);
 	CHECK_EQ_INT(st.heads, 2);
+	CHECK_EQ_INT(gaz_tlog_head_at(txn, 11, &got), 0);
+	CHECK_EQ_INT(got.size, 11);
+	CHECK_EQ_INT(got.timestamp_ms, 1700000000000ull);
+	CHECK_EQ_INT(gaz_tlog_head_at(txn, 12, &got), 0);
+	CHECK_EQ_INT(got.timestamp_ms, 1700000001000ull);
+	CHECK_EQ_INT(gaz_tlog_head_at(txn, 10, &got), GAZ_ENOTFOUND);
+	CHECK_EQ_INT(gaz_tlog_head_at(txn, 13, &got), GAZ_ENOTFOUND);
 	CHECK_EQ_INT(gaz_tlog_verify(txn, other, &st), GAZ_ECORRUPT);
 	CHECK_EQ_INT(mdb_txn_commit(txn), 0);
 	EVP_PKEY_free(key);
@@ -384,6 +391,30 @@ static void test_leaf_encoding(void)
 	e.by = NULL;
 	e.kind = 7;
 	CHECK_EQ_INT(gaz_tlog_leaf_encode(&e, buf, &n), GAZ_EINVAL);
+
+	/* find an issue version by its PDF hash */
+	{
+		MDB_env *env = NULL;
+		MDB_txn *txn = NULL;
+		char *dir = mkenv(&env);
+		uint64_t idx;
+
+		CHECK_EQ_INT(mdb_txn_begin(env, NULL, 0, &txn), 0);
+		e.kind = GAZ_TLOG_STATUS_EVENT;
+		memset(e.sha256, 0x11, 32);
+		CHECK_EQ_INT(gaz_tlog_append_entry(txn, &e, NULL), 0);
+		e.kind = GAZ_TLOG_ISSUE_VERSION;
+		memset(e.sha256, 0x22, 32);
+		CHECK_EQ_INT(gaz_tlog_append_entry(txn, &e, NULL), 0);
+		memset(e.sha256, 0x11, 32);
+		CHECK_EQ_INT(gaz_tlog_append_entry(txn, &e, NULL), 0);
+		CHECK_EQ_INT(gaz_tlog_find_sha256(txn, e.sha256, &idx), 0);
+		CHECK_EQ_INT(idx, 2); /* not the status event's carrier hash */
+		memset(e.sha256, 0x33, 32);
+		CHECK_EQ_INT(gaz_tlog_find_sha256(txn, e.sha256, &idx), GAZ_ENOTFOUND);
+		mdb_txn_abort(txn);
+		rmenv(env, dir);
+	}
 }
 
 int main(void)

@@ -68,10 +68,30 @@ end:
 
 int gaz_write_file_atomic(const char *path, const void *data, size_t n)
 {
-	char *tmp = NULL, *dircopy = NULL;
-	const char *q = data;
+	return gaz_write_file_atomic2(path, data, n, NULL, 0);
+}
+
+static int write_all(int fd, const char *path, const char *q, size_t n)
+{
 	size_t off = 0;
 	ssize_t w;
+
+	while (off < n) {
+		w = write(fd, q + off, n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return gaz_fail(GAZ_EIO, "cannot write %s: %s", path, strerror(errno));
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+int gaz_write_file_atomic2(const char *path, const void *data, size_t n,
+			   const void *data2, size_t n2)
+{
+	char *tmp = NULL, *dircopy = NULL;
 	int fd = -1, dfd, ret = GAZ_EIO;
 
 	if (!(tmp = malloc(strlen(path) + 16)))
@@ -82,16 +102,8 @@ int gaz_write_file_atomic(const char *path, const void *data, size_t n)
 		gaz_fail(GAZ_EIO, "cannot create %s: %s", tmp, strerror(errno));
 		goto end;
 	}
-	while (off < n) {
-		w = write(fd, q + off, n - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			gaz_fail(GAZ_EIO, "cannot write %s: %s", path, strerror(errno));
-			goto end;
-		}
-		off += (size_t)w;
-	}
+	if (write_all(fd, path, data, n) || write_all(fd, path, data2, n2))
+		goto end;
 	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
 		gaz_fail(GAZ_EIO, "cannot sync %s: %s", path, strerror(errno));
 		goto end;

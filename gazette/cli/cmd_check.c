@@ -5,13 +5,22 @@
 
 const char cmd_check_usage[] =
 	"usage: gazette check ISSUE_DIR\n\n"
-	"Validates an issue folder before it is compiled: issue.conf and every\n"
-	"document (required fields, real dates with 成文日期 ≤ 发布日期, well-formed\n"
-	"and unique document numbers, known 栏目, valid UTF-8, no control\n"
-	"characters) and scans for personal data that must be de-identified\n"
-	"before publication (resident ID numbers, mobile numbers).\n\n"
-	"Every problem is printed as FILE:LINE: FIELD: error|warning: message.\n"
-	"exit 0: may be compiled (warnings allowed); 1: errors found; 2: usage or I/O.\n";
+	"Validates an issue folder before it is compiled: issue.conf (required\n"
+	"keys, bounded numbers, real 出版日期, http(s) 网址, watermark opacity and\n"
+	"angle, 栏目 not repeated, font files readable) and every document\n"
+	"(required fields, real dates with 成文日期 ≤ 发布日期 ≤ 出版日期,\n"
+	"well-formed and unique 发文字号 and 索引号, 有效性, known 栏目, valid\n"
+	"UTF-8, no control/bidi/zero-width characters, truncated files,\n"
+	"half-width punctuation, crawl debris, repeated titles).  Scans for\n"
+	"personal data that must be de-identified before publication: 18-digit\n"
+	"resident ID numbers with a valid check digit, 15-digit ID numbers,\n"
+	"mobile numbers (shown masked, e.g. 110105********1238).\n\n"
+	"Every problem is printed on stderr as\n"
+	"  FILE:LINE[:COLUMN]: FIELD: error|warning: message\n"
+	"(COLUMN counts characters), then a summary line.  See\n"
+	"docs/input-format.md for the format and every check.\n\n"
+	"exit 0: may be compiled (warnings allowed); 1: errors found;\n"
+	"2: usage error or the folder cannot be opened.\n";
 
 int cmd_check(int argc, char **argv)
 {

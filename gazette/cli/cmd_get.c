@@ -41,13 +41,25 @@ static int show_version(struct gaz_archive *a, const struct gaz_ar_version *v, i
 {
 	int ret = 0;
 
-	if (json)
-		ret = ar_json_print(ar_json_version(v));
-	else
+	if (json) {
+		/* each document with its status now, as a reader of the issue needs */
+		cJSON *j = ar_json_version(v), *docs = j ? cJSON_GetObjectItem(j, "documents") : NULL;
+		for (size_t i = 0; docs && i < v->n_loaded_docs; i++) {
+			cJSON *d = cJSON_GetArrayItem(docs, (int)i);
+			int st = 0, rc = gaz_archive_status_at(a, v->docs[i].doc_no, NULL, &st);
+			if (rc) {
+				cJSON_Delete(j);
+				return ar_cli_fail(v->docs[i].doc_no, rc);
+			}
+			cJSON_AddStringToObject(d, "status", gaz_status_name(st));
+			cJSON_AddBoolToObject(d, "in_force", gaz_status_in_force(st));
+		}
+		ret = ar_json_print(j);
+	} else {
 		ar_print_version(stdout, v);
+	}
 	if (!ret && out)
 		ret = write_pdf(a, out, v->year, v->number, v->version);
-	(void)a;
 	return ret;
 }
 

@@ -1,27 +1,41 @@
 #include "cli.h"
 #include "archive_cli.h"
+#include "gazette/compile.h"
 #include "gazette/issue.h"
+#include "sign_opts.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 const char cmd_publish_usage[] =
-	"usage: gazette publish ISSUE_DIR --archive DIR --signed-pdf FILE\n"
-	"                       (--pages 'DOCNO=FIRST-LAST,...' | --page-map FILE)\n"
+	"usage: gazette publish ISSUE_DIR --archive DIR --key KEY [--cert CERT]\n"
+	"                       [signing options] [-o SIGNED.pdf]\n"
+	"                       [--reason TEXT] [--by NAME] [--map-size SIZE]\n"
+	"       gazette publish ISSUE_DIR --archive DIR --signed-pdf FILE\n"
+	"                       [--pages 'DOCNO=FIRST-LAST,...' | --page-map FILE]\n"
 	"                       [--reason TEXT] [--by NAME] [--map-size SIZE]\n\n"
-	"Checks the issue folder and stores the signed PDF and every document\n"
-	"(metadata, text, page range, indexes, status, log leaf, audit entry) in\n"
-	"the archive as ONE transaction: after a crash the archive holds the old\n"
-	"state or the new one.  An issue already in the archive gets version N+1,\n"
-	"which needs --reason (勘误); older versions stay, marked superseded.\n\n"
-	"  --signed-pdf FILE  the signed issue PDF (e.g. signed on an offline machine)\n"
-	"  --pages SPEC       each document's pages in the PDF: KEY=FIRST-LAST, comma\n"
-	"                     separated; KEY is the 发文字号 or the document's file name\n"
-	"  --page-map FILE    the same, one KEY=FIRST-LAST per line (# comments)\n"
+	"Publishes an issue: check -> compile -> sign -> store.  The store is ONE\n"
+	"transaction (the signed PDF, every document's metadata, text and pages,\n"
+	"indexes, status, log leaf, audit entry): after a crash the archive holds\n"
+	"the old state or the new one.  An issue already in the archive gets\n"
+	"version N+1, which needs --reason (勘误); older versions stay, marked\n"
+	"superseded.  Nothing is ever overwritten.\n\n"
+	"Signing here (--key ...): the issue is compiled and signed in-process as a\n"
+	"certification signature (DocMDP P=1) unless --approval; -o also writes\n"
+	"the signed PDF.  Signing options, as for `gazette sign`:\n"
+	SIGN_OPTIONS_HELP "\n"
+	"Signed elsewhere (--signed-pdf FILE, e.g. on an offline signing machine):\n"
+	"without --pages the issue is re-compiled and FILE must be a signed copy of\n"
+	"exactly that output (its first revision byte-identical), which also gives\n"
+	"each document's pages.  With --pages/--page-map the ranges are taken as\n"
+	"given (KEY=FIRST-LAST; KEY is the 发文字号 or the document's file name).\n\n"
+	"  --reason TEXT      why a new version is published (勘误); also written\n"
+	"                     into the signature's /Reason\n"
 	"  --by NAME          who publishes (default $USER)\n"
 	"  --map-size SIZE    grow the archive's map (e.g. 8G); it also grows by itself\n\n"
 	"Time is the clock, or SOURCE_DATE_EPOCH when set.\n"
-	"exit 0: stored; 1: check errors, refused (no reason, already stored); 2: usage/I-O.\n";
+	"exit 0: stored; 1: check errors, refused (no reason, already stored, not\n"
+	"this issue's PDF); 2: usage, I/O, key or signing error.\n";
 
 #define PAGEMAP_MAX (1u << 20)
 
@@ -83,19 +97,101 @@ static int parse_pages(const struct gaz_issue *is, const char *spec, size_t len,
 	return rc;
 }
 
+/* The issue's compiled PDF signed here, or the signed copy given, checked
+ * against the compile; fills *pdf (malloc'ed) and the page ranges. */
+static int build_signed(const struct gaz_issue *is, struct cli_sign *cs, const char *signed_path,
+			const char *copy_out, const char *reason, char **pdf, size_t *pdf_len,
+			struct gaz_page_range *pages)
+{
+	struct gaz_compile_result cr = { 0 };
+	struct gaz_signer *s = NULL;
+	struct gaz_buf why = GAZ_BUF_INIT(4096);
+	unsigned char *upd = NULL;
+	char *out = NULL;
+	size_t ulen = 0, i;
+	int rc, ret = EXIT_USAGE;
+
+	if ((rc = gaz_compile(is, NULL, &cr))) {
+		ret = rc == GAZ_EFONT || rc == GAZ_EINVAL || rc == GAZ_EFORMAT ? EXIT_FAILED : EXIT_USAGE;
+		cli_error(is->dir, rc);
+		goto end;
+	}
+	for (i = 0; i < is->n_docs && i < cr.n_docs; i++) {
+		pages[i].first = (uint32_t)cr.docs[i].first + 1;
+		pages[i].last = (uint32_t)cr.docs[i].last + 1;
+	}
+	if (signed_path) {
+		size_t len;
+		if ((rc = gaz_read_file(signed_path, GAZ_AR_BLOB_MAX, &out, &len))) {
+			ret = ar_cli_fail(signed_path, rc);
+			goto end;
+		}
+		if (len <= cr.len || memcmp(out, cr.pdf, cr.len)) {
+			fprintf(stderr, "gazette: %s: not a signed copy of %s: its first revision "
+					"differs from what `gazette compile` makes of the folder\n",
+				signed_path, is->dir);
+			ret = EXIT_FAILED;
+			goto end;
+		}
+		*pdf_len = len;
+	} else {
+		if (!cs->o.reason) {
+			if (gaz_buf_printf(&why, "%s %s年第%s期 标准文本%s%s", gaz_fv(&is->cfg.name),
+					   gaz_fv(&is->cfg.year), gaz_fv(&is->cfg.number),
+					   reason ? "；勘误：" : "", reason ? reason : "")) {
+				ret = cli_error("publish", GAZ_ENOMEM);
+				goto end;
+			}
+			cs->o.reason = why.data;
+		}
+		if ((ret = cli_sign_load(cs, &s)))
+			goto end;
+		ret = EXIT_USAGE;
+		if ((rc = gaz_pdf_sign_update(s, cr.pdf, cr.len, &cs->o, &upd, &ulen))) {
+			ret = cli_error(is->dir, rc);
+			goto end;
+		}
+		if (!(out = malloc(cr.len + ulen))) {
+			ret = cli_error("publish", GAZ_ENOMEM);
+			goto end;
+		}
+		memcpy(out, cr.pdf, cr.len);
+		memcpy(out + cr.len, upd, ulen);
+		*pdf_len = cr.len + ulen;
+		if (copy_out && (rc = gaz_write_file_atomic(copy_out, out, *pdf_len))) {
+			ret = cli_error(copy_out, rc);
+			goto end;
+		}
+	}
+	*pdf = out;
+	out = NULL;
+	ret = 0;
+end:
+	if (cs->o.reason == why.data)
+		cs->o.reason = NULL;
+	gaz_buf_release(&why);
+	gaz_compile_result_release(&cr);
+	gaz_signer_free(s);
+	free(upd);
+	free(out);
+	return ret;
+}
+
 int cmd_publish(int argc, char **argv)
 {
 	const char *dir = NULL, *archive = NULL, *pdf_path = NULL, *spec = NULL, *map = NULL;
-	const char *reason = NULL, *by = NULL, *map_size = NULL, *v;
+	const char *reason = NULL, *by = NULL, *map_size = NULL, *copy_out = NULL, *v;
 	struct gaz_diags d = { 0 };
 	struct gaz_issue *is = NULL;
 	struct gaz_archive *a = NULL;
 	struct gaz_page_range *pages = NULL;
+	struct cli_sign cs;
 	char *pdf = NULL, *mapbuf = NULL;
 	size_t pdf_len = 0, map_len = 0;
 	unsigned version = 0;
 	int i, rc, missing, ret = EXIT_USAGE;
 
+	cli_sign_init(&cs);
 	for (i = 1; i < argc; i++) {
 		AR_OPT("publish", "--archive", archive)
 		else AR_OPT("publish", "--signed-pdf", pdf_path)
@@ -104,17 +200,32 @@ int cmd_publish(int argc, char **argv)
 		else AR_OPT("publish", "--reason", reason)
 		else AR_OPT("publish", "--by", by)
 		else AR_OPT("publish", "--map-size", map_size)
-		else if (argv[i][0] == '-' && argv[i][1])
+		else AR_OPT("publish", "-o", copy_out)
+		else if ((rc = cli_sign_opt("publish", argc, argv, &i, &cs))) {
+			if (rc != 1)
+				return rc;
+		} else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage("publish", "unknown option %s", argv[i]);
 		else if (dir)
 			return cli_usage("publish", "only one ISSUE_DIR");
 		else
 			dir = argv[i];
 	}
-	if (!dir || !archive || !pdf_path)
-		return cli_usage("publish", "ISSUE_DIR, --archive and --signed-pdf are required");
-	if (!spec == !map)
-		return cli_usage("publish", "give the page ranges with --pages or --page-map");
+	if (!dir || !archive)
+		return cli_usage("publish", "ISSUE_DIR and --archive are required");
+	if (!cs.key == !pdf_path)
+		return cli_usage("publish", "either sign here (--key KEY ...) or give the "
+				 "signed PDF (--signed-pdf FILE)");
+	if ((spec || map) && !pdf_path)
+		return cli_usage("publish", "--pages/--page-map go with --signed-pdf (signing "
+				 "here takes the pages from the compile)");
+	if (spec && map)
+		return cli_usage("publish", "give the page ranges with --pages or --page-map, not both");
+	if (copy_out && !cs.key)
+		return cli_usage("publish", "-o writes the PDF signed here; it needs --key");
+	if (cs.key && (ret = cli_sign_finish("publish", &cs)))
+		return ret;
+	ret = EXIT_USAGE;
 
 	if ((rc = gaz_issue_load(dir, &is, &d))) {
 		ret = ar_cli_fail(dir, rc);
@@ -133,17 +244,21 @@ int cmd_publish(int argc, char **argv)
 		ret = ar_cli_fail(dir, GAZ_ENOMEM);
 		goto end;
 	}
-	if (map && (rc = gaz_read_file(map, PAGEMAP_MAX, &mapbuf, &map_len))) {
-		ret = ar_cli_fail(map, rc);
-		goto end;
-	}
-	if ((rc = map ? parse_pages(is, mapbuf, map_len, '\n', pages)
-		      : parse_pages(is, spec, strlen(spec), ',', pages))) {
-		ret = ar_cli_fail(map ? map : "--pages", rc);
-		goto end;
-	}
-	if ((rc = gaz_read_file(pdf_path, GAZ_AR_BLOB_MAX, &pdf, &pdf_len))) {
-		ret = ar_cli_fail(pdf_path, rc);
+	if (spec || map) {
+		if (map && (rc = gaz_read_file(map, PAGEMAP_MAX, &mapbuf, &map_len))) {
+			ret = ar_cli_fail(map, rc);
+			goto end;
+		}
+		if ((rc = map ? parse_pages(is, mapbuf, map_len, '\n', pages)
+			      : parse_pages(is, spec, strlen(spec), ',', pages))) {
+			ret = ar_cli_fail(map ? map : "--pages", rc);
+			goto end;
+		}
+		if ((rc = gaz_read_file(pdf_path, GAZ_AR_BLOB_MAX, &pdf, &pdf_len))) {
+			ret = ar_cli_fail(pdf_path, rc);
+			goto end;
+		}
+	} else if ((ret = build_signed(is, &cs, pdf_path, copy_out, reason, &pdf, &pdf_len, pages))) {
 		goto end;
 	}
 	if (pdf_len < 5 || memcmp(pdf, "%PDF-", 5)) {

@@ -117,12 +117,17 @@ void cli_print_diags(FILE *f, const struct gaz_diags *d)
 			fprintf(f, "%s:", x->file);
 		if (x->line)
 			fprintf(f, "%d:", x->line);
+		if (x->line && x->col)
+			fprintf(f, "%d:", x->col);
 		if (x->file || x->line)
 			fputc(' ', f);
 		if (x->field)
 			fprintf(f, "%s: ", x->field);
 		fprintf(f, "%s: %s\n", x->sev == GAZ_SEV_ERROR ? "error" : "warning", x->msg);
 	}
+	if (d->n_dropped)
+		fprintf(f, "gazette: %zu more problems were counted but not listed "
+			   "(only the first %d are kept)\n", d->n_dropped, GAZ_DIAGS_MAX);
 }
 
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing)

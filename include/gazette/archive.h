@@ -90,8 +90,12 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 void gaz_archive_close(struct gaz_archive *a);  /* NULL is fine */
 
 /* The LMDB environment (borrowed, valid until close) and a read
- * transaction that copes with a map grown by another process.  For the
- * search and log modules, which keep their own named DBIs in this env. */
+ * transaction that copes with a map grown by another process (it adopts
+ * the new size with mdb_env_set_mapsize(env, 0), which LMDB allows only
+ * while this process has no transaction open: a threaded reader such as
+ * the web service should hold its own lock around read_begin, or reopen).
+ * For the search and log modules, which keep their own named DBIs in this
+ * env.  End the transaction with mdb_txn_abort(). */
 MDB_env *gaz_archive_env(struct gaz_archive *a);
 int gaz_archive_read_begin(struct gaz_archive *a, MDB_txn **txn);
 
@@ -150,7 +154,8 @@ struct gaz_page_range {
  * text blob, the version record, the document records and their index
  * entries, the first status event (the document's 有效性, dated its
  * 发布日期) of every document number new to the archive, the search index
- * entries, the log leaf, the audit entry.
+ * entries (and, for a correction, the previous version's documents marked
+ * superseded in the search index), the log leaf, the audit entry.
  *
  * Errors: GAZ_EEXIST (these exact PDF bytes are already stored as an
  * issue version), GAZ_EINVAL (missing reason for a correction, bad page
@@ -264,6 +269,12 @@ int gaz_archive_status_history(struct gaz_archive *a, const char *doc_no,
  * of that event in the history order, or -1. */
 int gaz_status_on(const struct gaz_ar_event *ev, size_t n, const char *date,
 		  int *status, long *which);
+
+/* The status of doc_no in effect on date (YYYY-MM-DD; NULL = the latest),
+ * as gaz_status_on() over its history, in one read transaction.
+ * GAZ_ENOTFOUND if the document is unknown; GAZ_EINVAL for a bad date. */
+int gaz_archive_status_at(struct gaz_archive *a, const char *doc_no, const char *date,
+			  int *status);
 
 /* ---- submissions (按月报送, 应刊尽刊) ----------------------------------------- */
 

@@ -131,6 +131,10 @@ int gaz_read_file(const char *path, size_t max, char **out, size_t *len);
  * fsync, rename.  On failure nothing exists at path that was not there
  * before (a previous file is left untouched). */
 int gaz_write_file_atomic(const char *path, const void *p, size_t n);
+/* The same with the file's bytes in two pieces, p then p2 (e.g. a PDF and
+ * its incremental update); p2 may be NULL with n2 0. */
+int gaz_write_file_atomic2(const char *path, const void *p, size_t n,
+			   const void *p2, size_t n2);
 
 /* ---- diagnostics: every problem, not just the first ------------------ */
 
@@ -140,21 +144,37 @@ struct gaz_diag {
 	enum gaz_severity sev;
 	char *file;   /* path as given, or NULL */
 	int line;     /* 1-based, 0 = whole file */
+	int col;      /* 1-based character (code point) column, 0 = whole line */
 	char *field;  /* metadata key or "正文"/"config", or NULL */
 	char *msg;
 };
+
+/* At most this many diagnostics are kept; beyond it (or when memory runs
+ * out) they are only counted: n_errors/n_warnings stay exact, n_dropped
+ * says how many were not kept, so a hostile file of a million bad lines
+ * cannot exhaust memory and the verdict never depends on memory. */
+#define GAZ_DIAGS_MAX 10000
 
 struct gaz_diags {
 	struct gaz_diag *v;
 	size_t n, cap;
 	size_t n_errors, n_warnings;
+	size_t n_dropped;
 };
 
-/* Appends a diagnostic (copies every string).  Returns GAZ_ENOMEM only. */
+/* Appends a diagnostic (copies every string).  Returns 0, or GAZ_ENOMEM
+ * (the diagnostic is then counted in n_dropped and n_errors/n_warnings). */
 int gaz_diags_add(struct gaz_diags *d, enum gaz_severity sev, const char *file,
 		  int line, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
-/* Stable sort by file, line, then insertion order. */
+/* The same with a column (1-based, in characters; 0 for none). */
+int gaz_diags_add_at(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		     int line, int col, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+int gaz_diags_vadd(struct gaz_diags *d, enum gaz_severity sev, const char *file,
+		   int line, int col, const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+/* Stable sort by file, line, then insertion order (O(n log n)). */
 void gaz_diags_sort(struct gaz_diags *d);
 void gaz_diags_release(struct gaz_diags *d);
 

@@ -31,6 +31,7 @@ extern "C" {
 struct gaz_field {
 	char *value; /* NULL if absent */
 	int line;
+	int col;     /* 1-based character column where the value starts */
 };
 
 /* What a body paragraph is, as recognised from its text. */
@@ -53,6 +54,7 @@ struct gaz_block {
 	enum gaz_block_kind kind;
 	char *text; /* UTF-8, trimmed */
 	int line;   /* 1-based line in the source file */
+	int col;    /* 1-based character column where text starts in the line */
 };
 
 struct gaz_doc {
@@ -70,6 +72,8 @@ struct gaz_doc {
 	struct gaz_field validity;  /* 有效性 */
 	struct gaz_field section;   /* 栏目 */
 	int body_line;              /* line of the first body paragraph */
+	int last_line;              /* number of the file's last line */
+	int final_newline;          /* 1 if the file ends with '\n' */
 	struct gaz_block *blocks;
 	size_t n_blocks;
 	/* Short verification code printed on the document and used by the
@@ -80,7 +84,7 @@ struct gaz_doc {
 };
 
 struct gaz_issue_config {
-	char *file;
+	char *file;                   /* NULL if issue.conf could not be read */
 	struct gaz_field name;        /* 刊名: 鞍山市人民政府公报 */
 	struct gaz_field year;        /* 年份 */
 	struct gaz_field number;      /* 期号 (第N期) */
@@ -115,16 +119,52 @@ struct gaz_issue {
 	size_t n_docs;
 };
 
+/* Parses one document from memory: data[0..len) is the file's content and
+ * `file` the path to name in diagnostics (its last component becomes
+ * doc->name).  Leniently, like the loader: every problem of the bytes and
+ * the layout — invalid UTF-8 (the line, and whether the file was cut inside
+ * a character), control characters, U+FFFD, bidirectional overrides,
+ * zero-width characters, header lines that are not known fields, repeated
+ * fields, over-long lines, a missing body — goes to `d`, and parsing goes
+ * on.  Invalid bytes are kept as U+FFFD so the result is always valid
+ * UTF-8.  Returns 0 and fills *out (release with gaz_doc_release), or
+ * GAZ_ENOMEM with *out untouched. */
+int gaz_doc_parse(const char *file, const char *data, size_t len,
+		  struct gaz_doc *out, struct gaz_diags *d);
+/* Frees what a parsed document holds and zeroes it; safe on a zeroed doc. */
+void gaz_doc_release(struct gaz_doc *doc);
+
+/* Parses issue.conf from memory, leniently as above (unknown keys are
+ * warnings, lines without a colon errors).  Also fills the parsed numbers
+ * year_n, number_n, cumulative_n (0 when absent or malformed), opacity
+ * (default 0.08) and angle (default 30) — gaz_issue_check reports values
+ * that are malformed or out of range.  Returns 0 and fills *out (release
+ * with gaz_config_release), or GAZ_ENOMEM with *out untouched. */
+int gaz_config_parse(const char *file, const char *data, size_t len,
+		     struct gaz_issue_config *out, struct gaz_diags *d);
+void gaz_config_release(struct gaz_issue_config *cfg);
+
 /* Loads ISSUE_DIR.  Problems with the content go to `d` (which the caller
  * owns and releases); the return is non-zero only when nothing usable could
  * be read (directory missing/unreadable: GAZ_EIO; GAZ_ENOMEM), in which case
  * *out is untouched.  On success *out is the caller's: gaz_issue_free(). */
 int gaz_issue_load(const char *dir, struct gaz_issue **out, struct gaz_diags *d);
 
-/* Semantic checks (required fields, dates, numbers, duplicates, sections,
- * control characters, privacy scan, crawl debris).  Adds to `d`; returns
- * 0 if no error was found, GAZ_ECHECK otherwise (GAZ_ENOMEM on OOM). */
+/* Semantic checks, every one listed in docs/input-format.md: required
+ * fields, real dates in order (成文日期 ≤ 发布日期 ≤ 出版日期), document and
+ * index numbers, duplicates, 栏目, 有效性, config values and font files,
+ * privacy scan (include/gazette/privacy.h), half-width punctuation, crawl
+ * debris, repeated titles, truncated files.  Font paths are read as
+ * gazette/font.c reads them (relative to the working directory).  Adds to `d`; returns 0 if no error was found,
+ * GAZ_ECHECK otherwise (GAZ_ENOMEM on OOM). */
 int gaz_issue_check(const struct gaz_issue *is, struct gaz_diags *d);
+
+/* Load + check in one call, for the commands that consume an issue
+ * (compile, publish): 0 and *out (caller frees) when the issue has no
+ * error — warnings may be in `d`; GAZ_ECHECK when it has errors (loader's
+ * or checker's), *out untouched and `d` listing them; GAZ_EIO if the folder
+ * cannot be opened (detail in gaz_errdetail()); GAZ_ENOMEM. */
+int gaz_issue_open(const char *dir, struct gaz_issue **out, struct gaz_diags *d);
 
 void gaz_issue_free(struct gaz_issue *is);
 

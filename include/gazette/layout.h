@@ -119,7 +119,14 @@ struct gaz_render_meta {
 /* Draws the layout into a PDF/A-1b file in memory: fonts embedded as
  * subsets of exactly the characters drawn, valid ToUnicode maps, outlines,
  * page labels, Info + XMP metadata, an sRGB output intent.  The same input
- * gives the same bytes.  *pdf is malloc'ed (caller frees). */
+ * gives the same bytes.  *pdf is malloc'ed (caller frees).
+ * Errors (nothing is returned, *pdf and *len untouched): GAZ_EINVAL for a
+ * bad display list (face id, link/outline/label page, non-finite number,
+ * font size outside 0..600, QR payload libqrencode refuses) or a
+ * meta->date not YYYY-MM-DD; GAZ_EFONT for a character outside the BMP
+ * (libharu's UTF-8 CIDs are 16-bit) or drawn with a face that lacks it;
+ * GAZ_EPDF when libharu fails; GAZ_ENOMEM.  gaz_errdetail() names the
+ * page and item.  See docs/pdf-output.md. */
 int gaz_render_pdf(const struct gaz_layout *l, const struct gaz_fontset *fs,
 		   const struct gaz_render_meta *meta, unsigned char **pdf, size_t *len);
 

@@ -50,9 +50,9 @@ extern "C" {
 #define GAZ_PDF_MAX_DEPTH       64           /* array/dict nesting, page tree depth */
 #define GAZ_PDF_MAX_ELEMENTS    (1u << 20)   /* entries in one array or dict */
 #define GAZ_PDF_MAX_STRING      ((size_t)16 << 20) /* one string or name */
-#define GAZ_PDF_MAX_DECODED     ((size_t)256 << 20) /* one decoded stream */
-#define GAZ_PDF_MAX_DECODED_ALL ((size_t)1 << 30)   /* all inflation of one document */
-#define GAZ_PDF_MAX_MEMORY      ((size_t)1 << 30)   /* the document's arena */
+#define GAZ_PDF_MAX_DECODED     ((size_t)64 << 20)  /* one decoded stream */
+#define GAZ_PDF_MAX_DECODED_ALL ((size_t)256 << 20) /* all inflation of one document */
+#define GAZ_PDF_MAX_MEMORY      ((size_t)512 << 20) /* the document's arena */
 #define GAZ_PDF_MAX_CHAIN       32           /* indirect references followed in a row */
 #define GAZ_PDF_MAX_PAGES       100000       /* pages listed by gaz_pdf_pages() */
 #define GAZ_PDF_MAX_OBJSTM_N    (1u << 20)   /* objects in one object stream */

@@ -20,9 +20,9 @@
  *                and ordered, so intersections skip whole blocks by seeking.
  *   "fts_docs"   be64 doc id -> the document's record (title, fields,
  *                text SHA-256, token count) and its text, deflated.
- *   "fts_cols"   be64 (doc id >> 8) -> a column block of 256 fixed-size
- *                entries (token count, dates, status) read by ranking
- *                and filters without touching the records.
+ *   "fts_cols"   be64 (doc id >> 7) -> a column block of 128 fixed-size
+ *                entries (token count, published date, status, superseded)
+ *                read by ranking and filters without touching the records.
  *   "fts_info"   "stats" -> document count and total token count.
  * Issuer, subject, genre and issue year/number are indexed as terms too,
  * so filtering by them is a posting-list intersection.
@@ -60,6 +60,7 @@ extern "C" {
 #define GAZ_SEARCH_QUERY_MAX 1024     /* query string (bytes) */
 #define GAZ_SEARCH_QUERY_TERMS 16     /* words/phrases in one query */
 #define GAZ_SEARCH_PAGE_MAX 1000      /* largest per-page */
+#define GAZ_SEARCH_DEPTH_MAX 100000   /* offset + limit: deepest result served */
 /* A phrase query verifies candidates against their text; when more than
  * this many candidates remain, the total is an upper bound
  * (gaz_search_results.total_exact = 0). */
@@ -125,6 +126,12 @@ int gaz_search_add(MDB_txn *txn, const struct gaz_search_doc *doc);
  * if the id is not indexed. */
 int gaz_search_set_status(MDB_txn *txn, uint64_t id, enum gaz_search_status st);
 
+/* Marks an indexed document as superseded: a newer version of its issue
+ * (勘误) carries it again under a new id.  Queries leave superseded
+ * documents out unless asked (include_superseded).  GAZ_ENOTFOUND if the
+ * id is not indexed. */
+int gaz_search_supersede(MDB_txn *txn, uint64_t id);
+
 /* ---- querying -------------------------------------------------------------- */
 
 /* A query.  text: words separated by spaces must all match (AND); a
@@ -137,6 +144,7 @@ struct gaz_search_query {
 	const char *from, *to;   /* published date range, inclusive, YYYY-MM-DD */
 	enum gaz_search_status status;
 	uint32_t issue_year, issue_number;
+	int include_superseded;  /* also older versions of corrected issues */
 	size_t offset, limit;    /* pagination; limit 0 means 20 */
 	/* Snippet: about snippet_chars characters around the best window;
 	 * 0 means 80.  Matches are wrapped in mark_open / mark_close
@@ -157,6 +165,7 @@ struct gaz_search_hit {
 	char *title, *doc_no, *issuer, *published, *subject, *genre;
 	enum gaz_search_status status;
 	uint32_t issue_year, issue_number;
+	int superseded;    /* a newer version of its issue exists */
 	char *snippet;     /* plain text with the matches marked */
 	char *plain;       /* the same window, unmarked */
 	struct gaz_search_span *spans;  /* matches in `plain`, in order */
@@ -175,7 +184,8 @@ struct gaz_search_results {
 /* Runs a query.  *out is the caller's: gaz_search_results_free().  No
  * match is success with total 0.  GAZ_EINVAL: a malformed query
  * (unbalanced quote, too many terms, bad date, limit over
- * GAZ_SEARCH_PAGE_MAX, a query with no searchable character). */
+ * GAZ_SEARCH_PAGE_MAX, offset + limit over GAZ_SEARCH_DEPTH_MAX, a query
+ * with no searchable character). */
 int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *q,
 		     struct gaz_search_results **out);
 void gaz_search_results_free(struct gaz_search_results *r);

@@ -130,6 +130,11 @@ struct gaz_sign_opts {
  * when the file already carries a certification signature. */
 int gaz_pdf_sign(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
 		 const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen);
+/* The same, returning only what is appended: the signed file is pdf[0..len)
+ * followed by *upd[0..*updlen) (write both, e.g. with
+ * gaz_write_file_atomic2 — no copy of the original is made). */
+int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, size_t len,
+			const struct gaz_sign_opts *o, unsigned char **upd, size_t *updlen);
 
 #ifdef __cplusplus
 }

@@ -36,6 +36,24 @@ int gaz_text_is_doc_number(const char *s, size_t n, int *year);
  * the date as days since 1970-01-01 (for comparisons), or GAZ_EFORMAT. */
 int gaz_text_parse_date(const char *s, long *days);
 
+/* Parses a decimal "[+-]D[.F]" (1–6 integer digits, up to 6 fraction
+ * digits, nothing else) without locale or strtod: 0, or GAZ_EFORMAT. */
+int gaz_text_parse_decimal(const char *s, double *out);
+
+/* A well-formed 索引号 (public-catalog index number): an organisation code
+ * of 9 or 18 characters [0-9A-Z], '/', a 4-digit year, '-', 1–6 digits,
+ * e.g. 11500114009130039C/2018-00979.  On success *year is the year. */
+int gaz_text_is_index_number(const char *s, size_t n, int *year);
+
+/* If the line is web-page debris left by a crawl (breadcrumbs "您当前位置",
+ * "首页 > …", ">>", "登录 注册", "附件下载", "来源：… 时间：…", "点击：",
+ * print/close/share buttons, template names like "通用右侧嵌套"), a short
+ * static English description of what it is; else NULL. */
+const char *gaz_text_debris(const char *s, size_t n);
+
+/* Han ideographs (CJK Unified Ideographs, extensions A and B+). */
+int gaz_text_is_han(uint32_t cp);
+
 /* Writes the 10-character verification code (+NUL) for a document:
  * Crockford base32 of the first 50 bits of
  * SHA-256("gazette-doc-v1\n" doc_no "\n" text). */

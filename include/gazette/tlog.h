@@ -127,6 +127,10 @@ int gaz_tlog_leaf(MDB_txn *txn, uint64_t index, unsigned char hash[32],
  * not hot paths).  GAZ_ENOTFOUND if none. */
 int gaz_tlog_find_leaf(MDB_txn *txn, const unsigned char hash[32], uint64_t *index);
 
+/* Index of the first leaf recording an issue version whose PDF SHA-256 is
+ * `sha256` (a linear scan).  GAZ_ENOTFOUND if none. */
+int gaz_tlog_find_sha256(MDB_txn *txn, const unsigned char sha256[32], uint64_t *index);
+
 /* Root hash of the tree of the first `size` leaves (size ≤ current size;
  * size 0 gives SHA-256("")).  GAZ_EINVAL if size is beyond the log. */
 int gaz_tlog_root(MDB_txn *txn, uint64_t size, unsigned char root[32]);
@@ -193,6 +197,10 @@ int gaz_tlog_sign_head(MDB_txn *txn, EVP_PKEY *key, uint64_t timestamp_ms,
 /* The most recently signed stored head (largest size, then latest time).
  * GAZ_ENOTFOUND if none was signed. */
 int gaz_tlog_latest_head(MDB_txn *txn, struct gaz_tlog_sth *out);
+
+/* The latest stored head of exactly `size` leaves.  GAZ_ENOTFOUND if no
+ * head of that size was signed. */
+int gaz_tlog_head_at(MDB_txn *txn, uint64_t size, struct gaz_tlog_sth *out);
 
 /* 0 if sth's signature verifies with `pub` (Ed25519 public key);
  * GAZ_ECORRUPT if it does not; GAZ_EINVAL for a non-Ed25519 key. */

@@ -51,6 +51,7 @@ extern "C" {
 #define GAZ_VERIFY_MAX_FIELDS   10000 /* form fields walked */
 #define GAZ_VERIFY_MAX_MSGS     64    /* problems/warnings kept per item */
 #define GAZ_VERIFY_MAX_TRUST_FILE ((size_t)8 << 20)
+#define GAZ_VERIFY_MAX_WORK     20000000 /* object look-ups comparing revisions */
 
 struct gaz_verify_opts {
 	const char *const *trust;  /* PEM files: certificates (anchors) and CRLs */

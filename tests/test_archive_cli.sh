@@ -61,7 +61,8 @@ expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --pages
 has err "no such document"
 expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$S/issue.conf" --pages "$PAGES" --reason x
 has err "not a PDF"
-expect 2 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf"
+expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf"
+has err "not a signed copy of"
 printf '# page map\n%s\n' "$PAGES" | tr ',' '\n' >"$T/pages.map"
 expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --page-map "$T/pages.map" \
 	--reason "勘误：第3页标题错字" --by editor
@@ -132,6 +133,10 @@ has err "no document 无此文〔2099〕1号 in the archive"
 expect 1 "$GAZETTE" status '无此文〔2099〕1号' --archive "$A"
 expect 0 "$GAZETTE" get --archive "$A" --doc "$D"
 has out "status    废止 (NOT in force)"
+expect 0 "$GAZETTE" get --archive "$A" 2023/7 --json
+has out '"status":	"废止",'
+has out '"in_force":	false'
+has out '"status":	"有效",'
 
 # --- submissions (应刊尽刊) --------------------------------------------------------------
 printf '索引号：X-2023-1\n发文字号：测试办发〔2023〕1号\n文件标题：尚未刊登的文件\n发布机构：测试办\n\n正文。\n' >"$T/new.txt"

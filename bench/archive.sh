@@ -1,0 +1,41 @@
+#!/bin/bash
+# Archive benchmark: storing documents and exact look-up by 发文字号, ours
+# (the LMDB archive) against SQLite (a table indexed on doc_no, the same
+# fields copied out), side by side in one run.
+#
+#   bench/archive.sh [N] [RUNS] [LOOKUPS]   N documents (default 20000),
+#                                           RUNS timed rounds (default 9) of
+#                                           LOOKUPS random look-ups (100000)
+#
+# Our store also writes the search index and the transparency log in the
+# same transactions (SQLite's does not), so the store times are not like for
+# like; the look-ups are.  Needs a built tree and libsqlite3-dev.  Work
+# files go to bench/out/ (ignored by git).  Prints medians and ratios
+# ours/SQLite (below 1: we are faster).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+build=${BUILD:-$src/build}
+n=${1:-20000}
+runs=${2:-9}
+lookups=${3:-100000}
+out=$here/out
+mkdir -p "$out"
+[ -f "$build/libgazette.a" ] || { echo "bench/archive.sh: build first (no $build/libgazette.a)" >&2; exit 2; }
+tool=$out/archive_bench
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$src/include" \
+   -DGAZETTE_SAMPLE="\"$src/tests/sample-issue\"" "$here/archive_bench.c" "$build/libgazette.a" \
+   $(pkg-config --cflags --libs harfbuzz harfbuzz-subset libunibreak libqrencode libmicrohttpd \
+     libcjson lmdb openssl zlib sqlite3) -lhpdf -lm -lpthread -o "$tool"
+work=$out/archive-$n
+rm -rf "$work"
+mkdir -p "$work"
+r=$("$tool" "$work" "$n" "$runs" "$lookups")
+val() { sed -n "s/^$1=//p" <<<"$r"; }
+echo "documents: $n; look-ups: $runs rounds of $lookups random 发文字号 (median per look-up)"
+printf '%-28s %12s %12s %8s\n' "" ours SQLite ratio
+printf '%-28s %12s %12s %8.2f\n' "store (s)" "$(val ours_store_s)" "$(val sqlite_store_s)" \
+	"$(python3 -c "print($(val ours_store_s)/$(val sqlite_store_s))")"
+printf '%-28s %12s %12s %8.2f\n' "exact look-up (µs)" "$(val ours_lookup_us)" "$(val sqlite_lookup_us)" \
+	"$(python3 -c "print($(val ours_lookup_us)/$(val sqlite_lookup_us))")"
+printf '%-28s %12s %12s\n' "size (MB)" "$(du -m "$work/gaz/data.mdb" | cut -f1)" "$(du -m "$work/sqlite.db" | cut -f1)"

@@ -1,0 +1,192 @@
+/*
+ * Archive benchmark: storing documents and exact look-ups by document
+ * number, ours (LMDB archive, gaz_archive_publish / gaz_archive_find_docs)
+ * against SQLite (a table with an index on doc_no, the same fields copied
+ * out), side by side in one run.  Used by bench/archive.sh.
+ *
+ *   archive_bench DIR N RUNS LOOKUPS
+ *
+ * The documents are the sample issue's five, cloned with distinct numbers
+ * (so texts are shared blobs: this measures records and indexes, not
+ * text storage).  Prints key=value lines.
+ */
+#include "gazette/archive.h"
+#include "gazette/text.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PER_ISSUE 1000
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void docno(char *out, size_t n, size_t i)
+{
+	snprintf(out, n, "测试府办发〔%zu〕%zu号", 2000 + i / 100000, i % 100000 + 1);
+}
+
+int main(int argc, char **argv)
+{
+	struct gaz_issue *sample = NULL, is;
+	struct gaz_diags dg = { 0 };
+	struct gaz_archive *a = NULL;
+	struct gaz_page_range *pages;
+	struct gaz_doc *docs;
+	char (*nos)[64], path[512], year[8], number[8], pdf[4096];
+	size_t n, runs, lookups, i, j, k, n_issues;
+	double t0, t_ours, t_sql, *m_ours, *m_sql;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	if (argc != 5)
+		return fprintf(stderr, "usage: archive_bench DIR N RUNS LOOKUPS\n"), 2;
+	n = strtoul(argv[2], NULL, 10);
+	runs = strtoul(argv[3], NULL, 10);
+	lookups = strtoul(argv[4], NULL, 10);
+	if (gaz_issue_load(GAZETTE_SAMPLE, &sample, &dg) || !sample->n_docs)
+		return fprintf(stderr, "cannot load %s\n", GAZETTE_SAMPLE), 2;
+	docs = calloc(PER_ISSUE, sizeof *docs);
+	pages = calloc(PER_ISSUE, sizeof *pages);
+	nos = calloc(n, sizeof *nos);
+	m_ours = calloc(runs, sizeof *m_ours);
+	m_sql = calloc(runs, sizeof *m_sql);
+	for (i = 0; i < n; i++)
+		docno(nos[i], sizeof nos[i], i);
+
+	/* ---- store: ours ---- */
+	snprintf(path, sizeof path, "%s/gaz", argv[1]);
+	if (gaz_archive_open(path, GAZ_AR_WRITE | GAZ_AR_CREATE, NULL, &a))
+		return fprintf(stderr, "open: %s\n", gaz_errdetail()), 2;
+	n_issues = (n + PER_ISSUE - 1) / PER_ISSUE;
+	t0 = now_s();
+	for (k = 0; k < n_issues; k++) {
+		size_t cnt = n - k * PER_ISSUE < PER_ISSUE ? n - k * PER_ISSUE : PER_ISSUE;
+		is = *sample;
+		snprintf(year, sizeof year, "%zu", 2000 + k / 12);
+		snprintf(number, sizeof number, "%zu", k % 12 + 1);
+		is.cfg.year.value = year;
+		is.cfg.number.value = number;
+		for (j = 0; j < cnt; j++) {
+			struct gaz_doc *d = &docs[j];
+			char *text;
+			size_t tl;
+			*d = sample->docs[j % sample->n_docs];
+			d->doc_no.value = nos[k * PER_ISSUE + j];
+			text = gaz_doc_text(d, &tl);
+			gaz_text_doc_code(d->doc_no.value, text, tl, d->code);
+			free(text);
+			pages[j].first = (uint32_t)j + 1;
+			pages[j].last = (uint32_t)j + 1;
+		}
+		is.docs = docs;
+		is.n_docs = cnt;
+		snprintf(pdf, sizeof pdf, "%%PDF-1.7\n%% synthetic issue %zu\n%%%%EOF\n", k);
+		if (gaz_archive_publish(a, &is, pdf, strlen(pdf), pages, "bench", 0, NULL, NULL))
+			return fprintf(stderr, "publish: %s\n", gaz_errdetail()), 2;
+	}
+	printf("ours_store_s=%.3f\n", now_s() - t0);
+
+	/* ---- store: SQLite ---- */
+	snprintf(path, sizeof path, "%s/sqlite.db", argv[1]);
+	remove(path);
+	if (sqlite3_open(path, &db) ||
+	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE docs(id INTEGER PRIMARY KEY, "
+			 "doc_no TEXT, index_no TEXT, title TEXT, issuer TEXT, written TEXT, "
+			 "published TEXT, subject TEXT, genre TEXT, code TEXT, year INT, number INT, "
+			 "version INT, first_page INT, last_page INT);"
+			 "CREATE INDEX docs_no ON docs(doc_no);", NULL, NULL, NULL))
+		return fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(db)), 2;
+	t0 = now_s();
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO docs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+	for (i = 0; i < n; i++) {
+		const struct gaz_doc *d = &sample->docs[i % sample->n_docs];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+		sqlite3_bind_text(st, 2, nos[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, gaz_fv(&d->index_no), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, gaz_fv(&d->title), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, gaz_fv(&d->issuer), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, gaz_fv(&d->written), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, gaz_fv(&d->published), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, gaz_fv(&d->subject), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, gaz_fv(&d->genre), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, d->code, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 11, 2000 + (int)(i / PER_ISSUE / 12));
+		sqlite3_bind_int(st, 12, (int)(i / PER_ISSUE % 12) + 1);
+		sqlite3_bind_int(st, 13, 1);
+		sqlite3_bind_int(st, 14, (int)(i % PER_ISSUE) + 1);
+		sqlite3_bind_int(st, 15, (int)(i % PER_ISSUE) + 1);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	printf("sqlite_store_s=%.3f\n", now_s() - t0);
+
+	/* ---- exact look-ups by document number, every field copied out ---- */
+	sqlite3_prepare_v2(db, "SELECT doc_no, index_no, title, issuer, written, published, subject, "
+			   "genre, code, year, number, version, first_page, last_page FROM docs "
+			   "WHERE doc_no = ?", -1, &st, NULL);
+	for (k = 0; k < runs; k++) {
+		unsigned x = 7u + (unsigned)k;
+		t0 = now_s();
+		for (i = 0; i < lookups; i++) {
+			struct gaz_ar_doc *found = NULL;
+			size_t nf = 0;
+			x = x * 1103515245u + 12345u;
+			if (gaz_archive_find_docs(a, GAZ_AR_BY_DOCNO, nos[x % n], &found, &nf) || nf != 1)
+				return fprintf(stderr, "lookup failed\n"), 2;
+			gaz_ar_docs_free(found, nf);
+		}
+		t_ours = now_s() - t0;
+		x = 7u + (unsigned)k;
+		t0 = now_s();
+		for (i = 0; i < lookups; i++) {
+			char *f[9];
+			int c;
+			x = x * 1103515245u + 12345u;
+			sqlite3_bind_text(st, 1, nos[x % n], -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				return fprintf(stderr, "sqlite lookup failed\n"), 2;
+			for (c = 0; c < 9; c++)
+				f[c] = strdup((const char *)sqlite3_column_text(st, c));
+			(void)sqlite3_column_int(st, 13);
+			for (c = 0; c < 9; c++)
+				free(f[c]);
+			sqlite3_reset(st);
+		}
+		t_sql = now_s() - t0;
+		m_ours[k] = t_ours / (double)lookups * 1e6;
+		m_sql[k] = t_sql / (double)lookups * 1e6;
+	}
+	sqlite3_finalize(st);
+	qsort(m_ours, runs, sizeof *m_ours, cmp_d);
+	qsort(m_sql, runs, sizeof *m_sql, cmp_d);
+	printf("ours_lookup_us=%.3f\nsqlite_lookup_us=%.3f\n", m_ours[runs / 2], m_sql[runs / 2]);
+	sqlite3_close(db);
+	gaz_archive_close(a);
+	gaz_issue_free(sample);
+	gaz_diags_release(&dg);
+	free(docs);
+	free(pages);
+	free(nos);
+	free(m_ours);
+	free(m_sql);
+	return 0;
+}

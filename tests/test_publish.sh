@@ -1,0 +1,78 @@
+#!/bin/bash
+# gazette publish in one step (check -> compile -> sign -> store), and the
+# signed-elsewhere path that re-compiles and compares the first revision.
+set -euo pipefail
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+K="$SRC/keys-example"
+S="$SRC/tests/sample-issue"
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+expect() {
+	local want=$1 got=0
+	shift
+	"$@" >"$T/out" 2>"$T/err" || got=$?
+	[ "$got" = "$want" ] || { fail "exit $got (expected $want): $*"; cat "$T/err" >&2; }
+}
+has() { grep -qF -- "$2" "$T/$1" || fail "$1 lacks '$2'"; }
+SIGN=(--key "$K/signer.key" --cert "$K/signer.pem" --chain "$K/chain.pem" --pass-file "$K/passphrase.txt")
+
+# One step: the archive holds a PDF that verifies, with pages from the compile.
+expect 0 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" -o "$T/signed.pdf" --by clerk
+has out "stored 2023/7 version 1 (5 documents)"
+expect 0 "$GAZETTE" verify "$T/signed.pdf" --trust "$K/root-ca.pem"
+has out "certification"
+has out "reason:     政府公报 2023年第7期 标准文本"
+"$GAZETTE" compile "$S" -o "$T/unsigned.pdf" >/dev/null
+n=$(stat -c %s "$T/unsigned.pdf")
+cmp -n "$n" "$T/unsigned.pdf" "$T/signed.pdf" || fail "first revision is not the compile output"
+expect 0 "$GAZETTE" get --archive "$T/ar" 2023/7 -o "$T/got.pdf"
+cmp "$T/got.pdf" "$T/signed.pdf" || fail "archive returned other bytes"
+expect 0 "$GAZETTE" get --archive "$T/ar" 2023/7
+has out "(pp. 3-13, code"
+# The passphrase never appears anywhere.
+pass=$(head -n1 "$K/passphrase.txt")
+! grep -rqF -- "$pass" "$T/out" "$T/err" || fail "passphrase printed"
+! grep -aqF -- "$pass" "$T/ar/data.mdb" || fail "passphrase stored in the archive"
+
+# A correction needs a reason; with one it becomes version 2.
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --time 2026-01-02T03:04:05Z
+has err "reason"
+expect 0 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --time 2026-01-02T03:04:05Z --reason "勘误：重新签署"
+has out "version 2"
+
+# Signed elsewhere: accepted when its first revision is this issue's compile.
+expect 0 "$GAZETTE" publish "$S" --archive "$T/ar2" --signed-pdf "$T/signed.pdf"
+has out "version 1"
+expect 0 "$GAZETTE" get --archive "$T/ar2" 2023/7
+has out "(pp. 3-13, code"
+# ... and refused when it is not (a truncated copy, another PDF, the unsigned file).
+head -c 100000 "$T/signed.pdf" >"$T/trunc.pdf"
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/trunc.pdf"
+has err "not a signed copy of"
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/unsigned.pdf"
+has err "not a signed copy of"
+[ ! -e "$T/ar3/data.mdb" ] || [ "$("$GAZETTE" get --archive "$T/ar3" 2023/7 >/dev/null 2>&1; echo $?)" != 0 ] \
+	|| fail "a refused publish stored something"
+
+# Usage errors: both or neither way of signing, -o without signing, pages when signing here.
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" "${SIGN[@]}" --signed-pdf "$T/signed.pdf"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" --signed-pdf "$T/signed.pdf" -o "$T/x.pdf"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" "${SIGN[@]}" --pages "a=1-2"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" --key "$K/signer.key" --pass secret
+has err "never taken on the command line"
+# A wrong passphrase: a clear error, nothing stored, no output file.
+echo wrong >"$T/wrong.txt"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar5" --key "$K/signer.key" --cert "$K/signer.pem" \
+	--pass-file "$T/wrong.txt" -o "$T/never.pdf"
+[ ! -e "$T/never.pdf" ] || fail "output written despite the key error"
+[ ! -e "$T/ar5/data.mdb" ] || fail "archive created despite the key error"
+# An issue that fails check is not published.
+cp -r "$S" "$T/bad"
+sed -i 's/^成文日期：.*/成文日期：2023-02-30/' "$T/bad/01-qianjiang-2018-67.txt"
+expect 1 "$GAZETTE" publish "$T/bad" --archive "$T/ar6" "${SIGN[@]}"
+has err "not published"
+
+echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
+[ "$fails" = 0 ]

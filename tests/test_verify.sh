@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# End-to-end tests of `gazette verify`: genuine files signed by gazette sign
+# (B-B, B-T, B-LT, certification, + DSS, + document timestamp), mutool and
+# (when npm can fetch it) node's @signpdf must verify (exit 0); every attack
+# file made by tests/pdfattack.py, an untrusted CA, an expired and a revoked
+# signer must be invalid (exit 1); usage and I/O errors exit 2.
+set -euo pipefail
+
+T=$(mktemp -d)
+LOG=$T/log
+tsa_pid=
+cleanup() {
+	[ -n "$tsa_pid" ] && kill "$tsa_pid" 2>/dev/null && wait "$tsa_pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+K=$SRC/keys-example
+failures=0
+ok() { echo "ok   $*"; }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+
+# expect CODE WHAT FILE [verify options...]
+expect() {
+	local code=$1 what=$2 file=$3 rc=0
+	shift 3
+	"$GAZETTE" verify "$file" "$@" >"$T/out.txt" 2>&1 || rc=$?
+	if [ "$rc" = "$code" ]; then
+		ok "$what (exit $rc)"
+	else
+		fail "$what: exit $rc, expected $code"
+		sed 's/^/     | /' "$T/out.txt" | head -40
+	fi
+}
+# expect_msg CODE WHAT PATTERN FILE [options...]: also greps the report
+expect_msg() {
+	local code=$1 what=$2 pat=$3 file=$4
+	shift 4
+	expect "$code" "$what" "$file" "$@"
+	grep -q -- "$pat" "$T/out.txt" || { fail "$what: no \"$pat\" in the report"; sed 's/^/     | /' "$T/out.txt" | head -40; }
+}
+
+TRUST=(--trust "$K/root-ca.pem")
+SIGN=(--key "$K/signer.key" --cert "$K/signer.pem" --chain "$K/chain.pem" --pass-file "$K/passphrase.txt")
+python3 "$SRC/tests/pdfgen.py" base "$T/base.pdf"
+python3 "$SRC/tests/pdfgen.py" certify "$T/cbase.pdf"
+python3 "$SRC/tests/pdfgen.py" plain "$T/plain.pdf"
+
+# ---- a TSA for B-T / B-LT and document timestamps ------------------------
+"$GAZETTE" tsa --key "$K/tsa.key" --cert "$K/tsa.pem" --chain "$K/chain.pem" \
+	--pass-file "$K/passphrase.txt" --listen 127.0.0.1:0 >"$T/tsa.out" 2>>"$LOG" &
+tsa_pid=$!
+for _ in $(seq 50); do grep -q listening "$T/tsa.out" && break; sleep 0.1; done
+URL=$(sed -n 's/.*listening on //p' "$T/tsa.out")
+[ -n "$URL" ] || { fail "gazette tsa did not start"; exit 1; }
+
+# ---- genuine files ----------------------------------------------------------
+g() { "$GAZETTE" sign "$@" 2>>"$LOG"; }
+g "$T/base.pdf" -o "$T/bb.pdf" "${SIGN[@]}"
+g "$T/base.pdf" -o "$T/bt.pdf" "${SIGN[@]}" --level B-T --tsa "$URL"
+g "$T/base.pdf" -o "$T/blt.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" \
+	--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
+g "$T/cbase.pdf" -o "$T/cert.pdf" "${SIGN[@]}" --certify
+g "$T/cbase.pdf" -o "$T/cert-lt.pdf" "${SIGN[@]}" --certify --level B-LT --tsa "$URL" \
+	--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
+qpdf --object-streams=generate "$T/base.pdf" "$T/xs-base.pdf"
+g "$T/xs-base.pdf" -o "$T/xs.pdf" "${SIGN[@]}" --level B-LT --tsa "$URL" \
+	--crl "$K/root-ca.crl.pem" --crl "$K/intermediate-ca.crl.pem"
+openssl x509 -in "$K/signer.pem" -outform DER -out "$T/signer.der"
+python3 "$SRC/tests/pdfattack.py" dss "$T/bb.pdf" "$T/signer.der" "$T/bb-dss.pdf"
+python3 "$SRC/tests/pdfattack.py" dts "$T/blt.pdf" "$K/tsa.pem" "$K/tsa.key" \
+	"$K/passphrase.txt" "$K/chain.pem" "$T/blt-dts.pdf" 2>>"$LOG"
+python3 "$SRC/tests/pdfattack.py" dts "$T/cert-lt.pdf" "$K/tsa.pem" "$K/tsa.key" \
+	"$K/passphrase.txt" "$K/chain.pem" "$T/cert-dts.pdf" 2>>"$LOG"
+
+expect_msg 0 "gazette B-B" "revision 2 of 2 (the whole file)" "$T/bb.pdf" "${TRUST[@]}"
+expect_msg 0 "gazette B-T: timestamp verified" "timestamp:  ok, 20" "$T/bt.pdf" "${TRUST[@]}"
+expect_msg 0 "gazette B-LT: DSS after the signature allowed" "catalog: /DSS added (allowed)" \
+	"$T/blt.pdf" "${TRUST[@]}"
+grep -q "revocation checked against CRLs for the whole chain" "$T/out.txt" ||
+	fail "B-LT: CRLs from the DSS not used"
+expect_msg 0 "gazette certification (DocMDP P=1)" "DocMDP P=1" "$T/cert.pdf" "${TRUST[@]}"
+expect 0 "gazette certification + B-LT" "$T/cert-lt.pdf" "${TRUST[@]}"
+expect_msg 0 "gazette B-LT on an xref-stream/object-stream file" "(xref stream)" "$T/xs.pdf" "${TRUST[@]}"
+expect 0 "B-B + a DSS update written by another tool" "$T/bb-dss.pdf" "${TRUST[@]}"
+expect_msg 0 "B-LT + document timestamp" "doc-timestamp, ETSI.RFC3161" "$T/blt-dts.pdf" "${TRUST[@]}"
+expect 0 "certification P=1 + DSS + document timestamp" "$T/cert-dts.pdf" "${TRUST[@]}"
+
+# JSON: the same verdict, machine-readable
+"$GAZETTE" verify "$T/blt-dts.pdf" "${TRUST[@]}" --json >"$T/out.json"
+python3 - "$T/out.json" <<'EOF' || fail "JSON report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["valid"] is True and len(r["signatures"]) == 2, r
+s = r["signatures"][0]
+assert s["revision"] == 2 and s["revisions"] == 4 and not s["covers_whole_file"], s
+assert s["checks"] == {"digest": "ok", "signature": "ok", "chain": "ok",
+                       "signing_certificate": "ok", "timestamp": "ok"}, s["checks"]
+assert s["changes_allowed"] and s["timestamp_time"].endswith("Z"), s
+assert r["signatures"][1]["kind"] == "doc-timestamp" and r["signatures"][1]["covers_whole_file"]
+assert [v["index"] for v in r["revisions"]] == [1, 2, 3, 4]
+EOF
+ok "--json report"
+
+# other signers: a throwaway demo CA made here (never reuse these keys)
+echo demo-pass >"$T/pass.txt"
+cp "$T/pass.txt" "$T/pass-out.txt" # openssl reads line 2 when -passin/-passout share a file
+openssl req -x509 -newkey rsa:2048 -keyout "$T/ca.key" -passout file:"$T/pass.txt" \
+	-out "$T/ca.pem" -days 30 -subj "/CN=Throwaway Test CA" \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>>"$LOG"
+openssl req -newkey rsa:2048 -keyout "$T/s.key" -passout file:"$T/pass.txt" -out "$T/s.csr" \
+	-subj "/CN=Throwaway Signer" 2>>"$LOG"
+printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n' >"$T/ext.cnf"
+openssl x509 -req -in "$T/s.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -passin file:"$T/pass.txt" \
+	-CAcreateserial -out "$T/s.pem" -days 30 -extfile "$T/ext.cnf" 2>>"$LOG"
+p12() { # p12 KEY CERT PASSIN OUT: a PKCS#12 readable by mutool and node-forge
+	openssl pkcs12 -export -inkey "$1" -passin file:"$3" -in "$2" -out "$4" \
+		-passout file:"$T/pass-out.txt" -keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1
+}
+p12 "$T/s.key" "$T/s.pem" "$T/pass.txt" "$T/s.p12"
+p12 "$K/expired.key" "$K/expired.pem" "$K/passphrase.txt" "$T/expired.p12"
+p12 "$K/revoked.key" "$K/revoked.pem" "$K/passphrase.txt" "$T/revoked.p12"
+# mutool takes the PKCS#12 password as an argument: the throwaway value only
+msign() { mutool sign -s "$1" -P "$(cat "$T/pass.txt")" -o "$3" "$2" 5 >>"$LOG" 2>&1; }
+msign "$T/s.p12" "$T/base.pdf" "$T/mutool.pdf"
+msign "$T/expired.p12" "$T/base.pdf" "$T/mutool-expired.pdf"
+msign "$T/revoked.p12" "$T/base.pdf" "$T/mutool-revoked.pdf"
+expect_msg 0 "mutool sign" "chain:      trusted" "$T/mutool.pdf" --trust "$T/ca.pem"
+
+if command -v npm >/dev/null && command -v node >/dev/null &&
+	(cd "$T" && timeout 120 npm install --silent --no-audit --no-fund --prefix "$T/npm" \
+		@signpdf/signpdf @signpdf/signer-p12 @signpdf/placeholder-plain node-forge >>"$LOG" 2>&1); then
+	# (@signpdf's string placeholder duplicates an existing /AcroForm key,
+	# which this verifier refuses as ambiguous: sign a form-less file)
+	NODE_PATH=$T/npm/node_modules node "$SRC/tests/signpdf.js" "$T/plain.pdf" "$T/s.p12" \
+		"$T/pass.txt" "$T/signpdf.pdf"
+	NODE_PATH=$T/npm/node_modules node "$SRC/tests/signpdf.js" "$T/plain.pdf" "$T/s.p12" \
+		"$T/pass.txt" "$T/signpdf-cades.pdf" ETSI.CAdES.detached
+	NODE_PATH=$T/npm/node_modules node "$SRC/tests/signpdf.js" "$T/base.pdf" "$T/s.p12" \
+		"$T/pass.txt" "$T/signpdf-dupkey.pdf"
+	expect_msg 1 "@signpdf on a form: duplicate /AcroForm refused" "duplicate key /AcroForm" \
+		"$T/signpdf-dupkey.pdf" --trust "$T/ca.pem"
+	expect 0 "@signpdf adbe.pkcs7.detached" "$T/signpdf.pdf" --trust "$T/ca.pem"
+	expect 0 "@signpdf ETSI.CAdES.detached" "$T/signpdf-cades.pdf" --trust "$T/ca.pem"
+else
+	echo "skip @signpdf: npm/node or the registry is unavailable"
+fi
+
+# ---- trust ------------------------------------------------------------------
+expect_msg 1 "no --trust: nothing is trusted" "not trusted" "$T/bb.pdf"
+expect_msg 1 "another CA" "not trusted" "$T/bb.pdf" --trust "$T/ca.pem"
+expect_msg 1 "mutool file, gazette root only" "not trusted" "$T/mutool.pdf" "${TRUST[@]}"
+# mutool embeds no intermediate: the chain file supplies it
+expect_msg 1 "expired signer" "certificate has expired" "$T/mutool-expired.pdf" --trust "$K/chain.pem"
+expect_msg 1 "revoked signer (CRL from a trust file)" "certificate revoked" "$T/mutool-revoked.pdf" \
+	--trust "$K/chain.pem" --trust "$K/intermediate-ca.crl.pem"
+
+# ---- attacks ---------------------------------------------------------------
+attack_dir() { # attack_dir DIR WHAT TRUST...
+	local dir=$1 what=$2 n=0 f
+	shift 2
+	for f in "$dir"/*.pdf; do
+		expect 1 "$what: $(basename "$f" .pdf)" "$f" "$@"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 25 ] || fail "$what: only $n attack files"
+}
+python3 "$SRC/tests/pdfattack.py" "$T/bb.pdf" "$T/att-gazette"
+python3 "$SRC/tests/pdfattack.py" "$T/mutool.pdf" "$T/att-mutool"
+python3 "$SRC/tests/pdfattack.py" "$T/cert.pdf" "$T/att-cert" --certified
+attack_dir "$T/att-gazette" "attack on gazette B-B" "${TRUST[@]}"
+attack_dir "$T/att-mutool" "attack on mutool" --trust "$T/ca.pem"
+attack_dir "$T/att-cert" "attack on certification" "${TRUST[@]}"
+# the reason, not just the exit code, for representative attacks
+A=$T/att-gazette
+expect_msg 1 "ISA content reason" "stream object 4 changed" "$A/isa-content.pdf" "${TRUST[@]}"
+expect_msg 1 "ISA annotation reason" "/Annots of page of object 3 gains an entry" "$A/isa-annot.pdf" "${TRUST[@]}"
+expect_msg 1 "ISA re-pointed font reason" "Font object 6 changed" "$A/isa-repoint-font.pdf" "${TRUST[@]}"
+expect_msg 1 "SWA reason" "is not this signature's /Contents" "$A/swa-gap-widened.pdf" "${TRUST[@]}"
+expect_msg 1 "digest reason" "message digest does not match" "$A/flip-range2-ws.pdf" "${TRUST[@]}"
+expect_msg 1 "USF reason" "/ByteRange does not start at 0" "$A/usf-byterange-not-zero.pdf" "${TRUST[@]}"
+expect_msg 1 "certified P=1 form fill reason" "DocMDP P=1 allows no changes" \
+	"$T/att-cert/certified-p1-form-fill.pdf" "${TRUST[@]}"
+python3 "$SRC/tests/pdfattack.py" dts "$T/blt.pdf" "$K/tsa.pem" "$K/tsa.key" \
+	"$K/passphrase.txt" "$K/chain.pem" "$T/dts-visible.pdf" --visible 2>>"$LOG"
+expect_msg 1 "a visible document-timestamp widget" "not an invisible document timestamp" \
+	"$T/dts-visible.pdf" "${TRUST[@]}"
+# the same document timestamp with an untrusted TSA
+expect 1 "document timestamp, TSA not trusted" "$T/blt-dts.pdf" --trust "$T/ca.pem"
+# xref-stream file: a flipped byte
+python3 - "$T/xs.pdf" "$T/xs-flip.pdf" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[10] ^= 1
+open(sys.argv[2], "wb").write(d)
+EOF
+expect_msg 1 "xref-stream file, byte flipped" "message digest does not match" "$T/xs-flip.pdf" "${TRUST[@]}"
+
+# ---- not signed, not a PDF, usage --------------------------------------------
+expect_msg 1 "unsigned PDF" "no signature" "$T/base.pdf" "${TRUST[@]}"
+printf 'not a pdf' >"$T/junk.pdf"
+expect_msg 1 "not a PDF" "malformed PDF" "$T/junk.pdf" "${TRUST[@]}"
+head -c 3000 "$T/bb.pdf" >"$T/truncated.pdf"
+expect 1 "truncated PDF" "$T/truncated.pdf" "${TRUST[@]}"
+expect 2 "missing file" "$T/nope.pdf" "${TRUST[@]}"
+expect 2 "missing trust file" "$T/bb.pdf" --trust "$T/nope.pem"
+expect 2 "trust file without certificates" "$T/bb.pdf" --trust "$T/junk.pdf"
+rc=0; "$GAZETTE" verify >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] && ok "no FILE: usage (exit 2)" || fail "no FILE: exit $rc"
+rc=0; "$GAZETTE" verify "$T/bb.pdf" --bogus >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] && ok "unknown option: usage (exit 2)" || fail "unknown option: exit $rc"
+
+echo "$failures failure(s)"
+[ "$failures" = 0 ]

@@ -229,6 +229,7 @@ body_has '文件真实，但其中有文件已不再有效'
 body_has '<span class="st st-repealed">废止</span>'
 get "$B/verify" -F "file=@$T/fx/v1.pdf;type=application/pdf"
 body_has '该版本已被第2版取代'
+body_has '包含证明在大小为'
 python3 - "$T/fx/v2.pdf" "$T/tampered.pdf" <<'EOF'
 import sys
 d = bytearray(open(sys.argv[1], "rb").read())
@@ -244,7 +245,7 @@ body_has '不一致（档案中无此文件）'
 get "$B/api/v1/verify" -H 'Content-Type: application/pdf' --data-binary "@$T/tampered.pdf"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"] in ("invalid","not_in_archive") and not d["archive"]["match"], d' "$T/b" || fail "API verdict on tampered"
 get "$B/api/v1/verify" -H 'Content-Type: application/pdf' --data-binary "@$T/fx/v2.pdf"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"]=="not_in_force" and d["signature"]["valid"] and d["archive"]["version"]==2 and d["archive"]["current"], d' "$T/b" || fail "API verdict on v2"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"]=="not_in_force" and d["signature"]["valid"] and d["archive"]["version"]==2 and d["archive"]["current"] and d["archive"]["log"]["proven"], d' "$T/b" || fail "API verdict on v2"
 status_is 200 "$B/api/v1/sha256/$SHA1.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]==1 and not d["current"] and d["superseded_by"]==2 and len(d["documents"])==5, d' "$T/b" || fail "sha256 lookup"
 status_is 404 "$B/api/v1/sha256/$(printf '0%.0s' $(seq 64)).json"

@@ -264,7 +264,7 @@ const char site_css[] =
 	"ul.issues,ol.results{padding-left:1.2rem}ul.issues li,ol.results li{margin:.5rem 0}\n"
 	".muted,.snippet{color:var(--muted)}\n"
 	"mark{background:var(--mark);color:inherit;padding:0 .1em}\n"
-	".st{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.9em;"
+	".st{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.9em;white-space:nowrap;"
 	"border:1px solid currentColor}\n"
 	".st-valid{color:#17692c}.st-amended{color:#8a5a00}.st-repealed,.st-expired{color:#a4161a}"
 	".st-none{color:var(--muted)}\n"

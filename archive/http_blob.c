@@ -44,19 +44,35 @@ int site_read_begin(struct site *s, MDB_txn **txn)
 	return gaz_archive_read_begin(s->ar, txn);
 }
 
+/* Named databases of the search index (search.h) and the log (tlog.h). */
+static const char *const lazy_dbs[] = {
+	"fts_terms", "fts_docs", "fts_cols", "fts_info",
+	"log_leaves", "log_nodes", "log_heads",
+};
+
 void site_blob_init(struct site *s)
 {
 	MDB_txn *txn = NULL;
+	MDB_dbi dbi;
+	size_t i;
 
 	s->data_fd = -1;
-	if (s->exporting || gaz_archive_read_begin(s->ar, &txn))
+	if (gaz_archive_read_begin(s->ar, &txn))
 		return;
 	/* The archive opened its databases when it opened the environment, so
 	 * this only looks the name up; done once, before any thread runs. */
-	if (!mdb_dbi_open(txn, BLOB_DB, 0, &s->blob_dbi))
+	if (!s->exporting && !mdb_dbi_open(txn, BLOB_DB, 0, &s->blob_dbi))
 		s->have_blob_dbi = 1;
+	/* The search index and the log open their databases by name inside
+	 * each transaction.  Opening a name the environment does not hold yet
+	 * is not safe from two threads at once (LMDB: mdb_dbi_open must not
+	 * run in concurrent transactions; the sanitizer saw the names leak),
+	 * so open them all here, once, and commit: later opens in any thread
+	 * are then plain look-ups.  Absent databases are simply skipped. */
+	for (i = 0; i < sizeof lazy_dbs / sizeof *lazy_dbs; i++)
+		mdb_dbi_open(txn, lazy_dbs[i], 0, &dbi);
 	mdb_txn_commit(txn);
-	if (mdb_env_get_fd(gaz_archive_env(s->ar), &s->data_fd))
+	if (s->exporting || mdb_env_get_fd(gaz_archive_env(s->ar), &s->data_fd))
 		s->data_fd = -1;
 }
 

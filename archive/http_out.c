@@ -178,7 +178,8 @@ void page_begin(struct site *s, struct out *o, const char *title, const char *na
 		   "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
 		   "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
 	out_esc(o, name);
-	out_raw(o, "\" href=\"/feed.atom\">\n</head>\n<body>\n<header class=\"site\">\n"
+	out_raw(o, "\" href=\"/feed.atom\">\n</head>\n<body>\n"
+		   "<a class=\"skip\" href=\"#main\">跳到正文</a>\n<header class=\"site\">\n"
 		   "<p class=\"brand\"><a href=\"/\">");
 	out_esc(o, name);
 	out_raw(o, "</a> <span>电子公报档案</span></p>\n<nav aria-label=\"主导航\"><ul>\n");
@@ -196,7 +197,7 @@ void page_begin(struct site *s, struct out *o, const char *title, const char *na
 			   "<input id=\"q-top\" name=\"q\" type=\"search\" "
 			   "placeholder=\"标题、文号或正文中的词\"> "
 			   "<button type=\"submit\">检索</button></form>\n");
-	out_raw(o, "</header>\n<main>\n");
+	out_raw(o, "</header>\n<main id=\"main\">\n");
 }
 
 void page_end(struct site *s, struct out *o)
@@ -251,7 +252,8 @@ const char site_css[] =
 	"border-radius:4px;max-width:100%}\n"
 	"input[type=search],input[type=text]{flex:1;min-width:8rem}\n"
 	"button{background:var(--red);color:#fff;border-color:var(--red);cursor:pointer}\n"
-	"main{max-width:60rem;margin:0 auto;padding:1rem}\n"
+	"main{max-width:60rem;margin:0 auto;padding:1rem}\n"	".skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:.5rem;background:#fff;"
+	"padding:.3rem .6rem;z-index:1}\n"
 	"h1{font-size:1.5rem;line-height:1.35;margin:.5rem 0 1rem}h2{font-size:1.2rem;"
 	"margin:1.6rem 0 .6rem;border-bottom:1px solid var(--line)}\n"
 	"table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.95rem}\n"
@@ -262,7 +264,7 @@ const char site_css[] =
 	"ul.issues,ol.results{padding-left:1.2rem}ul.issues li,ol.results li{margin:.5rem 0}\n"
 	".muted,.snippet{color:var(--muted)}\n"
 	"mark{background:var(--mark);color:inherit;padding:0 .1em}\n"
-	".st{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.9em;"
+	".st{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.9em;white-space:nowrap;"
 	"border:1px solid currentColor}\n"
 	".st-valid{color:#17692c}.st-amended{color:#8a5a00}.st-repealed,.st-expired{color:#a4161a}"
 	".st-none{color:var(--muted)}\n"

@@ -133,6 +133,24 @@ static const char *st_class(enum gaz_search_status st)
 	return status_class((int)st);
 }
 
+static int same_doc(const struct gaz_search_hit *a, const struct gaz_search_hit *b)
+{
+	return a->doc_no && b->doc_no && !strcmp(a->doc_no, b->doc_no);
+}
+
+/* Documents among the hits, each counted once. */
+static size_t distinct_docs(const struct gaz_search_results *res)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < res->n; i++) {
+		for (k = 0; k < i && !same_doc(&res->hits[k], &res->hits[i]); k++)
+			;
+		n += k == i;
+	}
+	return n;
+}
+
 static int run(struct site *s, const struct sform *f, struct gaz_search_results **res)
 {
 	struct gaz_search_query q;
@@ -158,15 +176,26 @@ static int run(struct site *s, const struct sform *f, struct gaz_search_results 
 		q.issue_year = (uint32_t)y;
 	}
 	/* Every issue version's copy of a document is indexed; results show a
-	 * document once, so fetch beyond the page and fold the copies. */
+	 * document once.  Fetch a little beyond the page, and more only when
+	 * folding the copies left too few (a corrected issue holds its
+	 * documents twice). */
 	q.offset = 0;
-	q.limit = (size_t)f->page * PER_PAGE * 2 + PER_PAGE;
-	if (q.limit > GAZ_SEARCH_PAGE_MAX)
-		q.limit = GAZ_SEARCH_PAGE_MAX;
+	q.limit = (size_t)f->page * PER_PAGE + PER_PAGE / 2;
 	q.snippet_chars = 90;
 	if ((rc = site_read_begin(s, &txn)))
 		return rc;
-	rc = gaz_search_query(txn, &q, res);
+	for (;;) {
+		if (q.limit > GAZ_SEARCH_PAGE_MAX)
+			q.limit = GAZ_SEARCH_PAGE_MAX;
+		if ((rc = gaz_search_query(txn, &q, res)))
+			break;
+		if ((*res)->n < q.limit || q.limit == GAZ_SEARCH_PAGE_MAX ||
+		    distinct_docs(*res) > (size_t)f->page * PER_PAGE)
+			break;
+		gaz_search_results_free(*res);
+		*res = NULL;
+		q.limit *= 2;
+	}
 	mdb_txn_abort(txn);
 	return rc;
 }
@@ -179,11 +208,6 @@ struct view {
 	int exact;
 	int more;           /* a next page exists */
 };
-
-static int same_doc(const struct gaz_search_hit *a, const struct gaz_search_hit *b)
-{
-	return a->doc_no && b->doc_no && !strcmp(a->doc_no, b->doc_no);
-}
 
 static void fold(const struct gaz_search_results *res, unsigned page, struct view *v)
 {

@@ -20,6 +20,30 @@ static const char *first_problem(const struct gaz_verify_report *r)
 	return "";
 }
 
+/* A PDF date "D:YYYYMMDDHHmmSS+hh'mm'" as "YYYY-MM-DD HH:mm:SS +hh:mm";
+ * anything else is copied as it is. */
+static void pdf_date(char *out, size_t n, const char *m)
+{
+	size_t i, len = strlen(m);
+
+	for (i = 2; i < 16 && i < len; i++)
+		if (m[i] < '0' || m[i] > '9')
+			break;
+	if (len < 16 || strncmp(m, "D:", 2) || i < 16) {
+		snprintf(out, n, "%s", m);
+		return;
+	}
+	snprintf(out, n, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s", m + 2, m + 6, m + 8, m + 10, m + 12,
+		 m + 14);
+	if (len >= 22 && (m[16] == '+' || m[16] == '-') && m[19] == '\'') {
+		size_t k = strlen(out);
+		snprintf(out + k, n - k, " %c%.2s:%.2s", m[16], m + 17, m + 20);
+	} else if (len >= 17 && m[16] == 'Z') {
+		size_t k = strlen(out);
+		snprintf(out + k, n - k, " UTC");
+	}
+}
+
 void sig_check(struct site *s, const void *pdf, size_t len, struct sig_report *out)
 {
 	struct gaz_verify_opts o;
@@ -46,9 +70,13 @@ void sig_check(struct site *s, const void *pdf, size_t len, struct sig_report *o
 	last = r->nsigs ? &r->sigs[r->nsigs - 1] : NULL;
 	if (last && last->signer)
 		snprintf(out->signer, sizeof out->signer, "%s", last->signer);
-	if (last && (last->ts_time || last->m))
-		snprintf(out->time, sizeof out->time, "%s%s", last->ts_time ? last->ts_time : last->m,
-			 last->ts_time ? "（时间戳证明）" : "（签名者声明）");
+	if (last && last->ts_time) {
+		snprintf(out->time, sizeof out->time, "%s（时间戳证明）", last->ts_time);
+	} else if (last && last->m) {
+		char d[40];
+		pdf_date(d, sizeof d, last->m);
+		snprintf(out->time, sizeof out->time, "%s（签名者声明）", d);
+	}
 	if (r->valid)
 		snprintf(out->summary, sizeof out->summary,
 			 "有效：%zu 个签名均完整、可信，并覆盖整个文件。", r->nsigs);

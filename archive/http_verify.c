@@ -4,6 +4,7 @@
 #include "archive/http_int.h"
 #include "archive/http_sig.h"
 #include "gazette/archive.h"
+#include "gazette/archive_verify.h"
 
 #include <cJSON.h>
 #include <openssl/sha.h>
@@ -110,8 +111,9 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 	struct gaz_ar_version v;
 	struct docst *ds = NULL;
 	struct sig_report sig;
+	struct gaz_av av;
 	struct out o;
-	int rc, matched = 0, all_in_force = 1, verdict_ok;
+	int rc, matched = 0, all_in_force = 1, verdict_ok, have_av = 0, log_broken = 0;
 	const char *verdict;
 	size_t i;
 
@@ -139,9 +141,24 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 					all_in_force = 0;
 		}
 	}
+	/* The transparency log's proof that the archive published exactly
+	 * these bytes (archive_verify.h). */
+	memset(&av, 0, sizeof av);
+	if (matched) {
+		rc = gaz_archive_verify_file(s->ar, pdf, len, NULL, &av);
+		if (rc == GAZ_ECORRUPT)
+			log_broken = 1;
+		else if (rc)
+			goto end;
+		else
+			have_av = 1;
+		rc = 0;
+	}
 	gaz_clear_error();
 	if (!matched)
 		verdict = sig.checked && !sig.valid ? "invalid" : "not_in_archive";
+	else if (log_broken)
+		verdict = "invalid";
 	else if (sig.checked && !sig.valid)
 		verdict = "invalid";
 	else if (v.superseded_by)
@@ -178,6 +195,18 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 			cJSON_AddNumberToObject(a, "superseded_by", v.superseded_by);
 			cJSON_AddStringToObject(a, "superseded_reason",
 						v.superseded_reason ? v.superseded_reason : "");
+			{
+				cJSON *lj = cJSON_AddObjectToObject(a, "log");
+				cJSON_AddBoolToObject(lj, "proven", have_av && av.logged);
+				if (have_av && av.logged) {
+					char lh[65];
+					cJSON_AddNumberToObject(lj, "leaf_index", (double)av.leaf_index);
+					cJSON_AddNumberToObject(lj, "tree_size", (double)av.tree_size);
+					hex32(lh, av.root);
+					cJSON_AddStringToObject(lj, "root", lh);
+					cJSON_AddBoolToObject(lj, "head_signed", av.head_signed);
+				}
+			}
 			docs = cJSON_AddArrayToObject(a, "documents");
 			for (i = 0; docs && i < v.n_loaded_docs; i++) {
 				cJSON *x = cJSON_CreateObject();
@@ -254,6 +283,19 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 		} else {
 			out_raw(&o, "不一致（档案中无此文件）");
 		}
+		out_raw(&o, "</td></tr>\n<tr><th scope=\"row\">透明日志</th><td>");
+		if (!matched)
+			out_raw(&o, "—");
+		else if (log_broken)
+			out_raw(&o, "日志不能证明档案发布过这些字节：档案本身可能已被篡改，请联系编辑部。");
+		else if (have_av && av.logged)
+			out_fmt(&o, "已登记为第 %llu 条，包含证明在大小为 %llu 的树中验证通过%s。"
+				"<a href=\"/log/inclusion?index=%llu&amp;size=%llu\">查看证明</a>",
+				(unsigned long long)av.leaf_index, (unsigned long long)av.tree_size,
+				av.head_signed ? "（该树头已签名）" : "",
+				(unsigned long long)av.leaf_index, (unsigned long long)av.tree_size);
+		else
+			out_raw(&o, "未找到日志条目。");
 		out_raw(&o, "</td></tr>\n</tbody></table>\n");
 		if (matched && v.n_loaded_docs) {
 			out_raw(&o, "<h2>所含文件的效力状态</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
@@ -284,6 +326,8 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 	r->status = 200;
 	rc = 0;
 end:
+	if (have_av)
+		gaz_av_release(&av);
 	free(ds);
 	gaz_ar_version_release(&v);
 	out_release(&o);

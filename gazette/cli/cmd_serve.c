@@ -1,9 +1,12 @@
 #include "cli.h"
 #include "gazette/http.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 const char cmd_serve_usage[] =
 	"usage: gazette serve --archive DIR --listen ADDR:PORT [--trust CA.pem]...\n"
@@ -23,6 +26,19 @@ const char cmd_serve_usage[] =
 
 #define TRUST_MAX 8
 
+/* SIGINT/SIGTERM write their number to this pipe; the main thread waits on
+ * it.  A handler (rather than sigwait alone) also covers threads that some
+ * runtime started before our mask was set. */
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_stop(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	ssize_t n = write(stop_pipe[1], &c, 1);
+
+	(void)n;
+}
+
 static int uint_opt(const char *v, unsigned max, unsigned *out)
 {
 	uint64_t x;
@@ -38,6 +54,7 @@ int cmd_serve(int argc, char **argv)
 	struct gaz_serve_opts o;
 	struct gaz_http_server *srv = NULL;
 	const char *trust[TRUST_MAX];
+	struct sigaction sa;
 	sigset_t set;
 	int i, sig = 0, missing, rc;
 
@@ -79,15 +96,29 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage("serve", "--listen ADDR:PORT missing");
 	o.trust = trust;
 
-	/* The server's threads inherit this mask, so the signals wait for
-	 * sigwait() below and the stop is orderly. */
+	if (pipe(stop_pipe)) {
+		perror("gazette serve: pipe");
+		return EXIT_USAGE;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* The server's threads start with the signals blocked, so the main
+	 * thread (unblocked again below) is the one that takes them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((rc = gaz_http_start(&o, &srv)))
+	rc = gaz_http_start(&o, &srv);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (rc) {
+		close(stop_pipe[0]);
+		close(stop_pipe[1]);
 		return cli_error(o.archive_dir, rc);
+	}
 	if (o.listen[0] == '[')
 		printf("gazette: serving %s at http://[%.*s]:%u/\n", o.archive_dir,
 		       (int)(strchr(o.listen, ']') - o.listen - 1), o.listen + 1, gaz_http_port(srv));
@@ -95,8 +126,20 @@ int cmd_serve(int argc, char **argv)
 		printf("gazette: serving %s at http://%.*s:%u/\n", o.archive_dir,
 		       (int)(strrchr(o.listen, ':') - o.listen), o.listen, gaz_http_port(srv));
 	fflush(stdout);
-	sigwait(&set, &sig);
+	for (;;) {
+		unsigned char c;
+		ssize_t n = read(stop_pipe[0], &c, 1);
+		if (n == 1) {
+			sig = c;
+			break;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		break;
+	}
 	fprintf(stderr, "gazette: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	gaz_http_stop(srv);
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
 	return EXIT_OK;
 }

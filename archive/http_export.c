@@ -240,7 +240,7 @@ static int emit_all(struct exp *e)
 			break;
 		{
 			char hex[65], u[128];
-			hex32(hex, row->sha);
+			gaz_hex(row->sha, 32, hex);
 			snprintf(u, sizeof u, "/api/v1/sha256/%s.json", hex);
 			if ((rc = emit(e, u, u + 1)))
 				break;

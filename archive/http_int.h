@@ -123,8 +123,8 @@ extern const char site_icon[];
 void page_begin(struct site *s, struct out *o, const char *title, const char *nav);
 /* </main>, footer, </html>. */
 void page_end(struct site *s, struct out *o);
+/* "1.2 MB", "340 KB", "512 B" */
 void fmt_size(char *buf, size_t n, uint64_t bytes);
-void hex32(char out[65], const unsigned char sha[32]);
 /* "2024-05-01 10:20 UTC" */
 void fmt_time(char *buf, size_t n, int64_t t);
 /* ISO 8601 for Atom */

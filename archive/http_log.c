@@ -11,18 +11,6 @@
 
 #define RECENT 20
 
-static void hex_n(char *out, const unsigned char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static int uparam(const struct gaz_http_target *t, const char *k, uint64_t *v, int *have)
 {
 	const char *p = gaz_http_target_param(t, k);
@@ -116,7 +104,7 @@ static void proof_json(cJSON *j, const struct gaz_tlog_proof *p)
 	size_t i;
 
 	for (i = 0; a && i < p->n; i++) {
-		hex_n(hx, p->h[i], 32);
+		gaz_hex(p->h[i], 32, hx);
 		cJSON_AddItemToArray(a, cJSON_CreateString(hx));
 	}
 }
@@ -148,15 +136,15 @@ static void head_json(cJSON *j, const struct head *h)
 	char hx[129];
 
 	cJSON_AddNumberToObject(j, "size", (double)h->size);
-	hex_n(hx, h->root, 32);
+	gaz_hex(h->root, 32, hx);
 	cJSON_AddStringToObject(j, "root", hx);
 	if (h->signed_head) {
 		cJSON *s = cJSON_AddObjectToObject(j, "signed_head");
 		cJSON_AddNumberToObject(s, "size", (double)h->sth.size);
 		cJSON_AddNumberToObject(s, "timestamp_ms", (double)h->sth.timestamp_ms);
-		hex_n(hx, h->sth.root, 32);
+		gaz_hex(h->sth.root, 32, hx);
 		cJSON_AddStringToObject(s, "root", hx);
-		hex_n(hx, h->sth.sig, 64);
+		gaz_hex(h->sth.sig, 64, hx);
 		cJSON_AddStringToObject(s, "signature", hx);
 		cJSON_AddStringToObject(s, "algorithm", "Ed25519");
 	}
@@ -166,7 +154,7 @@ static void head_html(struct out *o, const struct head *h)
 {
 	char hx[129], tm[40];
 
-	hex_n(hx, h->root, 32);
+	gaz_hex(h->root, 32, hx);
 	out_fmt(o, "<table class=\"meta\"><tbody>\n<tr><th scope=\"row\">条目数</th><td>%llu</td></tr>\n"
 		"<tr><th scope=\"row\">当前根哈希</th><td class=\"hash\">%s</td></tr>\n",
 		(unsigned long long)h->size, hx);
@@ -174,9 +162,9 @@ static void head_html(struct out *o, const struct head *h)
 		fmt_time(tm, sizeof tm, (int64_t)(h->sth.timestamp_ms / 1000));
 		out_fmt(o, "<tr><th scope=\"row\">已签名树头</th><td>%llu 条，签于 %s</td></tr>\n",
 			(unsigned long long)h->sth.size, tm);
-		hex_n(hx, h->sth.root, 32);
+		gaz_hex(h->sth.root, 32, hx);
 		out_fmt(o, "<tr><th scope=\"row\">签名树头根哈希</th><td class=\"hash\">%s</td></tr>\n", hx);
-		hex_n(hx, h->sth.sig, 64);
+		gaz_hex(h->sth.sig, 64, hx);
 		out_fmt(o, "<tr><th scope=\"row\">签名（Ed25519）</th><td class=\"hash\">%s</td></tr>\n", hx);
 	} else {
 		out_raw(o, "<tr><th scope=\"row\">已签名树头</th><td>尚未签名</td></tr>\n");
@@ -242,7 +230,7 @@ static int page_head(struct site *s, MDB_txn *txn, const struct head *h, struct 
 
 		if ((rc = gaz_tlog_leaf(txn, i, lh, &data, &n)))
 			break;
-		hex_n(hx, lh, 32);
+		gaz_hex(lh, 32, hx);
 		out_fmt(&o, "<tr><th scope=\"row\">%llu</th><td>", (unsigned long long)i);
 		describe_leaf(&o, data, n);
 		out_fmt(&o, "</td><td class=\"hash\">%.16s…</td><td>", hx);
@@ -300,12 +288,12 @@ static int page_inclusion(struct site *s, MDB_txn *txn, const struct head *h, st
 		}
 		cJSON_AddNumberToObject(j, "index", (double)index);
 		cJSON_AddNumberToObject(j, "size", (double)size);
-		hex_n(hx, lh, 32);
+		gaz_hex(lh, 32, hx);
 		cJSON_AddStringToObject(j, "leaf_hash", hx);
-		hex_n(leaf_hex, data, n);
+		gaz_hex(data, n, leaf_hex);
 		cJSON_AddStringToObject(j, "leaf_data", leaf_hex);
 		free(leaf_hex);
-		hex_n(hx, root, 32);
+		gaz_hex(root, 32, hx);
 		cJSON_AddStringToObject(j, "root", hx);
 		proof_json(j, &p);
 		rc = emit_json(r, j);
@@ -316,16 +304,16 @@ static int page_inclusion(struct site *s, MDB_txn *txn, const struct head *h, st
 	out_fmt(&o, "<h1>包含证明：第 %llu 条，树大小 %llu</h1>\n<p>",
 		(unsigned long long)index, (unsigned long long)size);
 	describe_leaf(&o, data, n);
-	hex_n(hx, lh, 32);
+	gaz_hex(lh, 32, hx);
 	out_fmt(&o, "</p>\n<table class=\"meta\"><tbody>\n<tr><th scope=\"row\">条目哈希</th>"
 		"<td class=\"hash\">%s</td></tr>\n", hx);
-	hex_n(hx, root, 32);
+	gaz_hex(root, 32, hx);
 	out_fmt(&o, "<tr><th scope=\"row\">根哈希</th><td class=\"hash\">%s</td></tr>\n"
 		"<tr><th scope=\"row\">服务器自检</th><td>%s</td></tr>\n</tbody></table>\n"
 		"<h2>证明路径（%zu 个哈希，自下而上）</h2>\n<ol>\n", hx,
 		ok ? "证明有效" : "证明无效", p.n);
 	for (i = 0; i < p.n; i++) {
-		hex_n(hx, p.h[i], 32);
+		gaz_hex(p.h[i], 32, hx);
 		out_fmt(&o, "<li class=\"hash\">%s</li>\n", hx);
 	}
 	out_fmt(&o, "</ol>\n<p><a href=\"/api/v1/log/inclusion.json?index=%llu&amp;size=%llu\">"
@@ -367,9 +355,9 @@ static int page_consistency(struct site *s, MDB_txn *txn, const struct head *h,
 			return GAZ_ENOMEM;
 		cJSON_AddNumberToObject(j, "first", (double)m);
 		cJSON_AddNumberToObject(j, "second", (double)n);
-		hex_n(hx, r1, 32);
+		gaz_hex(r1, 32, hx);
 		cJSON_AddStringToObject(j, "first_root", hx);
-		hex_n(hx, r2, 32);
+		gaz_hex(r2, 32, hx);
 		cJSON_AddStringToObject(j, "second_root", hx);
 		proof_json(j, &p);
 		return emit_json(r, j);
@@ -378,14 +366,14 @@ static int page_consistency(struct site *s, MDB_txn *txn, const struct head *h,
 	page_begin(s, &o, "一致性证明", "log");
 	out_fmt(&o, "<h1>一致性证明：%llu → %llu</h1>\n<table class=\"meta\"><tbody>\n",
 		(unsigned long long)m, (unsigned long long)n);
-	hex_n(hx, r1, 32);
+	gaz_hex(r1, 32, hx);
 	out_fmt(&o, "<tr><th scope=\"row\">旧根哈希</th><td class=\"hash\">%s</td></tr>\n", hx);
-	hex_n(hx, r2, 32);
+	gaz_hex(r2, 32, hx);
 	out_fmt(&o, "<tr><th scope=\"row\">新根哈希</th><td class=\"hash\">%s</td></tr>\n"
 		"<tr><th scope=\"row\">服务器自检</th><td>%s</td></tr>\n</tbody></table>\n"
 		"<h2>证明（%zu 个哈希）</h2>\n<ol>\n", hx, ok ? "证明有效" : "证明无效", p.n);
 	for (i = 0; i < p.n; i++) {
-		hex_n(hx, p.h[i], 32);
+		gaz_hex(p.h[i], 32, hx);
 		out_fmt(&o, "<li class=\"hash\">%s</li>\n", hx);
 	}
 	out_fmt(&o, "</ol>\n<p><a href=\"/api/v1/log/consistency.json?first=%llu&amp;second=%llu\">"

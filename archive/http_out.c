@@ -104,18 +104,6 @@ void out_seg(struct out *o, const char *s)
 	}
 }
 
-void hex32(char out[65], const unsigned char sha[32])
-{
-	static const char hex[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[sha[i] >> 4];
-		out[2 * i + 1] = hex[sha[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 void fmt_size(char *buf, size_t n, uint64_t bytes)
 {
 	if (bytes >= 1024 * 1024)

@@ -202,7 +202,7 @@ static cJSON *j_row(const struct cat_row *row)
 
 	if (!o)
 		return NULL;
-	hex32(hex, row->sha);
+	gaz_hex(row->sha, 32, hex);
 	cJSON_AddNumberToObject(o, "year", row->year);
 	cJSON_AddNumberToObject(o, "number", row->number);
 	cJSON_AddNumberToObject(o, "version", row->version);
@@ -479,7 +479,7 @@ int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned ye
 		va = cJSON_AddArrayToObject(j, "versions");
 		for (i = 0; va && i < nv; i++) {
 			cJSON *x = cJSON_CreateObject();
-			hex32(hex, vers[i].pdf_sha256);
+			gaz_hex(vers[i].pdf_sha256, 32, hex);
 			fmt_time_iso(tm, sizeof tm, vers[i].time);
 			cJSON_AddNumberToObject(x, "version", vers[i].version);
 			j_str(x, "published_at", tm);
@@ -505,7 +505,7 @@ int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned ye
 	issue_label(&o, year, number);
 	out_fmt(&o, "（总第%u期）</h1>\n", cur.cumulative);
 	fmt_size(sz, sizeof sz, cur.pdf_size);
-	hex32(hex, cur.pdf_sha256);
+	gaz_hex(cur.pdf_sha256, 32, hex);
 	out_raw(&o, "<p>出版日期：");
 	out_esc(&o, cur.date);
 	out_fmt(&o, " · 现行版本：第%u版 · <a href=\"", cur.version);
@@ -546,7 +546,7 @@ int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned ye
 		const struct gaz_ar_version *v = &vers[i];
 		fmt_time(tm, sizeof tm, v->time);
 		fmt_size(sz, sizeof sz, v->pdf_size);
-		hex32(hex, v->pdf_sha256);
+		gaz_hex(v->pdf_sha256, 32, hex);
 		out_fmt(&o, "<tr><th scope=\"row\">第%u版</th><td>%s</td><td>", v->version, tm);
 		out_esc(&o, v->reason && v->reason[0] ? v->reason : (v->version == 1 ? "首次发布" : ""));
 		out_raw(&o, "</td><td>");

@@ -187,7 +187,7 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 	memset(&v, 0, sizeof v);
 	if ((rc = gaz_archive_get_version(s->ar, year, number, version, &v)))
 		return rc;
-	hex32(hex, v.pdf_sha256);
+	gaz_hex(v.pdf_sha256, 32, hex);
 	snprintf(r->etag, sizeof r->etag, "\"sha256-%s\"", hex);
 	r->ctype = "application/pdf";
 	r->immutable = version != 0;

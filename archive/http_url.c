@@ -6,17 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes the raw component r[0..end) into out (NUL-terminated), stopping
  * at any byte in `stops`.  '+' means space when plus_space.  Returns the
  * number of bytes written (without the NUL) through *n. */
@@ -31,7 +20,7 @@ static int decode_part(struct gaz_rd *r, const char *stops, int plus_space,
 
 		gaz_rd_skip(r, 1);
 		if (c == '%') {
-			int h = hexval(gaz_rd_peek(r)), l = hexval(gaz_rd_peek_at(r, 1));
+			int h = gaz_hexdigit(gaz_rd_peek(r)), l = gaz_hexdigit(gaz_rd_peek_at(r, 1));
 			if (h < 0 || l < 0)
 				return gaz_fail(GAZ_EFORMAT, "malformed percent-encoding");
 			gaz_rd_skip(r, 2);

@@ -120,7 +120,7 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 	memset(&v, 0, sizeof v);
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	SHA256(pdf, len, sha);
-	hex32(hex, sha);
+	gaz_hex(sha, 32, hex);
 	sig_check(s, pdf, len, &sig);
 	{
 		struct gaz_ar_version tmp;
@@ -202,7 +202,7 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 					char lh[65];
 					cJSON_AddNumberToObject(lj, "leaf_index", (double)av.leaf_index);
 					cJSON_AddNumberToObject(lj, "tree_size", (double)av.tree_size);
-					hex32(lh, av.root);
+					gaz_hex(av.root, 32, lh);
 					cJSON_AddStringToObject(lj, "root", lh);
 					cJSON_AddBoolToObject(lj, "head_signed", av.head_signed);
 				}

@@ -180,17 +180,6 @@ static int keyword(struct gaz_rd *r, const char *kw)
 	return 1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 struct lex {
 	struct gaz_pdf *pdf;
 	struct gaz_rd r;
@@ -258,7 +247,7 @@ static int parse_name(struct lex *lx, struct gaz_pdf_obj **out)
 	while (is_regular(c = gaz_rd_peek(r))) {
 		r->pos++;
 		if (c == '#') {
-			int h = hexval(gaz_rd_peek(r)), l = hexval(gaz_rd_peek_at(r, 1));
+			int h = gaz_hexdigit(gaz_rd_peek(r)), l = gaz_hexdigit(gaz_rd_peek_at(r, 1));
 
 			if (h < 0 || l < 0 || (h == 0 && l == 0))
 				return fmt_err(lx, "bad #xx escape in a name");
@@ -386,7 +375,7 @@ static int parse_hex(struct lex *lx, struct gaz_pdf_obj **out)
 			break;
 		if (is_ws(c))
 			continue;
-		if ((c = hexval(c)) < 0) {
+		if ((c = gaz_hexdigit(c)) < 0) {
 			rc = fmt_err(lx, "bad hex digit in a string");
 			goto end;
 		}

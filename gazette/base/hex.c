@@ -15,7 +15,7 @@ void gaz_hex(const void *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int nibble(char c)
+int gaz_hexdigit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -34,9 +34,9 @@ int gaz_unhex(const char *s, void *out, size_t n)
 	if (strlen(s) != 2 * n)
 		return GAZ_EINVAL;
 	for (i = 0; i < 2 * n; i++)
-		if (nibble(s[i]) < 0)
+		if (gaz_hexdigit(s[i]) < 0)
 			return GAZ_EINVAL;
 	for (i = 0; i < n; i++)
-		o[i] = (unsigned char)(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
+		o[i] = (unsigned char)(gaz_hexdigit(s[2 * i]) << 4 | gaz_hexdigit(s[2 * i + 1]));
 	return 0;
 }

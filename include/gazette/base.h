@@ -126,6 +126,8 @@ size_t gaz_utf8_count(const char *s, size_t n);
 
 /* Lowercase hex of p[0..n) into out (2n + 1 bytes, NUL-terminated). */
 void gaz_hex(const void *p, size_t n, char *out);
+/* Value of one hex digit (either case), or -1. */
+int gaz_hexdigit(int c);
 /* Parses exactly 2n hex digits (either case) of s into out[0..n);
  * GAZ_EINVAL for any other length or character, out untouched then. */
 int gaz_unhex(const char *s, void *out, size_t n);

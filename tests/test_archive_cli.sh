@@ -61,7 +61,7 @@ expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --pages
 has err "no such document"
 expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$S/issue.conf" --pages "$PAGES" --reason x
 has err "not a PDF"
-expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf"
+expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --trust "$SRC/keys-example/root-ca.pem"
 has err "not a signed copy of"
 printf '# page map\n%s\n' "$PAGES" | tr ',' '\n' >"$T/pages.map"
 expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --page-map "$T/pages.map" \

@@ -42,16 +42,30 @@ expect 0 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --time 2026-01-0
 has out "version 2"
 
 # Signed elsewhere: accepted when its first revision is this issue's compile.
-expect 0 "$GAZETTE" publish "$S" --archive "$T/ar2" --signed-pdf "$T/signed.pdf"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar2" --signed-pdf "$T/signed.pdf"
+has err "needs --trust"
+expect 0 "$GAZETTE" publish "$S" --archive "$T/ar2" --signed-pdf "$T/signed.pdf" --trust "$K/root-ca.pem"
 has out "version 1"
 expect 0 "$GAZETTE" get --archive "$T/ar2" 2023/7
 has out "(pp. 3-13, code"
 # ... and refused when it is not (a truncated copy, another PDF, the unsigned file).
 head -c 100000 "$T/signed.pdf" >"$T/trunc.pdf"
-expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/trunc.pdf"
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/trunc.pdf" --trust "$K/root-ca.pem"
 has err "not a signed copy of"
-expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/unsigned.pdf"
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/unsigned.pdf" --trust "$K/root-ca.pem"
 has err "not a signed copy of"
+# ... and when its signature does not verify: another trust anchor, a damaged signature.
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/signed.pdf" --trust "$K/tsa.pem"
+has err "its signature does not verify"
+python3 - "$T/signed.pdf" "$T/damaged.pdf" "$n" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+start = b.index(b"/Contents <", int(sys.argv[3])) + 11 + 600   # a hex digit inside the CMS
+b[start] = ord("0") if b[start] != ord("0") else ord("1")
+open(sys.argv[2], "wb").write(b)
+PY
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar3" --signed-pdf "$T/damaged.pdf" --trust "$K/root-ca.pem"
+has err "not published"
 [ ! -e "$T/ar3/data.mdb" ] || [ "$("$GAZETTE" get --archive "$T/ar3" 2023/7 >/dev/null 2>&1; echo $?)" != 0 ] \
 	|| fail "a refused publish stored something"
 
@@ -60,6 +74,7 @@ expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4"
 expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" "${SIGN[@]}" --signed-pdf "$T/signed.pdf"
 expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" --signed-pdf "$T/signed.pdf" -o "$T/x.pdf"
 expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" "${SIGN[@]}" --pages "a=1-2"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" "${SIGN[@]}" --trust "$K/root-ca.pem"
 expect 2 "$GAZETTE" publish "$S" --archive "$T/ar4" --key "$K/signer.key" --pass secret
 has err "never taken on the command line"
 # A wrong passphrase: a clear error, nothing stored, no output file.

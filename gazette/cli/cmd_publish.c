@@ -2,6 +2,7 @@
 #include "archive_cli.h"
 #include "gazette/compile.h"
 #include "gazette/issue.h"
+#include "gazette/verify.h"
 #include "sign_opts.h"
 
 #include <stdlib.h>
@@ -11,8 +12,9 @@ const char cmd_publish_usage[] =
 	"usage: gazette publish ISSUE_DIR --archive DIR --key KEY [--cert CERT]\n"
 	"                       [signing options] [-o SIGNED.pdf]\n"
 	"                       [--reason TEXT] [--by NAME] [--map-size SIZE]\n"
+	"       gazette publish ISSUE_DIR --archive DIR --signed-pdf FILE --trust CA.pem...\n"
 	"       gazette publish ISSUE_DIR --archive DIR --signed-pdf FILE\n"
-	"                       [--pages 'DOCNO=FIRST-LAST,...' | --page-map FILE]\n"
+	"                       (--pages 'DOCNO=FIRST-LAST,...' | --page-map FILE)\n"
 	"                       [--reason TEXT] [--by NAME] [--map-size SIZE]\n\n"
 	"Publishes an issue: check -> compile -> sign -> store.  The store is ONE\n"
 	"transaction (the signed PDF, every document's metadata, text and pages,\n"
@@ -25,10 +27,12 @@ const char cmd_publish_usage[] =
 	"the signed PDF.  Signing options, as for `gazette sign`:\n"
 	SIGN_OPTIONS_HELP "\n"
 	"Signed elsewhere (--signed-pdf FILE, e.g. on an offline signing machine):\n"
-	"without --pages the issue is re-compiled and FILE must be a signed copy of\n"
-	"exactly that output (its first revision byte-identical), which also gives\n"
-	"each document's pages.  With --pages/--page-map the ranges are taken as\n"
-	"given (KEY=FIRST-LAST; KEY is the 发文字号 or the document's file name).\n\n"
+	"the issue is re-compiled and FILE must be a signed copy of exactly that\n"
+	"output (its first revision byte-identical), which also gives each\n"
+	"document's pages, and its signatures must verify (`gazette verify`) and\n"
+	"chain to a --trust anchor.  With --pages/--page-map the PDF and the page\n"
+	"ranges are taken as given (KEY=FIRST-LAST; KEY is the 发文字号 or the\n"
+	"document's file name).\n\n"
 	"  --reason TEXT      why a new version is published (勘误); also written\n"
 	"                     into the signature's /Reason\n"
 	"  --by NAME          who publishes (default $USER)\n"
@@ -38,6 +42,7 @@ const char cmd_publish_usage[] =
 	"this issue's PDF); 2: usage, I/O, key or signing error.\n";
 
 #define PAGEMAP_MAX (1u << 20)
+#define PUBLISH_MAX_TRUST 16
 
 static int assign(const struct gaz_issue *is, struct gaz_page_range *pages, int *seen,
 		  const char *item, size_t n)
@@ -97,11 +102,37 @@ static int parse_pages(const struct gaz_issue *is, const char *spec, size_t len,
 	return rc;
 }
 
+/* The signed copy's signatures must be valid, trusted and cover it. */
+static int check_signatures(const char *path, const char *pdf, size_t len,
+			    const char *const *trust, size_t ntrust)
+{
+	struct gaz_verify_opts o = { trust, ntrust, 0 };
+	struct gaz_verify_report *rep = NULL;
+	int rc, ret;
+
+	if ((rc = gaz_verify_pdf(pdf, len, &o, &rep)))
+		return cli_error(path, rc);
+	ret = EXIT_OK;
+	if (!rep->valid) {
+		size_t i, j;
+		fprintf(stderr, "gazette: %s: not published: its signature does not verify "
+				"(see `gazette verify`)\n", path);
+		for (i = 0; i < rep->problems.n; i++)
+			fprintf(stderr, "  %s\n", rep->problems.v[i]);
+		for (i = 0; i < rep->nsigs; i++)
+			for (j = 0; j < rep->sigs[i].problems.n; j++)
+				fprintf(stderr, "  %s\n", rep->sigs[i].problems.v[j]);
+		ret = EXIT_FAILED;
+	}
+	gaz_verify_report_free(rep);
+	return ret;
+}
+
 /* The issue's compiled PDF signed here, or the signed copy given, checked
  * against the compile; fills *pdf (malloc'ed) and the page ranges. */
 static int build_signed(const struct gaz_issue *is, struct cli_sign *cs, const char *signed_path,
-			const char *copy_out, const char *reason, char **pdf, size_t *pdf_len,
-			struct gaz_page_range *pages)
+			const char *const *trust, size_t ntrust, const char *copy_out,
+			const char *reason, char **pdf, size_t *pdf_len, struct gaz_page_range *pages)
 {
 	struct gaz_compile_result cr = { 0 };
 	struct gaz_signer *s = NULL;
@@ -133,6 +164,8 @@ static int build_signed(const struct gaz_issue *is, struct cli_sign *cs, const c
 			ret = EXIT_FAILED;
 			goto end;
 		}
+		if ((ret = check_signatures(signed_path, out, len, trust, ntrust)))
+			goto end;
 		*pdf_len = len;
 	} else {
 		if (!cs->o.reason) {
@@ -186,6 +219,8 @@ int cmd_publish(int argc, char **argv)
 	struct gaz_archive *a = NULL;
 	struct gaz_page_range *pages = NULL;
 	struct cli_sign cs;
+	const char *trust[PUBLISH_MAX_TRUST];
+	size_t ntrust = 0;
 	char *pdf = NULL, *mapbuf = NULL;
 	size_t pdf_len = 0, map_len = 0;
 	unsigned version = 0;
@@ -193,6 +228,14 @@ int cmd_publish(int argc, char **argv)
 
 	cli_sign_init(&cs);
 	for (i = 1; i < argc; i++) {
+		if ((v = cli_opt(argc, argv, &i, "--trust", &missing)) || missing) {
+			if (missing)
+				return cli_usage("publish", "--trust needs a file");
+			if (ntrust == PUBLISH_MAX_TRUST)
+				return cli_usage("publish", "at most %d --trust", PUBLISH_MAX_TRUST);
+			trust[ntrust++] = v;
+			continue;
+		}
 		AR_OPT("publish", "--archive", archive)
 		else AR_OPT("publish", "--signed-pdf", pdf_path)
 		else AR_OPT("publish", "--pages", spec)
@@ -221,6 +264,11 @@ int cmd_publish(int argc, char **argv)
 				 "here takes the pages from the compile)");
 	if (spec && map)
 		return cli_usage("publish", "give the page ranges with --pages or --page-map, not both");
+	if (pdf_path && !spec && !map && !ntrust)
+		return cli_usage("publish", "--signed-pdf needs --trust CA.pem: its signature "
+				 "must chain to a trust anchor before it is published");
+	if (ntrust && (!pdf_path || spec || map))
+		return cli_usage("publish", "--trust goes with --signed-pdf (without --pages)");
 	if (copy_out && !cs.key)
 		return cli_usage("publish", "-o writes the PDF signed here; it needs --key");
 	if (cs.key && (ret = cli_sign_finish("publish", &cs)))
@@ -258,7 +306,8 @@ int cmd_publish(int argc, char **argv)
 			ret = ar_cli_fail(pdf_path, rc);
 			goto end;
 		}
-	} else if ((ret = build_signed(is, &cs, pdf_path, copy_out, reason, &pdf, &pdf_len, pages))) {
+	} else if ((ret = build_signed(is, &cs, pdf_path, trust, ntrust, copy_out, reason, &pdf,
+				       &pdf_len, pages))) {
 		goto end;
 	}
 	if (pdf_len < 5 || memcmp(pdf, "%PDF-", 5)) {

@@ -37,6 +37,13 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* Prints every diagnostic as file:line: field: severity: message. */
 void cli_print_diags(FILE *f, const struct gaz_diags *d);
 
+struct gaz_issue;
+/* Loads ISSUE_DIR and runs the checks, printing every diagnostic (sorted)
+ * on stderr.  Returns 0 with *is set (the caller frees it and looks at
+ * d->n_errors), or an exit code after printing the error when the folder
+ * cannot be read at all. */
+int cli_issue_load(const char *dir, struct gaz_issue **is, struct gaz_diags *d);
+
 /* Option parsing without getopt's global state: returns the value of
  * "--name VALUE" / "--name=VALUE" at argv[*i] (advancing *i), or NULL if
  * argv[*i] is not that option.  *missing is set when the value is absent. */

@@ -27,7 +27,7 @@ int cmd_check(int argc, char **argv)
 	struct gaz_diags d = { 0 };
 	struct gaz_issue *is = NULL;
 	const char *dir = NULL;
-	int i, rc, ret = EXIT_USAGE;
+	int i, ret = EXIT_USAGE;
 
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1])
@@ -38,17 +38,8 @@ int cmd_check(int argc, char **argv)
 	}
 	if (!dir)
 		return cli_usage("check", "ISSUE_DIR missing");
-	if ((rc = gaz_issue_load(dir, &is, &d))) {
-		ret = cli_error(dir, rc);
+	if ((ret = cli_issue_load(dir, &is, &d)))
 		goto end;
-	}
-	rc = gaz_issue_check(is, &d);
-	if (rc && rc != GAZ_ECHECK) {
-		ret = cli_error(dir, rc);
-		goto end;
-	}
-	gaz_diags_sort(&d);
-	cli_print_diags(stderr, &d);
 	fprintf(stderr, "%s: %zu document%s, %zu error%s, %zu warning%s\n", dir,
 		is->n_docs, is->n_docs == 1 ? "" : "s", d.n_errors,
 		d.n_errors == 1 ? "" : "s", d.n_warnings, d.n_warnings == 1 ? "" : "s");

@@ -44,17 +44,8 @@ int cmd_compile(int argc, char **argv)
 		return cli_usage("compile", "ISSUE_DIR missing");
 	if (!out || !*out)
 		return cli_usage("compile", "-o OUT.pdf missing");
-	if ((rc = gaz_issue_load(dir, &is, &d))) {
-		ret = cli_error(dir, rc);
+	if ((ret = cli_issue_load(dir, &is, &d)))
 		goto end;
-	}
-	rc = gaz_issue_check(is, &d);
-	if (rc && rc != GAZ_ECHECK) {
-		ret = cli_error(dir, rc);
-		goto end;
-	}
-	gaz_diags_sort(&d);
-	cli_print_diags(stderr, &d);
 	if (d.n_errors) {
 		fprintf(stderr, "gazette: %s: %zu error%s: not compiled, %s not written\n", dir,
 			d.n_errors, d.n_errors == 1 ? "" : "s", out);

@@ -275,17 +275,12 @@ int cmd_publish(int argc, char **argv)
 		return ret;
 	ret = EXIT_USAGE;
 
-	if ((rc = gaz_issue_load(dir, &is, &d))) {
-		ret = ar_cli_fail(dir, rc);
+	if ((ret = cli_issue_load(dir, &is, &d)))
 		goto end;
-	}
-	rc = gaz_issue_check(is, &d);
-	if (rc || d.n_errors) {
-		gaz_diags_sort(&d);
-		cli_print_diags(stderr, &d);
+	if (d.n_errors) {
 		fprintf(stderr, "gazette: %s: not published: %zu error%s (see `gazette check`)\n",
 			dir, d.n_errors, d.n_errors == 1 ? "" : "s");
-		ret = rc && rc != GAZ_ECHECK ? ar_cli_fail(dir, rc) : EXIT_FAILED;
+		ret = EXIT_FAILED;
 		goto end;
 	}
 	if (!(pages = calloc(is->n_docs ? is->n_docs : 1, sizeof *pages))) {

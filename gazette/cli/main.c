@@ -1,5 +1,6 @@
 /* gazette — the command-line entry point: a table of subcommands. */
 #include "cli.h"
+#include "gazette/issue.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -128,6 +129,23 @@ void cli_print_diags(FILE *f, const struct gaz_diags *d)
 	if (d->n_dropped)
 		fprintf(f, "gazette: %zu more problems were counted but not listed "
 			   "(only the first %d are kept)\n", d->n_dropped, GAZ_DIAGS_MAX);
+}
+
+int cli_issue_load(const char *dir, struct gaz_issue **is, struct gaz_diags *d)
+{
+	int rc;
+
+	if ((rc = gaz_issue_load(dir, is, d)))
+		return cli_error(dir, rc);
+	rc = gaz_issue_check(*is, d);
+	if (rc && rc != GAZ_ECHECK) {
+		gaz_issue_free(*is);
+		*is = NULL;
+		return cli_error(dir, rc);
+	}
+	gaz_diags_sort(d);
+	cli_print_diags(stderr, d);
+	return 0;
 }
 
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing)

@@ -123,6 +123,10 @@ extern const char site_icon[];
 void page_begin(struct site *s, struct out *o, const char *title, const char *nav);
 /* </main>, footer, </html>. */
 void page_end(struct site *s, struct out *o);
+struct cJSON;
+/* Makes j (which it frees, also on failure) the 200 application/json body;
+ * GAZ_ENOMEM for a NULL j. */
+int resp_json(struct resp *r, struct cJSON *j);
 /* "1.2 MB", "340 KB", "512 B" */
 void fmt_size(char *buf, size_t n, uint64_t bytes);
 /* "2024-05-01 10:20 UTC" */

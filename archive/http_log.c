@@ -109,28 +109,6 @@ static void proof_json(cJSON *j, const struct gaz_tlog_proof *p)
 	}
 }
 
-static int emit_json(struct resp *r, cJSON *j)
-{
-	char *txt;
-
-	if (!j)
-		return GAZ_ENOMEM;
-	txt = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (!txt)
-		return GAZ_ENOMEM;
-	out_release(&r->body);
-	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
-	out_raw(&r->body, txt);
-	out_raw(&r->body, "\n");
-	free(txt);
-	if (r->body.err)
-		return r->body.err;
-	r->status = 200;
-	r->ctype = "application/json; charset=utf-8";
-	return 0;
-}
-
 static void head_json(cJSON *j, const struct head *h)
 {
 	char hx[129];
@@ -187,7 +165,7 @@ static int page_head(struct site *s, MDB_txn *txn, const struct head *h, struct 
 		cJSON_AddStringToObject(j, "inclusion", "/api/v1/log/inclusion.json?index=N&size=M");
 		cJSON_AddStringToObject(j, "consistency",
 					"/api/v1/log/consistency.json?first=M&second=N");
-		return emit_json(r, j);
+		return resp_json(r, j);
 	}
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	page_begin(s, &o, "透明日志", "log");
@@ -296,7 +274,7 @@ static int page_inclusion(struct site *s, MDB_txn *txn, const struct head *h, st
 		gaz_hex(root, 32, hx);
 		cJSON_AddStringToObject(j, "root", hx);
 		proof_json(j, &p);
-		rc = emit_json(r, j);
+		rc = resp_json(r, j);
 		goto end;
 	}
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
@@ -360,7 +338,7 @@ static int page_consistency(struct site *s, MDB_txn *txn, const struct head *h,
 		gaz_hex(r2, 32, hx);
 		cJSON_AddStringToObject(j, "second_root", hx);
 		proof_json(j, &p);
-		return emit_json(r, j);
+		return resp_json(r, j);
 	}
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	page_begin(s, &o, "一致性证明", "log");

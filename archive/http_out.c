@@ -2,8 +2,10 @@
 #include "archive/http_int.h"
 #include "gazette/archive.h"
 
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -273,3 +275,25 @@ const char site_css[] =
 	"main{padding:.75rem}h1{font-size:1.3rem}}\n"
 	"@media (min-width:48em){form.filters{grid-template-columns:repeat(3,1fr)}"
 	"form.filters div.wide{grid-column:1/-1}}\n";
+
+int resp_json(struct resp *r, cJSON *j)
+{
+	char *txt;
+
+	if (!j)
+		return GAZ_ENOMEM;
+	txt = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (!txt)
+		return GAZ_ENOMEM;
+	out_release(&r->body);
+	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
+	out_raw(&r->body, txt);
+	out_raw(&r->body, "\n");
+	free(txt);
+	if (r->body.err)
+		return r->body.err;
+	r->status = 200;
+	r->ctype = "application/json; charset=utf-8";
+	return 0;
+}

@@ -147,32 +147,6 @@ static int finish_html(struct resp *r, struct out *o)
 	return 0;
 }
 
-static int finish_json(struct resp *r, cJSON *j)
-{
-	char *txt;
-	int rc = 0;
-
-	if (!j)
-		return GAZ_ENOMEM;
-	if (!(txt = cJSON_PrintUnformatted(j))) {
-		cJSON_Delete(j);
-		return GAZ_ENOMEM;
-	}
-	out_release(&r->body);
-	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
-	out_raw(&r->body, txt);
-	out_raw(&r->body, "\n");
-	if (r->body.err)
-		rc = r->body.err;
-	free(txt);
-	cJSON_Delete(j);
-	if (!rc) {
-		r->status = 200;
-		r->ctype = "application/json; charset=utf-8";
-	}
-	return rc;
-}
-
 /* cJSON helpers that tolerate NULL strings. */
 static void j_str(cJSON *o, const char *k, const char *v)
 {
@@ -281,7 +255,7 @@ int pages_home(struct site *s, const struct req *q, struct resp *r, int json)
 		cJSON *j = cJSON_CreateArray();
 		for (i = 0; j && i < n; i++)
 			cJSON_AddItemToArray(j, j_row(rows[i]));
-		rc = finish_json(r, j);
+		rc = resp_json(r, j);
 		goto end;
 	}
 	page_begin(s, &o, "首页", "home");
@@ -328,7 +302,7 @@ int pages_years(struct site *s, const struct req *q, struct resp *r, int json)
 		cJSON *j = cJSON_CreateArray();
 		for (i = 0; j && i < n; i++)
 			cJSON_AddItemToArray(j, j_row(rows[i]));
-		rc = finish_json(r, j);
+		rc = resp_json(r, j);
 		goto end;
 	}
 	page_begin(s, &o, "按期浏览", "issues");
@@ -382,7 +356,7 @@ int pages_year(struct site *s, const struct req *q, struct resp *r, unsigned yea
 		for (i = n; j && i-- > 0;)
 			if (rows[i]->year == year)
 				cJSON_AddItemToArray(j, j_row(rows[i]));
-		rc = finish_json(r, j);
+		rc = resp_json(r, j);
 		goto end;
 	}
 	snprintf(title, sizeof title, "%u年各期", year);
@@ -494,7 +468,7 @@ int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned ye
 		da = cJSON_AddArrayToObject(j, "documents");
 		for (d = 0; da && d < cur.n_loaded_docs; d++)
 			cJSON_AddItemToArray(da, j_doc(&cur.docs[d], 1));
-		rc = finish_json(r, j);
+		rc = resp_json(r, j);
 		goto end;
 	}
 	snprintf(title, sizeof title, "%u年第%u期", year, number);
@@ -692,7 +666,7 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 		}
 		cJSON_AddBoolToObject(j, "current_version", ver.superseded_by == 0);
 		cJSON_AddStringToObject(j, "text", text);
-		rc = finish_json(r, j);
+		rc = resp_json(r, j);
 		goto end;
 	}
 	page_begin(s, &o, d->title, verify_view ? "verify" : NULL);

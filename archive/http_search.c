@@ -241,7 +241,6 @@ static int json_results(struct resp *r, const struct sform *f, const struct view
 {
 	cJSON *j = cJSON_CreateObject(), *a;
 	size_t i, k;
-	char *txt;
 
 	if (!j)
 		return GAZ_ENOMEM;
@@ -283,20 +282,7 @@ static int json_results(struct resp *r, const struct sform *f, const struct view
 		out_release(&u);
 		cJSON_AddItemToArray(a, x);
 	}
-	txt = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (!txt)
-		return GAZ_ENOMEM;
-	out_release(&r->body);
-	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
-	out_raw(&r->body, txt);
-	out_raw(&r->body, "\n");
-	free(txt);
-	if (r->body.err)
-		return r->body.err;
-	r->status = 200;
-	r->ctype = "application/json; charset=utf-8";
-	return 0;
+	return resp_json(r, j);
 }
 
 int pages_search(struct site *s, const struct req *q, struct resp *r, int json)

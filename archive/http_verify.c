@@ -344,7 +344,7 @@ int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char
 	struct gaz_ar_version tmp, v;
 	struct docst *ds = NULL;
 	cJSON *j = NULL, *docs;
-	char tm[40], *txt;
+	char tm[40];
 	size_t i;
 	int rc;
 
@@ -394,19 +394,8 @@ int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char
 		cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
 		cJSON_AddItemToArray(docs, x);
 	}
-	if (!(txt = cJSON_PrintUnformatted(j))) {
-		rc = GAZ_ENOMEM;
-		goto end;
-	}
-	out_release(&r->body);
-	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
-	out_raw(&r->body, txt);
-	out_raw(&r->body, "\n");
-	free(txt);
-	if ((rc = r->body.err))
-		goto end;
-	r->status = 200;
-	r->ctype = "application/json; charset=utf-8";
+	rc = resp_json(r, j);
+	j = NULL;
 end:
 	cJSON_Delete(j);
 	free(ds);

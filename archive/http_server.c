@@ -8,13 +8,13 @@
  * deadline: libmicrohttpd's own timeout only counts silence, so a client
  * sending one byte a second would otherwise hold a connection forever. */
 #include "archive/http_int.h"
+#include "gazette/dl/mhd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/types.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -588,7 +588,7 @@ int gaz_http_start(const struct gaz_serve_opts *o, struct gaz_http_server **out)
 	unsigned flags;
 	int family = AF_INET, dual = 0, rc;
 
-	if ((rc = parse_listen(o->listen, &ss, &family, &dual)))
+	if ((rc = parse_listen(o->listen, &ss, &family, &dual)) || (rc = gaz_dl_mhd()))
 		return rc;
 	if (!(s = calloc(1, sizeof *s)))
 		return GAZ_ENOMEM;

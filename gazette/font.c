@@ -5,8 +5,8 @@
  */
 #include "gazette/font.h"
 
-#include <hb-ot.h>
-#include <hb.h>
+#include "gazette/dl/hb.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +167,8 @@ int gaz_fontset_open(const struct gaz_issue_config *cfg, struct gaz_fontset **ou
 	const char *fb;
 	int r, rc;
 
+	if ((rc = gaz_dl_hb()))
+		return rc;
 	if (cfg) {
 		conf[GAZ_ROLE_BODY] = &cfg->font_body;
 		conf[GAZ_ROLE_TITLE] = &cfg->font_title;

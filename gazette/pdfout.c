@@ -6,12 +6,11 @@
  */
 #include "gazette/pdfout.h"
 
-#include <hb.h>
-#include <hpdf_doc.h>
-#include <hpdf_pages.h>
+#include "gazette/dl/hb.h"
+#include "gazette/dl/qrencode.h"
+
 #include <math.h>
 #include <openssl/evp.h>
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,6 +212,8 @@ static int draw_qr(HPDF_Page pg, struct pen *p, const struct gaz_item *it)
 
 	if (!it->text || !*it->text)
 		return gaz_fail(GAZ_EINVAL, "QR code without a payload");
+	if ((r = gaz_dl_qrencode()))
+		return r;
 	if (!(qr = QRcode_encodeString(it->text, 0, QR_ECLEVEL_M, QR_MODE_8, 1)))
 		return gaz_fail(GAZ_EINVAL, "cannot encode \"%s\" as a QR code", it->text);
 	end_text(pg, p);
@@ -648,6 +649,8 @@ int gaz_render_pdf(const struct gaz_layout *l, const struct gaz_fontset *fs,
 		return gaz_fail(GAZ_EINVAL, "layout has %zu pages", l->n_pages);
 	if (!(l->page_w > 0 && l->page_h > 0 && l->page_w <= 14400 && l->page_h <= 14400))
 		return gaz_fail(GAZ_EINVAL, "page size %gx%g", l->page_w, l->page_h);
+	if ((ret = gaz_dl_hpdf()))
+		return ret;
 	if ((ret = pdfout_fonts_collect(l, fs, &fonts)))
 		return ret;
 	memset(&wc, 0, sizeof wc);

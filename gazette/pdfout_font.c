@@ -20,12 +20,8 @@
  */
 #include "gazette/pdfout.h"
 
-#include <hb-subset.h>
-#include <hb.h>
-#include <hpdf_conf.h>
-#include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
+#include "gazette/dl/hb.h"
+
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,6 +496,8 @@ int pdfout_fonts_load(HPDF_Doc pdf, const struct gaz_fontset *fs, struct pdfout_
 	size_t i;
 	int ret;
 
+	if ((ret = gaz_dl_hb_subset()))
+		return ret;
 	if (HPDF_UseUTFEncodings(pdf))
 		return gaz_fail(GAZ_EPDF, "libharu has no UTF-8 encoder");
 	for (i = 0; i < f->n; i++)

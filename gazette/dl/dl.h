@@ -37,6 +37,7 @@
 #include "gazette/base.h"
 
 #include <pthread.h>
+#include <string.h>
 
 /* The state of one library: which file, which package, and the outcome of
  * loading it.  Defined (once per library) by GAZ_DL_DEFINE. */
@@ -86,6 +87,7 @@ void gaz_dl_close(void *handle);
 		LIST(GAZ_DL_RESOLVE_)                                          \
 		return;                                                        \
 	fail:                                                                  \
+		memset(t, 0, sizeof *t);                                       \
 		gaz_dl_close(h);                                               \
 	}                                                                      \
 	int gaz_dl_##name(void)                                                \

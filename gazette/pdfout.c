@@ -622,6 +622,27 @@ static int add_id_placeholder(HPDF_Doc pdf)
 #define DEFLATE_LEVEL 6
 static _Thread_local struct libdeflate_compressor *deflater;
 
+/* Copies a libharu memory stream's n bytes out through its buffer pointers
+ * (its own read and copy go byte by byte).  0 or -1 if it is not a memory
+ * stream holding exactly n bytes. */
+static int mem_stream_copy(HPDF_Stream s, unsigned char *dst, size_t n)
+{
+	HPDF_UINT i, cnt, len;
+	size_t o = 0;
+	HPDF_BYTE *p;
+
+	if (s->type != HPDF_STREAM_MEMORY)
+		return -1;
+	cnt = HPDF_MemStream_GetBufCount(s);
+	for (i = 0; i < cnt; i++) {
+		if (!(p = HPDF_MemStream_GetBufPtr(s, i, &len)) || len > n - o)
+			return -1;
+		memcpy(dst + o, p, len);
+		o += len;
+	}
+	return o == n ? 0 : -1;
+}
+
 static HPDF_STATUS deflate_hook(HPDF_Dict d, HPDF_Stream unused)
 {
 	HPDF_Stream src = d->stream, z = NULL;
@@ -636,8 +657,9 @@ static HPDF_STATUS deflate_hook(HPDF_Dict d, HPDF_Stream unused)
 	bound = libdeflate_zlib_compress_bound(deflater, n);
 	if (!(raw = malloc(n ? n : 1)) || !(packed = malloc(bound)))
 		goto end;
-	if (n && (HPDF_Stream_Seek(src, 0, HPDF_SEEK_SET) ||
-		  HPDF_Stream_Read(src, raw, &got) || got != n)) {
+	if (n && mem_stream_copy(src, raw, n) &&
+	    (HPDF_Stream_Seek(src, 0, HPDF_SEEK_SET) || HPDF_Stream_Read(src, raw, &got) ||
+	     got != n)) {
 		st = HPDF_STREAM_EOF;
 		goto end;
 	}
@@ -703,7 +725,10 @@ static int save(HPDF_Doc pdf, const struct pdfout_err *err, unsigned char **out,
 		ret = GAZ_ENOMEM;
 		goto end;
 	}
-	HPDF_ResetStream(pdf);
+	if (!mem_stream_copy(pdf->stream, buf, size))
+		got = size;
+	else
+		HPDF_ResetStream(pdf);
 	while (got < size) {
 		HPDF_UINT32 n = size - got > READ_CHUNK ? READ_CHUNK : (HPDF_UINT32)(size - got);
 		HPDF_STATUS st = HPDF_ReadFromStream(pdf, buf + got, &n);

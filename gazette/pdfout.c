@@ -211,9 +211,38 @@ static void draw_line(HPDF_Page pg, struct pen *p, const struct gaz_item *it)
 	HPDF_Page_Stroke(pg);
 }
 
+/* A `re` path written straight into the content stream, as libharu's
+ * HPDF_Page_Rectangle would (it spends ~3,700 instructions formatting each:
+ * a QR code is hundreds).  Outside a path or page description (never the
+ * case here) libharu's own call reports the misuse. */
+static void put_rect(HPDF_Page pg, float x, float y, float w, float h)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)pg->attr;
+	char buf[128];
+	size_t o;
+
+	if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION && attr->gmode != HPDF_GMODE_PATH_OBJECT) {
+		HPDF_Page_Rectangle(pg, x, y, w, h);
+		return;
+	}
+	o = fmt_num(buf, x, 4);
+	o += fmt_num(buf + o, y, 4);
+	o += fmt_num(buf + o, w, 4);
+	o += fmt_num(buf + o, h, 4);
+	memcpy(buf + o, "re\n", 3);
+	o += 3;
+	/* A failed write is reported through the document's error handler. */
+	if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf, (HPDF_UINT)o))
+		return;
+	attr->cur_pos.x = x;
+	attr->cur_pos.y = y;
+	attr->str_pos = attr->cur_pos;
+	attr->gmode = HPDF_GMODE_PATH_OBJECT;
+}
+
 static void fill_rect(HPDF_Page pg, float x, float y, float x2, float y2)
 {
-	HPDF_Page_Rectangle(pg, fminf(x, x2), fminf(y, y2), fabsf(x2 - x), fabsf(y2 - y));
+	put_rect(pg, fminf(x, x2), fminf(y, y2), fabsf(x2 - x), fabsf(y2 - y));
 }
 
 static void draw_rect(HPDF_Page pg, struct pen *p, const struct gaz_item *it)
@@ -241,7 +270,7 @@ static int draw_qr(HPDF_Page pg, struct pen *p, const struct gaz_item *it)
 	end_text(pg, p);
 	m = side / (float)(qr->width + 2 * QR_QUIET_MODULES);
 	set_fill(pg, p, white);
-	HPDF_Page_Rectangle(pg, x0, y0, side, side);
+	put_rect(pg, x0, y0, side, side);
 	HPDF_Page_Fill(pg);
 	set_fill(pg, p, it->color);
 	for (r = 0; r < qr->width; r++) {
@@ -251,8 +280,8 @@ static int draw_qr(HPDF_Page pg, struct pen *p, const struct gaz_item *it)
 			while (run < qr->width && (qr->data[r * qr->width + run] & 1))
 				run++;
 			if (run > c)
-				HPDF_Page_Rectangle(pg, x0 + (float)(QR_QUIET_MODULES + c) * m,
-						    top - m, (float)(run - c) * m, m);
+				put_rect(pg, x0 + (float)(QR_QUIET_MODULES + c) * m, top - m,
+					 (float)(run - c) * m, m);
 			else
 				run++;
 		}

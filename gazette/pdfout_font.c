@@ -425,6 +425,9 @@ static int write_cidtogid(HPDF_Dict map, const struct pdfout_font *f, hb_blob_t 
 		m[2 * f->cps[i] + 1] = (unsigned char)gid;
 	}
 	HPDF_MemStream_FreeData(map->stream);
+	/* libharu would set this only while saving, after pdfout.c's
+	 * compression hook has been placed. */
+	map->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
 	if (HPDF_Stream_Write(map->stream, m, (HPDF_UINT)(2 * n)))
 		ret = gaz_fail(GAZ_EPDF, "cannot write CIDToGIDMap");
 end:

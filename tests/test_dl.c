@@ -1,6 +1,7 @@
 /* gazette/dl: the libraries loaded on first use.  The failure paths (no
  * such library, no such function) and that each real loader succeeds, keeps
  * succeeding, and gives working functions. */
+#include "gazette/dl/deflate.h"
 #include "gazette/dl/hb.h"
 #include "gazette/dl/hpdf.h"
 #include "gazette/dl/lcms.h"
@@ -54,7 +55,7 @@ static void test_missing_function(void)
 static void test_not_linked(void)
 {
 	static const char *const sonames[] = {
-		GAZ_DL_HPDF_SONAME, GAZ_DL_HB_SONAME, GAZ_DL_HB_SUBSET_SONAME,
+		GAZ_DL_DEFLATE_SONAME, GAZ_DL_HPDF_SONAME, GAZ_DL_HB_SONAME, GAZ_DL_HB_SUBSET_SONAME,
 		GAZ_DL_LCMS_SONAME, GAZ_DL_QRENCODE_SONAME, GAZ_DL_UNIBREAK_SONAME,
 		GAZ_DL_MHD_SONAME,
 	};
@@ -77,6 +78,7 @@ static void test_loaders(void)
 	int i;
 
 	for (i = 0; i < 2; i++) {
+		CHECK_EQ_INT(gaz_dl_deflate(), 0);
 		CHECK_EQ_INT(gaz_dl_hpdf(), 0);
 		CHECK_EQ_INT(gaz_dl_hb(), 0);
 		CHECK_EQ_INT(gaz_dl_hb_subset(), 0);
@@ -105,6 +107,7 @@ static void test_calls(void)
 	QRcode *qr;
 	hb_draw_funcs_t *df;
 	cmsHPROFILE p;
+	struct libdeflate_compressor *z;
 
 	if ((doc = HPDF_New(NULL, NULL))) {
 		CHECK(HPDF_AddPage(doc) != NULL);
@@ -122,6 +125,12 @@ static void test_calls(void)
 		cmsCloseProfile(p);
 	else
 		CHECK(!"cmsCreate_sRGBProfile");
+	if ((z = libdeflate_alloc_compressor(6))) {
+		CHECK(libdeflate_zlib_compress_bound(z, 100) >= 100);
+		libdeflate_free_compressor(z);
+	} else {
+		CHECK(!"libdeflate_alloc_compressor");
+	}
 	df = hb_draw_funcs_create();
 	CHECK(df != NULL);
 	hb_draw_funcs_destroy(df);

@@ -3,15 +3,15 @@
  *
  * The gazette command is one executable for every subcommand, but most
  * subcommands (sign, verify, get, log...) need only OpenSSL, zlib, LMDB and
- * cJSON.  The typesetting stack (libharu, HarfBuzz, lcms2, libqrencode,
- * libunibreak) and the web server (libmicrohttpd, which pulls in GnuTLS and
+ * cJSON.  The typesetting stack (libharu, libdeflate, HarfBuzz, lcms2,
+ * libqrencode, libunibreak) and the web server (libmicrohttpd, which pulls in GnuTLS and
  * seven more libraries whose constructors run at load) would otherwise be
  * mapped and relocated on every run: several milliseconds of a `gazette
  * sign` that takes about ten.  So these are not linked; each is opened with
  * dlopen(), by its exact SONAME, the first time a module needs it.
  *
- * One private header per library (gazette/dl/hpdf.h, hb.h, lcms.h,
- * qrencode.h, unibreak.h, mhd.h) includes the library's own headers, lists
+ * One private header per library (gazette/dl/hpdf.h, deflate.h, hb.h,
+ * lcms.h, qrencode.h, unibreak.h, mhd.h) includes the library's own headers, lists
  * the functions the project calls, declares a table of typed pointers to
  * them, and #defines each function's name to its table slot, so that call
  * sites read exactly as with a linked library.  A source file that calls the

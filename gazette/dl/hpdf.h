@@ -42,6 +42,8 @@
 	X(HPDF_GetStreamSize) \
 	X(HPDF_LinkAnnot_SetBorderStyle) \
 	X(HPDF_MemStream_FreeData) \
+	X(HPDF_MemStream_GetBufCount) \
+	X(HPDF_MemStream_GetBufPtr) \
 	X(HPDF_MemStream_New) \
 	X(HPDF_New) \
 	X(HPDF_Outline_SetOpened) \
@@ -68,15 +70,20 @@
 	X(HPDF_SaveToFile) \
 	X(HPDF_SaveToStream) \
 	X(HPDF_SetCompressionMode) \
+	X(HPDF_SetError) \
 	X(HPDF_SetInfoAttr) \
 	X(HPDF_SetPageMode) \
 	X(HPDF_Stream_Free) \
+	X(HPDF_Stream_Read) \
+	X(HPDF_Stream_Seek) \
+	X(HPDF_Stream_Size) \
 	X(HPDF_Stream_Write) \
 	X(HPDF_String_New) \
 	X(HPDF_TTFontDef_Load) \
 	X(HPDF_TTFontDef_SetTagName) \
 	X(HPDF_UseUTFEncodings) \
-	X(HPDF_Xref_Add)
+	X(HPDF_Xref_Add) \
+	X(HPDF_Xref_GetEntry)
 
 GAZ_DL_DECLARE(hpdf, GAZ_DL_HPDF_FUNCS);
 
@@ -103,6 +110,8 @@ GAZ_DL_DECLARE(hpdf, GAZ_DL_HPDF_FUNCS);
 #define HPDF_GetStreamSize (*gaz_dl_hpdf_fn.HPDF_GetStreamSize)
 #define HPDF_LinkAnnot_SetBorderStyle (*gaz_dl_hpdf_fn.HPDF_LinkAnnot_SetBorderStyle)
 #define HPDF_MemStream_FreeData (*gaz_dl_hpdf_fn.HPDF_MemStream_FreeData)
+#define HPDF_MemStream_GetBufCount (*gaz_dl_hpdf_fn.HPDF_MemStream_GetBufCount)
+#define HPDF_MemStream_GetBufPtr (*gaz_dl_hpdf_fn.HPDF_MemStream_GetBufPtr)
 #define HPDF_MemStream_New (*gaz_dl_hpdf_fn.HPDF_MemStream_New)
 #define HPDF_New (*gaz_dl_hpdf_fn.HPDF_New)
 #define HPDF_Outline_SetOpened (*gaz_dl_hpdf_fn.HPDF_Outline_SetOpened)
@@ -129,15 +138,20 @@ GAZ_DL_DECLARE(hpdf, GAZ_DL_HPDF_FUNCS);
 #define HPDF_SaveToFile (*gaz_dl_hpdf_fn.HPDF_SaveToFile)
 #define HPDF_SaveToStream (*gaz_dl_hpdf_fn.HPDF_SaveToStream)
 #define HPDF_SetCompressionMode (*gaz_dl_hpdf_fn.HPDF_SetCompressionMode)
+#define HPDF_SetError (*gaz_dl_hpdf_fn.HPDF_SetError)
 #define HPDF_SetInfoAttr (*gaz_dl_hpdf_fn.HPDF_SetInfoAttr)
 #define HPDF_SetPageMode (*gaz_dl_hpdf_fn.HPDF_SetPageMode)
 #define HPDF_Stream_Free (*gaz_dl_hpdf_fn.HPDF_Stream_Free)
+#define HPDF_Stream_Read (*gaz_dl_hpdf_fn.HPDF_Stream_Read)
+#define HPDF_Stream_Seek (*gaz_dl_hpdf_fn.HPDF_Stream_Seek)
+#define HPDF_Stream_Size (*gaz_dl_hpdf_fn.HPDF_Stream_Size)
 #define HPDF_Stream_Write (*gaz_dl_hpdf_fn.HPDF_Stream_Write)
 #define HPDF_String_New (*gaz_dl_hpdf_fn.HPDF_String_New)
 #define HPDF_TTFontDef_Load (*gaz_dl_hpdf_fn.HPDF_TTFontDef_Load)
 #define HPDF_TTFontDef_SetTagName (*gaz_dl_hpdf_fn.HPDF_TTFontDef_SetTagName)
 #define HPDF_UseUTFEncodings (*gaz_dl_hpdf_fn.HPDF_UseUTFEncodings)
 #define HPDF_Xref_Add (*gaz_dl_hpdf_fn.HPDF_Xref_Add)
+#define HPDF_Xref_GetEntry (*gaz_dl_hpdf_fn.HPDF_Xref_GetEntry)
 #endif
 
 #endif

@@ -1,6 +1,7 @@
 /* The tables of the libraries loaded on first use (gazette/dl/dl.h). */
 #define GAZ_DL_TABLES
 
+#include "gazette/dl/deflate.h"
 #include "gazette/dl/hb.h"
 #include "gazette/dl/hpdf.h"
 #include "gazette/dl/lcms.h"
@@ -8,6 +9,7 @@
 #include "gazette/dl/qrencode.h"
 #include "gazette/dl/unibreak.h"
 
+GAZ_DL_DEFINE(deflate, GAZ_DL_DEFLATE_FUNCS, GAZ_DL_DEFLATE_SONAME, GAZ_DL_DEFLATE_PACKAGE)
 GAZ_DL_DEFINE(hpdf, GAZ_DL_HPDF_FUNCS, GAZ_DL_HPDF_SONAME, GAZ_DL_HPDF_PACKAGE)
 GAZ_DL_DEFINE(mhd, GAZ_DL_MHD_FUNCS, GAZ_DL_MHD_SONAME, GAZ_DL_MHD_PACKAGE)
 GAZ_DL_DEFINE(lcms, GAZ_DL_LCMS_FUNCS, GAZ_DL_LCMS_SONAME, GAZ_DL_LCMS_PACKAGE)

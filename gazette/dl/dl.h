@@ -4,17 +4,18 @@
  * The gazette command is one executable for every subcommand, but most
  * subcommands (sign, verify, get, log...) need only OpenSSL, zlib, LMDB and
  * cJSON.  The typesetting stack (libharu, libdeflate, HarfBuzz, lcms2,
- * libqrencode, libunibreak) and the web server (libmicrohttpd, which pulls in GnuTLS and
- * seven more libraries whose constructors run at load) would otherwise be
- * mapped and relocated on every run: several milliseconds of a `gazette
- * sign` that takes about ten.  So these are not linked; each is opened with
- * dlopen(), by its exact SONAME, the first time a module needs it.
+ * libqrencode, libunibreak) and the web server (libmicrohttpd, which pulls
+ * in GnuTLS and seven more libraries whose constructors run at load) would
+ * otherwise be mapped and relocated on every run: several milliseconds of a
+ * `gazette sign` that takes about ten.  So these are not linked; each is
+ * opened with dlopen(), by its exact SONAME, the first time a module needs
+ * it.
  *
  * One private header per library (gazette/dl/hpdf.h, deflate.h, hb.h,
- * lcms.h, qrencode.h, unibreak.h, mhd.h) includes the library's own headers, lists
- * the functions the project calls, declares a table of typed pointers to
- * them, and #defines each function's name to its table slot, so that call
- * sites read exactly as with a linked library.  A source file that calls the
+ * lcms.h, qrencode.h, unibreak.h, mhd.h) includes the library's own
+ * headers, lists the functions the project calls, declares a table of
+ * typed pointers to them, and #defines each function's name to its table
+ * slot, so that call sites read exactly as with a linked library.  A source file that calls the
  * library includes that header instead of the library's headers, and calls
  * the header's gaz_dl_NAME() before its first call into the library:
  *
@@ -27,9 +28,9 @@
  * package that ships it and dlerror()).  The library stays loaded for the
  * life of the process.
  *
- * A function used but missing from a header's list fails at link time (the
- * executable does not link the library), and one listed but not #defined
- * too: neither mistake can reach a run.
+ * A function called without being listed and #defined in its header fails
+ * at link time (the executable does not link the library), one #defined but
+ * not listed fails to compile: neither mistake can reach a run.
  */
 #ifndef GAZETTE_DL_DL_H
 #define GAZETTE_DL_DL_H

@@ -15,9 +15,10 @@
  * lcms.h, qrencode.h, unibreak.h, mhd.h) includes the library's own
  * headers, lists the functions the project calls, declares a table of
  * typed pointers to them, and #defines each function's name to its table
- * slot, so that call sites read exactly as with a linked library.  A source file that calls the
- * library includes that header instead of the library's headers, and calls
- * the header's gaz_dl_NAME() before its first call into the library:
+ * slot, so that call sites read exactly as with a linked library.  A source
+ * file that calls the library includes that header instead of the library's
+ * headers, and calls the header's gaz_dl_NAME() before its first call into
+ * the library:
  *
  *	if ((ret = gaz_dl_hpdf()))
  *		goto end;

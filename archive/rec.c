@@ -269,18 +269,17 @@ static void free_strings(const struct rec_def *d, void *out)
 {
 	size_t i;
 
+	if (d->block != NO_BLOCK) {
+		free(*(char **)((unsigned char *)out + d->block));
+		memset(out, 0, d->size);
+		return;
+	}
 	for (i = 0; i < d->n; i++)
 		if (d->f[i].kind == K_STR) {
 			char **s = (char **)((unsigned char *)out + d->f[i].off);
-			if (d->block == NO_BLOCK)
-				free(*s);
+			free(*s);
 			*s = NULL;
 		}
-	if (d->block != NO_BLOCK) {
-		char **b = (char **)((unsigned char *)out + d->block);
-		free(*b);
-		*b = NULL;
-	}
 }
 
 static int is_digits(const unsigned char *p, size_t n)

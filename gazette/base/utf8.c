@@ -66,6 +66,11 @@ size_t gaz_utf8_encode(uint32_t cp, char *out)
  * gaz_utf8_decode accepts, checked byte by byte without building the
  * scalar value, with ASCII taken eight bytes at a time.  Every record read
  * from the archive goes through here. */
+static const unsigned char lead3[256] = {
+	[0xE1] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* E1–EC */
+	[0xEE] = 1, 1,                               /* EE, EF */
+};
+
 int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off)
 {
 	size_t i = 0, len;
@@ -82,12 +87,16 @@ int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off)
 			}
 			continue;
 		}
-		/* Han and most other BMP text: E1–EC, EE, EF + two of 80–BF */
-		if (c - 0xE1u <= 0xEFu - 0xE1u && c != 0xED && n - i >= 3 &&
-		    ((s[i + 1] & 0xC0u) | (s[i + 2] & 0xC0u) << 8) == 0x8080u) {
-			i += 3;
-			continue;
+		/* Runs of Han and most other BMP text: a lead whose second byte
+		 * may be any of 80–BF, and two such bytes. */
+		while (lead3[c] && n - i >= 3 &&
+		       ((s[i + 1] ^ 0x80u) | (s[i + 2] ^ 0x80u)) < 0x40u) {
+			if ((i += 3) == n)
+				return 0;
+			c = s[i];
 		}
+		if (c < 0x80)
+			continue;
 		lo = 0x80, hi = 0xBF;
 		if (c >= 0xC2 && c <= 0xDF)
 			len = 2;

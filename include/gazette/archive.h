@@ -153,6 +153,8 @@ struct gaz_ar_version {           /* one version of one issue */
 	size_t n_loaded_docs;
 };
 
+/* Free a record's strings (a decoded document's are one block) and clear
+ * it; NULL is fine. */
 void gaz_ar_doc_release(struct gaz_ar_doc *d);
 void gaz_ar_version_release(struct gaz_ar_version *v); /* and its docs */
 

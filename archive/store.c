@@ -60,8 +60,11 @@ int gaz_archive_mdb_error(int rc, const char *what)
 
 /* ---- fault injection ------------------------------------------------------ */
 
-static unsigned fault_after, fault_count;
-static int fault_loaded;
+/* Per thread: the count is of the write transaction's calls in the thread
+ * that writes; look-ups in other threads (ar_latest_version is shared)
+ * neither count nor abort. */
+static _Thread_local unsigned fault_after, fault_count;
+static _Thread_local int fault_loaded;
 
 static void fault_tick(void)
 {

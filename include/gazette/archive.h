@@ -383,7 +383,8 @@ int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t n, void *out);
  * GAZETTE_FAULT_AFTER=N is set, a write transaction calls abort() just
  * after its Nth LMDB call (counted from the transaction's begin, which is
  * call 1, to its commit).  Returns how many LMDB calls the last write
- * transaction of this process made (tests use it to reach every point). */
+ * transaction of the calling thread made (tests use it to reach every
+ * point; look-ups in other threads neither count nor abort). */
 unsigned gaz_archive_fault_calls(void);
 
 #ifdef __cplusplus

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -367,16 +366,21 @@ void ar_gate_leave(struct gaz_archive *a)
 
 void ar_gate_enter(struct gaz_archive *a)
 {
-	for (;;) {
-		atomic_fetch_add(&a->live, 1);
-		if (!atomic_load(&a->closed))
-			return;
-		ar_gate_leave(a);
-		pthread_mutex_lock(&a->gate_mu);
-		while (atomic_load(&a->closed))
-			pthread_cond_wait(&a->gate_cv, &a->gate_mu);
-		pthread_mutex_unlock(&a->gate_mu);
-	}
+	unsigned window;
+
+	atomic_fetch_add(&a->live, 1);
+	if (!atomic_load(&a->closed))
+		return;
+	ar_gate_leave(a);
+	/* Wait out this window only: counted under the mutex, which a remap
+	 * holds from its last look at `live` to its end, we cannot slip into
+	 * a remap, and a remap that closes again waits for us. */
+	pthread_mutex_lock(&a->gate_mu);
+	window = a->gate_window;
+	while (atomic_load(&a->closed) && a->gate_window == window)
+		pthread_cond_wait(&a->gate_cv, &a->gate_mu);
+	atomic_fetch_add(&a->live, 1);
+	pthread_mutex_unlock(&a->gate_mu);
 }
 
 static void deadline_in(struct timespec *ts, long ms)
@@ -408,12 +412,11 @@ static int remap(struct gaz_archive *a, size_t size)
 		if (!atomic_load(&a->live))
 			rc = mdb_env_set_mapsize(a->env, size);
 		atomic_store(&a->closed, 0);
+		a->gate_window++; /* lets in those this window held back */
 		pthread_cond_broadcast(&a->gate_cv);
 		if (rc >= 0)
 			break;
-		/* let the held-back transactions run, then close again */
 		pthread_mutex_unlock(&a->gate_mu);
-		sched_yield();
 		pthread_mutex_lock(&a->gate_mu);
 	}
 	pthread_mutex_unlock(&a->gate_mu);

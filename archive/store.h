@@ -34,6 +34,7 @@ struct gaz_archive {
 	atomic_int closed;
 	pthread_mutex_t gate_mu;
 	pthread_cond_t gate_cv;
+	unsigned gate_window;     /* windows closed so far (under gate_mu) */
 	int gate_init;
 	struct ar_reader pool[AR_POOL];
 };

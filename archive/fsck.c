@@ -436,7 +436,7 @@ int gaz_archive_fsck(struct gaz_archive *a, struct gaz_fsck_report *rep,
 				   (unsigned long long)r.problems, r.problems == 1 ? "" : "s")
 			: 0;
 end:
-	mdb_txn_abort(f.txn);
+	gaz_archive_read_end(a, f.txn);
 	if (rep)
 		*rep = r;
 	return rc;
@@ -464,7 +464,10 @@ int gaz_archive_backup(struct gaz_archive *a, const char *dest)
 		free(tmp);
 		return rc;
 	}
-	if ((rc = mdb_env_copy2(a->env, tmp, MDB_CP_COMPACT))) {
+	ar_gate_enter(a); /* the copy reads the map in its own transaction */
+	rc = mdb_env_copy2(a->env, tmp, MDB_CP_COMPACT);
+	ar_gate_leave(a);
+	if (rc) {
 		rc = gaz_archive_mdb_error(rc, dest);
 		goto fail;
 	}

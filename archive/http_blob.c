@@ -44,34 +44,23 @@ int site_read_begin(struct site *s, MDB_txn **txn)
 	return gaz_archive_read_begin(s->ar, txn);
 }
 
-/* Named databases of the search index (search.h) and the log (tlog.h). */
-static const char *const lazy_dbs[] = {
-	"fts_terms", "fts_docs", "fts_cols", "fts_info",
-	"log_leaves", "log_nodes", "log_heads",
-};
+void site_read_end(struct site *s, MDB_txn *txn)
+{
+	gaz_archive_read_end(s->ar, txn);
+}
 
+/* The archive opened every database (its own, the search index's, the
+ * log's) when it opened the environment, so this only looks the name up. */
 void site_blob_init(struct site *s)
 {
 	MDB_txn *txn = NULL;
-	MDB_dbi dbi;
-	size_t i;
 
 	s->data_fd = -1;
 	if (gaz_archive_read_begin(s->ar, &txn))
 		return;
-	/* The archive opened its databases when it opened the environment, so
-	 * this only looks the name up; done once, before any thread runs. */
 	if (!s->exporting && !mdb_dbi_open(txn, BLOB_DB, 0, &s->blob_dbi))
 		s->have_blob_dbi = 1;
-	/* The search index and the log open their databases by name inside
-	 * each transaction.  Opening a name the environment does not hold yet
-	 * is not safe from two threads at once (LMDB: mdb_dbi_open must not
-	 * run in concurrent transactions; the sanitizer saw the names leak),
-	 * so open them all here, once, and commit: later opens in any thread
-	 * are then plain look-ups.  Absent databases are simply skipped. */
-	for (i = 0; i < sizeof lazy_dbs / sizeof *lazy_dbs; i++)
-		mdb_dbi_open(txn, lazy_dbs[i], 0, &dbi);
-	mdb_txn_commit(txn);
+	gaz_archive_read_end(s->ar, txn);
 	if (s->exporting || mdb_env_get_fd(gaz_archive_env(s->ar), &s->data_fd))
 		s->data_fd = -1;
 }
@@ -225,11 +214,11 @@ int site_blob(struct site *s, const unsigned char sha[32], struct resp *r,
 		return rc;
 	rc = mdb_get(txn, s->blob_dbi, &k, &v);
 	if (rc == MDB_NOTFOUND) {
-		mdb_txn_abort(txn);
+		gaz_archive_read_end(s->ar, txn);
 		return GAZ_ENOTFOUND;
 	}
 	if (rc || v.mv_size < 1 || ((const unsigned char *)v.mv_data)[0] != BLOB_RAW) {
-		mdb_txn_abort(txn);
+		gaz_archive_read_end(s->ar, txn);
 		return blob_copy(s, sha, r, bytes, len);
 	}
 	p = (const unsigned char *)v.mv_data + 1;
@@ -238,7 +227,7 @@ int site_blob(struct site *s, const unsigned char sha[32], struct resp *r,
 	if (!vcache_hit(s, sha, txnid, p, n)) {
 		SHA256(p, n, md);
 		if (memcmp(md, sha, 32)) {
-			mdb_txn_abort(txn);
+			gaz_archive_read_end(s->ar, txn);
 			return gaz_fail(GAZ_ECORRUPT, "stored bytes do not match their SHA-256");
 		}
 		vcache_put(s, sha, txnid, p, n);
@@ -246,8 +235,9 @@ int site_blob(struct site *s, const unsigned char sha[32], struct resp *r,
 	/* Where the bytes sit in data.mdb, so the server can sendfile() them. */
 	r->file_off = file_offset(s, p, n);
 	if (r->hold)
-		mdb_txn_abort(r->hold);
+		gaz_archive_read_end(r->hold_ar, r->hold);
 	r->hold = txn;
+	r->hold_ar = s->ar;
 	*bytes = p;
 	*len = n;
 	return 0;

@@ -173,7 +173,7 @@ static int emit_log(struct exp *e)
 	if (!rc && !gaz_tlog_latest_head(txn, &sth) && sth.size <= size)
 		ref = sth.size;
 	gaz_clear_error();
-	mdb_txn_abort(txn);
+	site_read_end(&e->site, txn);
 	if (rc)
 		return rc;
 	for (i = 0; i < ref && !rc; i++) {

@@ -67,8 +67,9 @@ struct site {
 };
 
 int site_open(struct site *s, const char *archive_dir, int exporting);
-/* A read snapshot of the archive (mdb_txn_abort it). */
+/* A read snapshot of the archive; end it with site_read_end. */
 int site_read_begin(struct site *s, MDB_txn **txn);
+void site_read_end(struct site *s, MDB_txn *txn);
 void site_blob_init(struct site *s);
 /* The verified bytes of blob sha: borrowed from the LMDB map while r holds
  * the snapshot (server), or a verified copy that r owns (export). */
@@ -85,6 +86,7 @@ struct resp {
 	const void *blob;
 	size_t blob_len;
 	MDB_txn *hold;
+	struct gaz_archive *hold_ar; /* whose read transaction hold is */
 	int64_t file_off;         /* offset of blob in data.mdb, or -1 */
 	void *owned;              /* malloc'ed blob bytes freed by resp_release */
 	char content_range[96];   /* for 206/416, or "" */

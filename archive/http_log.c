@@ -414,6 +414,6 @@ int pages_log(struct site *s, const struct req *q, struct resp *r, const char *w
 		rc = page_consistency(s, txn, &h, r, json, a, hb ? b : h.ref);
 	}
 end:
-	mdb_txn_abort(txn);
+	site_read_end(s, txn);
 	return rc;
 }

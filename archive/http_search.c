@@ -196,7 +196,7 @@ static int run(struct site *s, const struct sform *f, struct gaz_search_results 
 		*res = NULL;
 		q.limit *= 2;
 	}
-	mdb_txn_abort(txn);
+	site_read_end(s, txn);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
  * deadline: libmicrohttpd's own timeout only counts silence, so a client
  * sending one byte a second would otherwise hold a connection forever. */
 #include "archive/http_int.h"
+#include "gazette/archive.h"
 #include "gazette/dl/mhd.h"
 
 #include <arpa/inet.h>
@@ -196,7 +197,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (r->have_t)
 		gaz_http_target_release(&r->t);
 	if (r->hold)
-		mdb_txn_abort(r->hold);
+		gaz_archive_read_end(s->site.ar, r->hold);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);
 		s->uploads--;
@@ -210,6 +211,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 /* ---- responses ------------------------------------------------------------- */
 
 struct holder {
+	struct gaz_archive *ar;
 	MDB_txn *txn;
 	void *owned;
 };
@@ -219,7 +221,7 @@ static void holder_free(void *cls)
 	struct holder *h = cls;
 
 	if (h->txn)
-		mdb_txn_abort(h->txn);
+		gaz_archive_read_end(h->ar, h->txn);
 	free(h->owned);
 	free(h);
 }
@@ -275,6 +277,7 @@ static enum MHD_Result send_resp(struct gaz_http_server *s, struct MHD_Connectio
 		 * the response. */
 		struct holder *h = calloc(1, sizeof *h);
 		if (h) {
+			h->ar = r->hold_ar;
 			h->txn = r->hold;
 			h->owned = r->owned;
 			m = MHD_create_response_from_buffer_with_free_callback_cls(

@@ -20,7 +20,7 @@ void resp_release(struct resp *r)
 {
 	out_release(&r->body);
 	if (r->hold)
-		mdb_txn_abort(r->hold);
+		gaz_archive_read_end(r->hold_ar, r->hold);
 	free(r->owned);
 	free(r->disposition);
 	memset(r, 0, sizeof *r);
@@ -591,7 +591,7 @@ int site_get(struct site *s, const struct req *q, struct resp *r)
 	}
 	/* Release whatever a failed page left (a held snapshot, bytes). */
 	if (r->hold) {
-		mdb_txn_abort(r->hold);
+		gaz_archive_read_end(r->hold_ar, r->hold);
 		r->hold = NULL;
 	}
 	free(r->owned);

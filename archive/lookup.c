@@ -189,7 +189,7 @@ int gaz_archive_get_version(struct gaz_archive *a, unsigned year, unsigned numbe
 	if ((rc = gaz_archive_read_begin(a, &txn)))
 		return rc;
 	rc = load_version(a, txn, year, number, version, 1, out);
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	return rc;
 }
 
@@ -221,7 +221,7 @@ int gaz_archive_get_pdf(struct gaz_archive *a, unsigned year, unsigned number,
 		memset(&v, 0, sizeof v);
 	}
 end:
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	free(p);
 	gaz_ar_version_release(&v);
 	return rc;
@@ -236,7 +236,7 @@ int gaz_archive_get_blob(struct gaz_archive *a, const unsigned char sha[32], voi
 	if ((rc = gaz_archive_read_begin(a, &txn)))
 		return rc;
 	rc = ar_read_blob(txn, a->blob, sha, bytes, len);
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	return rc;
 }
 
@@ -269,21 +269,21 @@ int gaz_archive_find_sha256(struct gaz_archive *a, const unsigned char sha[32],
 			rc = gaz_fail(GAZ_ECORRUPT, "sha256 index points at the wrong version");
 		}
 	}
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	return rc;
 }
 
 /* Calls cb with each id whose index key starts with prefix (plen bytes)
  * and is exactly plen + 8 bytes long (exact) or any length ≥ 8 (ranges). */
-static int scan_ids(MDB_txn *txn, MDB_dbi dbi, const unsigned char *prefix, size_t plen,
-		    int exact, int (*cb)(uint64_t id, void *ctx), void *ctx)
+static int scan_ids(struct gaz_archive *a, MDB_txn *txn, const unsigned char *prefix,
+		    size_t plen, int exact, int (*cb)(uint64_t id, void *ctx), void *ctx)
 {
 	MDB_cursor *c = NULL;
 	MDB_val k = { plen, (void *)prefix }, v;
 	int rc, op = MDB_SET_RANGE;
 
-	if ((rc = mdb_cursor_open(txn, dbi, &c)))
-		return gaz_archive_mdb_error(rc, "index");
+	if ((rc = ar_index_cursor(a, txn, &c)))
+		return rc;
 	for (;;) {
 		rc = mdb_cursor_get(c, &k, &v, op);
 		op = MDB_NEXT;
@@ -302,7 +302,7 @@ static int scan_ids(MDB_txn *txn, MDB_dbi dbi, const unsigned char *prefix, size
 		if ((rc = cb(rd_be64((unsigned char *)k.mv_data + k.mv_size - 8), ctx)))
 			break;
 	}
-	mdb_cursor_close(c);
+	ar_index_cursor_done(a, c);
 	return rc;
 }
 
@@ -365,8 +365,8 @@ int gaz_archive_find_docs(struct gaz_archive *a, enum gaz_ar_key key, const char
 		    value, 1, NULL, 0);
 	if ((rc = gaz_archive_read_begin(a, &l.txn)))
 		return rc;
-	rc = scan_ids(l.txn, a->index, k, kl, 1, collect_doc, &l);
-	mdb_txn_abort(l.txn);
+	rc = scan_ids(a, l.txn, k, kl, 1, collect_doc, &l);
+	gaz_archive_read_end(a, l.txn);
 	if (!rc && !l.n)
 		rc = gaz_fail(GAZ_ENOTFOUND, "no document with %s %s in the archive", names[key], value);
 	if (rc) {
@@ -388,7 +388,7 @@ int gaz_archive_get_doc(struct gaz_archive *a, uint64_t id, struct gaz_ar_doc *o
 		return rc;
 	be64(k, id);
 	rc = ar_get_rec(txn, a->doc, k, 8, GAZ_REC_DOC, out);
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	if (rc == GAZ_ENOTFOUND)
 		rc = gaz_fail(rc, "no document %llu", (unsigned long long)id);
 	return rc;
@@ -438,7 +438,7 @@ int gaz_archive_list_versions(struct gaz_archive *a,
 end:
 	if (c)
 		mdb_cursor_close(c);
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	return rc;
 }
 
@@ -456,8 +456,8 @@ int gaz_archive_facet(struct gaz_archive *a, enum gaz_ar_facet f, const char *va
 	kl = ix_key(k, f, value ? value : "", f != GAZ_AR_F_DATE, NULL, 0);
 	if ((rc = gaz_archive_read_begin(a, &txn)))
 		return rc;
-	rc = scan_ids(txn, a->index, k, kl, f != GAZ_AR_F_DATE, cb, ctx);
-	mdb_txn_abort(txn);
+	rc = scan_ids(a, txn, k, kl, f != GAZ_AR_F_DATE, cb, ctx);
+	gaz_archive_read_end(a, txn);
 	return rc;
 }
 
@@ -555,7 +555,7 @@ int gaz_archive_status_history(struct gaz_archive *a, const char *doc_no,
 	if ((rc = gaz_archive_read_begin(a, &txn)))
 		return rc;
 	rc = ar_events(a, txn, doc_no, ev, n);
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	if (!rc && !*n) {
 		free(*ev);
 		rc = gaz_fail(GAZ_ENOTFOUND, "no document %s in the archive", doc_no);
@@ -665,7 +665,7 @@ int gaz_archive_submissions(struct gaz_archive *a, struct gaz_ar_submission **ou
 end:
 	if (c)
 		mdb_cursor_close(c);
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	if (rc) {
 		gaz_ar_submissions_free(s, n);
 		return rc;
@@ -710,6 +710,6 @@ int gaz_archive_audit(struct gaz_archive *a,
 end:
 	if (c)
 		mdb_cursor_close(c);
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	return rc;
 }

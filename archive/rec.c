@@ -107,14 +107,23 @@ struct rec_def {
 	const struct field *f;
 	size_t n;
 	size_t size; /* of the struct, to clear it */
+	size_t block; /* offset of the member owning one block with every
+			 string (decoded in one allocation), or NO_BLOCK */
 };
+
+#define NO_BLOCK SIZE_MAX
 
 static int def_of(enum gaz_rec_type t, struct rec_def *d)
 {
-#define D(arr, st) (d->f = arr, d->n = sizeof arr / sizeof *arr, d->size = sizeof(struct st), 0)
+#define D(arr, st) (d->f = arr, d->n = sizeof arr / sizeof *arr, d->size = sizeof(struct st), \
+		    d->block = NO_BLOCK, 0)
 	switch (t) {
 	case GAZ_REC_VERSION: return D(version_fields, gaz_ar_version);
-	case GAZ_REC_DOC: return D(doc_fields, gaz_ar_doc);
+	case GAZ_REC_DOC:
+		/* the exact look-ups decode one per hit: one malloc, not eleven */
+		(void)D(doc_fields, gaz_ar_doc);
+		d->block = offsetof(struct gaz_ar_doc, strings);
+		return 0;
 	case GAZ_REC_EVENT: return D(event_fields, gaz_ar_event);
 	case GAZ_REC_SUBMISSION: return D(submission_fields, gaz_ar_submission);
 	case GAZ_REC_AUDIT: return D(audit_fields, ar_audit);
@@ -260,6 +269,11 @@ static void free_strings(const struct rec_def *d, void *out)
 {
 	size_t i;
 
+	if (d->block != NO_BLOCK) {
+		free(*(char **)((unsigned char *)out + d->block));
+		memset(out, 0, d->size);
+		return;
+	}
 	for (i = 0; i < d->n; i++)
 		if (d->f[i].kind == K_STR) {
 			char **s = (char **)((unsigned char *)out + d->f[i].off);
@@ -283,7 +297,8 @@ int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t len, void *out)
 	unsigned char *base = out;
 	const unsigned char *v;
 	uint8_t fmt, ty, tag;
-	size_t i, n;
+	size_t i, n, used = 0;
+	char *block = NULL;
 	int rc;
 
 	if ((rc = def_of(type, &d)))
@@ -299,6 +314,13 @@ int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t len, void *out)
 	if (ty != (uint8_t)type)
 		return gaz_fail(GAZ_ECORRUPT, "record type '%c', expected '%c'",
 				ty >= 0x20 && ty < 0x7f ? ty : '?', (char)type);
+	/* every string lies inside the record: len bytes plus one NUL each
+	 * (d.n, at most 21) always hold them */
+	if (d.block != NO_BLOCK) {
+		if (!(block = malloc(len + d.n)))
+			return GAZ_ENOMEM;
+		*(char **)(base + d.block) = block;
+	}
 	for (i = 0; i < d.n; i++) {
 		const struct field *f = &d.f[i];
 		void *m = base + f->off;
@@ -323,7 +345,10 @@ int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t len, void *out)
 					      (char)type, f->name);
 				goto fail;
 			}
-			if (!(s = malloc(n + 1))) {
+			if (block) {
+				s = block + used;
+				used += n + 1;
+			} else if (!(s = malloc(n + 1))) {
 				rc = GAZ_ENOMEM;
 				goto fail;
 			}

@@ -13,6 +13,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gazette/tlog.h"
@@ -58,8 +59,11 @@ int gaz_archive_mdb_error(int rc, const char *what)
 
 /* ---- fault injection ------------------------------------------------------ */
 
-static unsigned fault_after, fault_count;
-static int fault_loaded;
+/* Per thread: the count is of the write transaction's calls in the thread
+ * that writes; look-ups in other threads (ar_latest_version is shared)
+ * neither count nor abort. */
+static _Thread_local unsigned fault_after, fault_count;
+static _Thread_local int fault_loaded;
 
 static void fault_tick(void)
 {
@@ -110,6 +114,15 @@ static const struct {
 	{ "submission", offsetof(struct gaz_archive, subm) },
 };
 
+/* The search index's and the log's databases (search_int.h, tlog.c): they
+ * open them by name in every transaction, which is only a look-up, safe
+ * from any thread, once the environment holds the handle.  So every name
+ * is opened here, once; an archive without them simply skips them. */
+static const char *const module_dbis[] = {
+	"fts_terms", "fts_docs", "fts_cols", "fts_info",
+	"log_leaves", "log_nodes", "log_heads",
+};
+
 static int open_dbis(struct gaz_archive *a, int write)
 {
 	MDB_txn *txn = NULL;
@@ -135,6 +148,14 @@ static int open_dbis(struct gaz_archive *a, int write)
 	}
 	if (write && ((rc = gaz_tlog_init(txn)) || (rc = gaz_search_init(txn))))
 		goto end;
+	for (i = 0; i < sizeof module_dbis / sizeof *module_dbis; i++) {
+		MDB_dbi d;
+		rc = mdb_dbi_open(txn, module_dbis[i], 0, &d);
+		if (rc && rc != MDB_NOTFOUND) {
+			rc = gaz_archive_mdb_error(rc, a->dir);
+			goto end;
+		}
+	}
 	rc = mdb_get(txn, a->meta, &k, &v);
 	if (rc == MDB_NOTFOUND && write) {
 		m.schema = GAZ_AR_SCHEMA_VERSION;
@@ -218,6 +239,16 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 	}
 	a->lock_fd = -1;
 	a->map_max = opts && opts->map_max ? opts->map_max : GAZ_AR_MAP_MAX;
+	if (pthread_mutex_init(&a->gate_mu, NULL)) {
+		rc = GAZ_ENOMEM;
+		goto fail;
+	}
+	if (pthread_cond_init(&a->gate_cv, NULL)) {
+		pthread_mutex_destroy(&a->gate_mu);
+		rc = GAZ_ENOMEM;
+		goto fail;
+	}
+	a->gate_init = 1;
 	plen = strlen(dir) + 16;
 	if (!(a->dir = strdup(dir)) || !(path = malloc(plen))) {
 		rc = GAZ_ENOMEM;
@@ -287,10 +318,23 @@ fail:
 
 void gaz_archive_close(struct gaz_archive *a)
 {
+	size_t i;
+
 	if (!a)
 		return;
+	for (i = 0; i < AR_POOL; i++) {
+		struct ar_reader *r = &a->pool[i];
+		if (r->ix)
+			mdb_cursor_close(r->ix);
+		if (r->txn)
+			mdb_txn_abort(r->txn);
+	}
 	if (a->env)
 		mdb_env_close(a->env);
+	if (a->gate_init) {
+		pthread_cond_destroy(&a->gate_cv);
+		pthread_mutex_destroy(&a->gate_mu);
+	}
 	if (a->lock_fd >= 0)
 		close(a->lock_fd); /* releases the flock */
 	free(a->dir);
@@ -302,18 +346,181 @@ MDB_env *gaz_archive_env(struct gaz_archive *a)
 	return a->env;
 }
 
+/* ---- the map gate and the read pool ------------------------------------------ */
+
+/* How long a remap waits for the process's transactions to end: it holds
+ * new ones back for a window at a time (a thread that opens a second read
+ * inside a first waits at most one window), then lets them run and tries
+ * again, until the patience runs out. */
+#define GATE_WINDOW_MS 20
+#define GATE_PATIENCE_MS 10000
+
+void ar_gate_leave(struct gaz_archive *a)
+{
+	if (atomic_fetch_sub(&a->live, 1) == 1 && atomic_load(&a->closed)) {
+		pthread_mutex_lock(&a->gate_mu);
+		pthread_cond_broadcast(&a->gate_cv);
+		pthread_mutex_unlock(&a->gate_mu);
+	}
+}
+
+void ar_gate_enter(struct gaz_archive *a)
+{
+	unsigned window;
+
+	atomic_fetch_add(&a->live, 1);
+	if (!atomic_load(&a->closed))
+		return;
+	ar_gate_leave(a);
+	/* Wait out this window only: counted under the mutex, which a remap
+	 * holds from its last look at `live` to its end, we cannot slip into
+	 * a remap, and a remap that closes again waits for us. */
+	pthread_mutex_lock(&a->gate_mu);
+	window = a->gate_window;
+	while (atomic_load(&a->closed) && a->gate_window == window)
+		pthread_cond_wait(&a->gate_cv, &a->gate_mu);
+	atomic_fetch_add(&a->live, 1);
+	pthread_mutex_unlock(&a->gate_mu);
+}
+
+static void deadline_in(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* mdb_env_set_mapsize(size) (0: adopt the size another process set) once
+ * no transaction of this process is open.  The caller holds none. */
+static int remap(struct gaz_archive *a, size_t size)
+{
+	struct timespec until;
+	long waited;
+	int rc = -1;
+
+	pthread_mutex_lock(&a->gate_mu);
+	for (waited = 0; waited < GATE_PATIENCE_MS; waited += GATE_WINDOW_MS) {
+		atomic_store(&a->closed, 1);
+		deadline_in(&until, GATE_WINDOW_MS);
+		while (atomic_load(&a->live) &&
+		       pthread_cond_timedwait(&a->gate_cv, &a->gate_mu, &until) != ETIMEDOUT)
+			;
+		if (!atomic_load(&a->live))
+			rc = mdb_env_set_mapsize(a->env, size);
+		atomic_store(&a->closed, 0);
+		a->gate_window++; /* lets in those this window held back */
+		pthread_cond_broadcast(&a->gate_cv);
+		if (rc >= 0)
+			break;
+		pthread_mutex_unlock(&a->gate_mu);
+		pthread_mutex_lock(&a->gate_mu);
+	}
+	pthread_mutex_unlock(&a->gate_mu);
+	if (rc < 0)
+		return gaz_fail(GAZ_EBUSY, "%s: the archive map must grow, but read transactions "
+				"of this process stayed open for %d s", a->dir,
+				GATE_PATIENCE_MS / 1000);
+	return rc ? gaz_archive_mdb_error(rc, a->dir) : 0;
+}
+
+static struct ar_reader *pool_take(struct gaz_archive *a)
+{
+	for (size_t i = 0; i < AR_POOL; i++) {
+		int idle = 0;
+		if (!atomic_load_explicit(&a->pool[i].busy, memory_order_relaxed) &&
+		    atomic_compare_exchange_strong(&a->pool[i].busy, &idle, 1))
+			return &a->pool[i];
+	}
+	return NULL;
+}
+
+static struct ar_reader *pool_find(struct gaz_archive *a, const MDB_txn *txn)
+{
+	for (size_t i = 0; i < AR_POOL; i++)
+		if (atomic_load_explicit(&a->pool[i].txn, memory_order_relaxed) == txn)
+			return &a->pool[i];
+	return NULL;
+}
+
 int gaz_archive_read_begin(struct gaz_archive *a, MDB_txn **txn)
 {
-	int rc, tries;
+	struct ar_reader *r;
+	MDB_txn *t;
+	int rc = 0, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		rc = mdb_txn_begin(a->env, NULL, MDB_RDONLY, txn);
+		ar_gate_enter(a);
+		t = NULL;
+		if ((r = pool_take(a)) && (t = r->txn) && (rc = mdb_txn_renew(t))) {
+			/* a reset handle that cannot renew is dropped */
+			if (r->ix)
+				mdb_cursor_close(r->ix);
+			r->ix = NULL;
+			mdb_txn_abort(t);
+			atomic_store(&r->txn, NULL);
+			t = NULL;
+		}
+		if (!t && !(rc = mdb_txn_begin(a->env, NULL, MDB_RDONLY, &t)) && r)
+			atomic_store(&r->txn, t);
+		if (!rc) {
+			*txn = t;
+			return 0;
+		}
+		if (r)
+			atomic_store(&r->busy, 0);
+		ar_gate_leave(a);
 		if (rc != MDB_MAP_RESIZED)
 			break;
 		/* another process grew the map: adopt its size */
-		mdb_env_set_mapsize(a->env, 0);
+		if ((rc = remap(a, 0)))
+			return rc;
+		rc = MDB_MAP_RESIZED;
 	}
-	return rc ? gaz_archive_mdb_error(rc, a->dir) : 0;
+	return gaz_archive_mdb_error(rc, a->dir);
+}
+
+void gaz_archive_read_end(struct gaz_archive *a, MDB_txn *txn)
+{
+	struct ar_reader *r;
+
+	if (!txn)
+		return;
+	if ((r = pool_find(a, txn))) {
+		mdb_txn_reset(txn);
+		atomic_store(&r->busy, 0);
+	} else {
+		mdb_txn_abort(txn);
+	}
+	ar_gate_leave(a);
+}
+
+int ar_index_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c)
+{
+	struct ar_reader *r = pool_find(a, txn);
+	int rc;
+
+	if (r && r->ix)
+		rc = mdb_cursor_renew(txn, r->ix);
+	else if (r)
+		rc = mdb_cursor_open(txn, a->index, &r->ix);
+	else
+		rc = mdb_cursor_open(txn, a->index, c);
+	if (rc)
+		return gaz_archive_mdb_error(rc, "index");
+	if (r)
+		*c = r->ix;
+	return 0;
+}
+
+void ar_index_cursor_done(struct gaz_archive *a, MDB_cursor *c)
+{
+	/* a pooled transaction's cursor stays for its next renewal */
+	if (c && !pool_find(a, mdb_cursor_txn(c)))
+		mdb_cursor_close(c);
 }
 
 /* ---- write transactions --------------------------------------------------------- */
@@ -332,7 +539,7 @@ static int grow_map(struct gaz_archive *a)
 	next = info.me_mapsize * 2;
 	if (next > a->map_max)
 		next = a->map_max;
-	return mdb_env_set_mapsize(a->env, next) ? GAZ_EINTERNAL : 0;
+	return remap(a, next);
 }
 
 /* LMDB reports a short write (a full disk) as EIO. */
@@ -360,13 +567,20 @@ int ar_write(struct gaz_archive *a, int (*fn)(struct gaz_archive *, MDB_txn *, v
 		txn = NULL;
 		tl_map_full = 0;
 		fault_reset();
+		/* the write transaction counts as open for the map gate: a
+		 * reader thread adopting another process's map size waits */
+		ar_gate_enter(a);
 		rc = ar_w(mdb_txn_begin(a->env, NULL, 0, &txn));
 		if (rc == MDB_MAP_RESIZED) {
-			mdb_env_set_mapsize(a->env, 0);
+			ar_gate_leave(a);
+			if ((rc = remap(a, 0)))
+				return rc;
 			continue;
 		}
-		if (rc)
+		if (rc) {
+			ar_gate_leave(a);
 			return gaz_archive_mdb_error(rc, a->dir);
+		}
 		rc = fn(a, txn, ctx);
 		if (!rc) {
 			rc = ar_w(mdb_txn_commit(txn));
@@ -377,6 +591,7 @@ int ar_write(struct gaz_archive *a, int (*fn)(struct gaz_archive *, MDB_txn *, v
 		} else {
 			mdb_txn_abort(txn);
 		}
+		ar_gate_leave(a);
 		/* the log and search modules report a full map as GAZ_ETOOBIG
 		 * with LMDB's message as the detail */
 		if (rc == GAZ_ETOOBIG && (tl_map_full || strstr(gaz_errdetail(), "MDB_MAP_FULL"))) {

@@ -5,12 +5,38 @@
 
 #include "archive/rec.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* Read transactions kept for reuse per handle (reset, renewed by the next
+ * read: no malloc, no reader-table lock).  Each holds one LMDB reader slot
+ * of the 126 while the handle is open; reads beyond this many at once get
+ * a transaction of their own. */
+#define AR_POOL 16
+
+struct ar_reader {
+	atomic_int busy;          /* taken by a live read */
+	_Atomic(MDB_txn *) txn;   /* NULL until first used; reset while idle */
+	MDB_cursor *ix;           /* on the index DBI, renewed with txn */
+};
+
 struct gaz_archive {
 	MDB_env *env;
 	char *dir;
 	int lock_fd;      /* writer.lock, held with flock(LOCK_EX); -1 read-only */
 	size_t map_max;
 	MDB_dbi meta, blob, version, doc, index, status, audit, subm;
+	/* The map gate: LMDB may only remap (mdb_env_set_mapsize) while no
+	 * transaction of this process points into the map.  `live` counts the
+	 * open transactions (reads and the write); a remap sets `closed`, which
+	 * holds new ones back, and waits for live to reach 0. */
+	atomic_uint live;
+	atomic_int closed;
+	pthread_mutex_t gate_mu;
+	pthread_cond_t gate_cv;
+	unsigned gate_window;     /* windows closed so far (under gate_mu) */
+	int gate_init;
+	struct ar_reader pool[AR_POOL];
 };
 
 /* Index key: prefix, string (cut to GAZ_AR_KEY_MAX), NUL, then 8-byte id
@@ -34,6 +60,18 @@ int ar_latest_version(struct gaz_archive *a, MDB_txn *txn, unsigned year,
 /* Fills the derived fields (latest, superseded_by/reason) of v. */
 int ar_derive_version(struct gaz_archive *a, MDB_txn *txn, struct gaz_ar_version *v);
 void ar_version_key(unsigned char k[6], unsigned year, unsigned number, unsigned version);
+
+/* The map gate (see struct gaz_archive): around anything that reads the
+ * map outside gaz_archive_read_begin/end, such as LMDB's own read
+ * transaction inside mdb_env_copy2. */
+void ar_gate_enter(struct gaz_archive *a);
+void ar_gate_leave(struct gaz_archive *a);
+
+/* The pooled cursor on the index DBI for a transaction from
+ * gaz_archive_read_begin() (renewed for it), or a new one; end it with
+ * ar_index_cursor_done().  LMDB errors mapped. */
+int ar_index_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c);
+void ar_index_cursor_done(struct gaz_archive *a, MDB_cursor *c);
 
 /* ---- write side (store.c) ---- */
 /* Runs fn inside one write transaction: commit if fn returns 0, abort

@@ -49,7 +49,7 @@ static int prove(struct gaz_archive *a, struct gaz_av *av)
 			      (unsigned long long)av->leaf_index);
 	av->logged = !rc;
 end:
-	mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	return rc;
 }
 

@@ -9,8 +9,9 @@
 #
 # Our store also writes the search index and the transparency log in the
 # same transactions (SQLite's does not), so the store times are not like for
-# like; the look-ups are.  Needs a built tree and libsqlite3-dev.  Work
-# files go to bench/out/ (ignored by git).  Prints medians and ratios
+# like; the look-ups are.  Needs a built tree (BUILD, default ./build: build
+# it with -DCMAKE_BUILD_TYPE=RelWithDebInfo for figures) and libsqlite3-dev.
+# Work files go to bench/out/ (ignored by git; OUT=DIR elsewhere).  Prints medians and ratios
 # ours/SQLite (below 1: we are faster).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +20,7 @@ build=${BUILD:-$src/build}
 n=${1:-20000}
 runs=${2:-9}
 lookups=${3:-100000}
-out=$here/out
+out=${OUT:-$here/out}
 mkdir -p "$out"
 [ -f "$build/libgazette.a" ] || { echo "bench/archive.sh: build first (no $build/libgazette.a)" >&2; exit 2; }
 tool=$out/archive_bench

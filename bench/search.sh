@@ -40,6 +40,7 @@ sq=
 [ "${SQLITE:-1}" = 0 ] || sq=$(python3 "$here/search_sqlite.py" query "$out/sqlite-$n.db" "$runs" "${queries[@]}")
 
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1] or 0),float(sys.argv[2] or 0); print('%.2fx' % (a/b) if b > 0 else 'n/a')" "$1" "$2"; }
+kb() { [ -n "$1" ] && python3 -c "import sys; print('%.0f MB' % (int(sys.argv[1])/1e3))" "$1" || echo -; }
 mb() { [ -n "$1" ] && python3 -c "import sys; print('%.1f MB' % (int(sys.argv[1])/1e6))" "$1" || echo -; }
 
 printf '\n%-28s %16s %16s %8s\n' "" "gazette (LMDB)" "SQLite FTS5" "ratio"
@@ -51,6 +52,8 @@ printf '%-28s %16s %16s %8s\n' "on disk, total" "$(mb "$(val total_bytes "$ours"
 printf '%-28s %16s %16s %8s\n' "on disk, index only" "$(mb "$(val index_bytes "$ours")")" \
 	"$(mb "$(val index_bytes "$theirs")")" \
 	"$(ratio "$(val index_bytes "$ours")" "$(val index_bytes "$theirs")")"
+printf '%-28s %16s %16s\n' "peak RSS of the build" "$(kb "$(val peak_rss_kb "$ours")")" \
+	"$(kb "$(val peak_rss_kb "$theirs")")"
 printf '%-28s %16s %16s\n' "  (our records+deflated text)" "$(mb "$(val records_bytes "$ours")")" ""
 for i in "${!queries[@]}"; do
 	q=${queries[$i]}

@@ -12,6 +12,7 @@ Prints key=value lines.
 """
 import json
 import os
+import resource
 import sqlite3
 import statistics
 import sys
@@ -49,7 +50,10 @@ def build(corpus, db):
     except sqlite3.Error:
         idx = -1
     con.close()
-    print("docs=%d\nbuild_s=%.3f\ntotal_bytes=%d\nindex_bytes=%d" % (len(docs), t1 - t0, total, idx))
+    # peak RSS includes the whole corpus, which this side loads first
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("docs=%d\nbuild_s=%.3f\ntotal_bytes=%d\nindex_bytes=%d\npeak_rss_kb=%d"
+          % (len(docs), t1 - t0, total, idx, rss))
 
 
 def query(db, runs, qs):

@@ -1,6 +1,7 @@
 gazette_unit(test_tlog)
 gazette_unit(test_search)
 gazette_unit(test_archive)
+gazette_unit(test_archive_threads)
 gazette_script(test_archive_cli)
 gazette_script(test_archive_crash)
 gazette_script(test_searchlog_cli)

@@ -320,7 +320,7 @@ static void test_store(struct gaz_issue *is)
 		for (i = 0; res && i < res->n; i++)
 			CHECK_STR(res->hits[i].doc_no, docs[0].doc_no);
 		gaz_search_results_free(res);
-		mdb_txn_abort(txn);
+		gaz_archive_read_end(r, txn);
 	}
 	gaz_ar_docs_free(docs, n);
 

@@ -59,6 +59,75 @@ static void test_utf8(void)
 	CHECK_EQ_INT(gaz_utf8_count("公报ab", 8), 4);
 }
 
+/* The validator checks bytes against table 3-7 directly; the decoder
+ * builds scalar values.  They must accept exactly the same inputs and
+ * report the same offset: compare them on every 1-, 2- and 3-byte input,
+ * on 4-byte inputs over the boundary bytes, each after ASCII prefixes of
+ * 0 to 9 bytes (the validator takes ASCII eight bytes at a time). */
+static int ref_validate(const unsigned char *s, size_t n, size_t *bad)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (!(k = gaz_utf8_decode(s + i, n - i, &cp))) {
+			*bad = i;
+			return GAZ_EFORMAT;
+		}
+		i += k;
+	}
+	return 0;
+}
+
+static void utf8_same(const unsigned char *seq, size_t len, size_t *mismatches)
+{
+	unsigned char buf[16];
+	size_t pre, b1, b2, n;
+	int r1, r2;
+
+	for (pre = 0; pre < 10; pre += 3) {
+		memset(buf, 'a', pre);
+		memcpy(buf + pre, seq, len);
+		n = pre + len;
+		b1 = b2 = 99;
+		r1 = gaz_utf8_validate(buf, n, &b1);
+		r2 = ref_validate(buf, n, &b2);
+		if (r1 != r2 || (r1 && b1 != b2))
+			(*mismatches)++;
+	}
+}
+
+static void test_utf8_validate_same(void)
+{
+	static const unsigned char edge[] = { 0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
+					      0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xF0, 0xF4,
+					      0xF5, 0xFF };
+	unsigned char s[4];
+	size_t mismatches = 0, a, b, c, d;
+
+	for (a = 0; a < 256; a++) {
+		s[0] = (unsigned char)a;
+		utf8_same(s, 1, &mismatches);
+		for (b = 0; b < 256; b++) {
+			s[1] = (unsigned char)b;
+			utf8_same(s, 2, &mismatches);
+			if (a < 0xC0)
+				continue;
+			for (c = 0; c < 256; c++) {
+				s[2] = (unsigned char)c;
+				utf8_same(s, 3, &mismatches);
+				if (a < 0xF0 || ((c & 0xC0) != 0x80 && c != 0 && c != 0xC0))
+					continue;
+				for (d = 0; d < sizeof edge; d++) {
+					s[3] = edge[d];
+					utf8_same(s, 4, &mismatches);
+				}
+			}
+		}
+	}
+	CHECK_EQ_INT(mismatches, 0);
+}
+
 static enum gaz_block_kind kind(const char *s) { return gaz_text_classify(s, strlen(s)); }
 
 static void test_text(void)
@@ -133,6 +202,7 @@ int main(void)
 	test_buf();
 	test_rd();
 	test_utf8();
+	test_utf8_validate_same();
 	test_text();
 	test_code();
 	return TEST_DONE();

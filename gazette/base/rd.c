@@ -10,27 +10,10 @@ int gaz_rd_peek_at(const struct gaz_rd *r, size_t ahead)
 	return ahead < r->len - r->pos ? r->p[r->pos + ahead] : -1;
 }
 
-int gaz_rd_byte(struct gaz_rd *r, uint8_t *out)
-{
-	if (r->pos >= r->len)
-		return GAZ_EFORMAT;
-	*out = r->p[r->pos++];
-	return 0;
-}
-
 int gaz_rd_skip(struct gaz_rd *r, size_t n)
 {
 	if (n > r->len - r->pos)
 		return GAZ_EFORMAT;
-	r->pos += n;
-	return 0;
-}
-
-int gaz_rd_take(struct gaz_rd *r, size_t n, const unsigned char **out)
-{
-	if (n > r->len - r->pos)
-		return GAZ_EFORMAT;
-	*out = r->p + r->pos;
 	r->pos += n;
 	return 0;
 }

@@ -605,8 +605,7 @@ int cmd_log(int argc, char **argv)
 	else
 		ret = do_consistency(txn, arg1, arg2, json);
 end:
-	if (txn)
-		mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	gaz_archive_close(a);
 	return ret;
 }

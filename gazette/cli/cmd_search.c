@@ -213,8 +213,7 @@ int cmd_search(int argc, char **argv)
 	}
 end:
 	gaz_search_results_free(r);
-	if (txn)
-		mdb_txn_abort(txn);
+	gaz_archive_read_end(a, txn);
 	gaz_archive_close(a);
 	return ret;
 }

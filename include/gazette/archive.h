@@ -27,8 +27,9 @@
  *  - Snapshots: every lookup runs in one read transaction, so a reader sees
  *    a publish entirely or not at all, while a writer commits.
  *
- * Threads: a handle may be shared by threads for reads (MDB_NOTLS); write
- * calls on one handle must not run concurrently (the caller serialises).
+ * Threads: a handle may be shared by threads for reads (MDB_NOTLS), also
+ * while one of them writes; write calls on one handle must not run
+ * concurrently (the caller serialises).
  * Strings in the records below are NUL-terminated UTF-8 owned by the record;
  * release records with the matching *_release/_free function.
  */
@@ -89,15 +90,30 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 		     struct gaz_archive **out);
 void gaz_archive_close(struct gaz_archive *a);  /* NULL is fine */
 
-/* The LMDB environment (borrowed, valid until close) and a read
- * transaction that copes with a map grown by another process (it adopts
- * the new size with mdb_env_set_mapsize(env, 0), which LMDB allows only
- * while this process has no transaction open: a threaded reader such as
- * the web service should hold its own lock around read_begin, or reopen).
- * For the search and log modules, which keep their own named DBIs in this
- * env.  End the transaction with mdb_txn_abort(). */
+/* The LMDB environment (borrowed, valid until close), for the search and
+ * log modules, which keep their own named DBIs in this env (opened once by
+ * gaz_archive_open, so opening them by name in a transaction is a plain
+ * look-up from any thread).
+ *
+ * gaz_archive_read_begin starts a read transaction: a fresh snapshot that
+ * sees every write committed before the call.  Handles are reused (reset
+ * and renewed: no allocation, no reader-table lock), so pair every begin
+ * with gaz_archive_read_end — never mdb_txn_abort or mdb_txn_commit, which
+ * would free a handle the archive keeps.  Any thread may end a transaction
+ * another began (MDB_NOTLS), but one transaction is used by one thread at
+ * a time.  While a read transaction is open, pointers into the map stay
+ * valid: the map is only remapped (grown by a write on this handle, or
+ * adopted from another process that grew it, after MDB_MAP_RESIZED) once
+ * every transaction of the handle has ended.  A remap holds new ones back
+ * for a few milliseconds at a time while it waits; so a thread may hold
+ * two reads at once, but must end its reads before it writes on the same
+ * handle (a write that needs to grow the map otherwise fails after 10 s
+ * with GAZ_EBUSY, nothing written).  Errors of read_begin: GAZ_EBUSY
+ * (reader table full), GAZ_ECORRUPT, GAZ_EIO.  read_end(a, NULL) is a
+ * no-op. */
 MDB_env *gaz_archive_env(struct gaz_archive *a);
 int gaz_archive_read_begin(struct gaz_archive *a, MDB_txn **txn);
+void gaz_archive_read_end(struct gaz_archive *a, MDB_txn *txn);
 
 /* Maps an LMDB return code to GAZ_E* with a detail naming `what`. */
 int gaz_archive_mdb_error(int mdb_rc, const char *what);
@@ -114,6 +130,7 @@ struct gaz_ar_doc {               /* one document in one issue version */
 	unsigned char text_sha256[32]; /* key of the text blob */
 	uint64_t text_len;
 	uint32_t first_page, last_page; /* 1-based, in the issue PDF */
+	char *strings;            /* private: one block holding the strings above */
 };
 
 struct gaz_ar_version {           /* one version of one issue */
@@ -136,6 +153,8 @@ struct gaz_ar_version {           /* one version of one issue */
 	size_t n_loaded_docs;
 };
 
+/* Free a record's strings (a decoded document's are one block) and clear
+ * it; NULL is fine. */
 void gaz_ar_doc_release(struct gaz_ar_doc *d);
 void gaz_ar_version_release(struct gaz_ar_version *v); /* and its docs */
 
@@ -364,7 +383,8 @@ int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t n, void *out);
  * GAZETTE_FAULT_AFTER=N is set, a write transaction calls abort() just
  * after its Nth LMDB call (counted from the transaction's begin, which is
  * call 1, to its commit).  Returns how many LMDB calls the last write
- * transaction of this process made (tests use it to reach every point). */
+ * transaction of the calling thread made (tests use it to reach every
+ * point; look-ups in other threads neither count nor abort). */
 unsigned gaz_archive_fault_calls(void);
 
 #ifdef __cplusplus

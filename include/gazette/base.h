@@ -97,9 +97,25 @@ static inline size_t gaz_rd_left(const struct gaz_rd *r) { return r->len - r->po
 /* -1 at end of input. */
 int gaz_rd_peek(const struct gaz_rd *r);
 int gaz_rd_peek_at(const struct gaz_rd *r, size_t ahead);
-int gaz_rd_byte(struct gaz_rd *r, uint8_t *out);        /* GAZ_EFORMAT at end */
+/* GAZ_EFORMAT at end.  Inline, with take: the record decoder calls them
+ * several times per field on every archive read. */
+static inline int gaz_rd_byte(struct gaz_rd *r, uint8_t *out)
+{
+	if (r->pos >= r->len)
+		return GAZ_EFORMAT;
+	*out = r->p[r->pos++];
+	return 0;
+}
 int gaz_rd_skip(struct gaz_rd *r, size_t n);            /* GAZ_EFORMAT if short */
-int gaz_rd_take(struct gaz_rd *r, size_t n, const unsigned char **out);
+/* *out points at the next n bytes; GAZ_EFORMAT if fewer are left. */
+static inline int gaz_rd_take(struct gaz_rd *r, size_t n, const unsigned char **out)
+{
+	if (n > r->len - r->pos)
+		return GAZ_EFORMAT;
+	*out = r->p + r->pos;
+	r->pos += n;
+	return 0;
+}
 int gaz_rd_seek(struct gaz_rd *r, size_t pos);          /* GAZ_EFORMAT if > len */
 /* Takes bytes up to (not including) the next '\n' or end; consumes the '\n'.
  * A trailing '\r' is dropped from the returned length. */

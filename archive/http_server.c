@@ -617,6 +617,7 @@ int gaz_http_start(const struct gaz_serve_opts *o, struct gaz_http_server **out)
 	s->site.trust = o->trust;
 	s->site.n_trust = o->n_trust;
 	s->site.upload_max = s->o.upload_max;
+	s->site.scache_off = o->no_search_cache;
 	if (pthread_create(&s->watchdog, NULL, watchdog, s)) {
 		rc = gaz_fail(GAZ_EIO, "cannot start the watchdog thread");
 		goto fail;

@@ -329,17 +329,19 @@ int gaz_text_is_index_number(const char *s, size_t n, int *year)
 	return 1;
 }
 
-/* Finds needle in s[0..n) (s need not be NUL-terminated). */
+/* Finds needle in s[0..n) (s need not be NUL-terminated).  Candidates are
+ * found by the needle's third byte, not its first: in Chinese text every
+ * character starts with one of a few lead bytes, so memchr on the first
+ * byte would stop at every character. */
 static const char *find(const char *s, size_t n, const char *needle)
 {
-	size_t m = strlen(needle), i = 0;
+	size_t m = strlen(needle), j = m > 2 ? 2 : m ? m - 1 : 0, i = 0;
 	const char *p;
 
-	/* memchr to the candidates first: a memcmp per byte is slow. */
-	while (m && m <= n - i && (p = memchr(s + i, needle[0], n - i - m + 1))) {
-		if (!memcmp(p, needle, m))
-			return p;
-		i = (size_t)(p - s) + 1;
+	while (m && m <= n - i && (p = memchr(s + i + j, needle[j], n - i - m + 1))) {
+		if (!memcmp(p - j, needle, m))
+			return p - j;
+		i = (size_t)(p - j - s) + 1;
 	}
 	return NULL;
 }

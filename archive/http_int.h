@@ -56,8 +56,9 @@ struct vcache_entry {
  * grows with the archive, and the public asks the same questions.  An
  * entry is used only while the archive's newest snapshot is still the
  * one it was computed in, so a publish or a status change is seen by the
- * next request.  Direct-mapped by a hash of the parameters; bounded. */
+ * next request.  Sets of 4 by a hash of the parameters; bounded. */
 #define SITE_SCACHE 256
+#define SITE_SCACHE_WAYS 4
 #define SITE_SCACHE_BODY_MAX (256u << 10)
 struct scache_entry {
 	char *key;              /* "h" or "j", then each parameter as key=value\0 */
@@ -67,6 +68,7 @@ struct scache_entry {
 	const char *ctype;      /* static */
 	char *body;
 	size_t len;
+	unsigned long long used; /* site.scache_clock when last used */
 };
 
 struct site {
@@ -81,7 +83,7 @@ struct site {
 	int scache_off;         /* gaz_serve_opts.no_search_cache */
 	pthread_mutex_t slock;
 	struct scache_entry scache[SITE_SCACHE];
-	unsigned long long scache_hits, scache_misses;
+	unsigned long long scache_hits, scache_misses, scache_clock;
 	const char *const *trust;   /* PEM files for the verify page */
 	size_t n_trust;
 	size_t upload_max;

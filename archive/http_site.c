@@ -451,14 +451,15 @@ static int scache_key(const struct req *q, int json, struct out *k)
 	return k->err;
 }
 
-static size_t scache_slot(const char *k, size_t n)
+/* The first entry of the key's set of SITE_SCACHE_WAYS. */
+static size_t scache_set(const char *k, size_t n)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
-	return (size_t)(h % SITE_SCACHE);
+	return (size_t)(h % (SITE_SCACHE / SITE_SCACHE_WAYS)) * SITE_SCACHE_WAYS;
 }
 
 /* pages_search() through the cache.  The snapshot id is read before the
@@ -469,7 +470,7 @@ static int cached_search(struct site *s, const struct req *q, struct resp *r, in
 	struct scache_entry *e;
 	struct out k;
 	MDB_txn *txn;
-	size_t snap, slot;
+	size_t snap, set, w;
 	char *kc = NULL, *bc = NULL;
 	int rc, hit = 0;
 
@@ -483,16 +484,20 @@ static int cached_search(struct site *s, const struct req *q, struct resp *r, in
 	}
 	snap = mdb_txn_id(txn);
 	site_read_end(s, txn);
-	slot = scache_slot(k.b.data, k.b.len);
-	e = &s->scache[slot];
+	set = scache_set(k.b.data, k.b.len);
 	pthread_mutex_lock(&s->slock);
-	if (e->key && e->txnid == snap && e->klen == k.b.len && !memcmp(e->key, k.b.data, k.b.len)) {
-		out_release(&r->body);
-		out_init(&r->body, GAZ_HTTP_PAGE_MAX);
-		out_mem(&r->body, e->body, e->len);
-		r->status = e->status;
-		r->ctype = e->ctype;
-		hit = !r->body.err;
+	for (w = 0; w < SITE_SCACHE_WAYS && !hit; w++) {
+		e = &s->scache[set + w];
+		if (e->key && e->txnid == snap && e->klen == k.b.len &&
+		    !memcmp(e->key, k.b.data, k.b.len)) {
+			out_release(&r->body);
+			out_init(&r->body, GAZ_HTTP_PAGE_MAX);
+			out_mem(&r->body, e->body, e->len);
+			r->status = e->status;
+			r->ctype = e->ctype;
+			e->used = ++s->scache_clock;
+			hit = !r->body.err;
+		}
 	}
 	s->scache_hits += (unsigned long long)hit;
 	s->scache_misses += (unsigned long long)!hit;
@@ -509,6 +514,15 @@ static int cached_search(struct site *s, const struct req *q, struct resp *r, in
 		memcpy(kc, k.b.data, k.b.len);
 		memcpy(bc, r->body.b.data, r->body.b.len);
 		pthread_mutex_lock(&s->slock);
+		/* replaced: an empty entry or one of an older snapshot, else the
+		 * least recently used of the set */
+		e = &s->scache[set];
+		for (w = 1; w < SITE_SCACHE_WAYS; w++) {
+			struct scache_entry *c = &s->scache[set + w];
+			int c_old = !c->key || c->txnid != snap, e_old = !e->key || e->txnid != snap;
+			if (c_old != e_old ? c_old : c->used < e->used)
+				e = c;
+		}
 		free(e->key);
 		free(e->body);
 		e->key = kc;
@@ -518,6 +532,7 @@ static int cached_search(struct site *s, const struct req *q, struct resp *r, in
 		e->ctype = r->ctype;
 		e->body = bc;
 		e->len = r->body.b.len;
+		e->used = ++s->scache_clock;
 		pthread_mutex_unlock(&s->slock);
 		kc = bc = NULL;
 	}

@@ -51,6 +51,24 @@ struct vcache_entry {
 	long long when;
 };
 
+/* Rendered search responses (the HTML page and the JSON API), each for
+ * the snapshot it was computed in: a search is the one page whose cost
+ * grows with the archive, and the public asks the same questions.  An
+ * entry is used only while the archive's newest snapshot is still the
+ * one it was computed in, so a publish or a status change is seen by the
+ * next request.  Direct-mapped by a hash of the parameters; bounded. */
+#define SITE_SCACHE 256
+#define SITE_SCACHE_BODY_MAX (256u << 10)
+struct scache_entry {
+	char *key;              /* "h" or "j", then each parameter as key=value\0 */
+	size_t klen;
+	size_t txnid;
+	int status;
+	const char *ctype;      /* static */
+	char *body;
+	size_t len;
+};
+
 struct site {
 	struct gaz_archive *ar;
 	int exporting;          /* static export: no live search or upload */
@@ -60,6 +78,10 @@ struct site {
 	uintptr_t map_base, map_end; /* where data.mdb is mapped (under vlock) */
 	pthread_mutex_t vlock;
 	struct vcache_entry vcache[SITE_VCACHE];
+	int scache_off;         /* gaz_serve_opts.no_search_cache */
+	pthread_mutex_t slock;
+	struct scache_entry scache[SITE_SCACHE];
+	unsigned long long scache_hits, scache_misses;
 	const char *const *trust;   /* PEM files for the verify page */
 	size_t n_trust;
 	size_t upload_max;

@@ -9,13 +9,13 @@
  * sending one byte a second would otherwise hold a connection forever. */
 #include "archive/http_int.h"
 #include "gazette/archive.h"
+#include "gazette/dl/mhd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/types.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -591,7 +591,7 @@ int gaz_http_start(const struct gaz_serve_opts *o, struct gaz_http_server **out)
 	unsigned flags;
 	int family = AF_INET, dual = 0, rc;
 
-	if ((rc = parse_listen(o->listen, &ss, &family, &dual)))
+	if ((rc = parse_listen(o->listen, &ss, &family, &dual)) || (rc = gaz_dl_mhd()))
 		return rc;
 	if (!(s = calloc(1, sizeof *s)))
 		return GAZ_ENOMEM;
@@ -617,6 +617,7 @@ int gaz_http_start(const struct gaz_serve_opts *o, struct gaz_http_server **out)
 	s->site.trust = o->trust;
 	s->site.n_trust = o->n_trust;
 	s->site.upload_max = s->o.upload_max;
+	s->site.scache_off = o->no_search_cache;
 	if (pthread_create(&s->watchdog, NULL, watchdog, s)) {
 		rc = gaz_fail(GAZ_EIO, "cannot start the watchdog thread");
 		goto fail;

@@ -48,6 +48,12 @@ int site_open(struct site *s, const char *archive_dir, int exporting)
 		s->ar = NULL;
 		return GAZ_ENOMEM;
 	}
+	if (pthread_mutex_init(&s->slock, NULL)) {
+		pthread_mutex_destroy(&s->vlock);
+		gaz_archive_close(s->ar);
+		s->ar = NULL;
+		return GAZ_ENOMEM;
+	}
 	site_load_title(s);
 	site_blob_init(s);
 	return 0;
@@ -59,6 +65,11 @@ void site_close(struct site *s)
 		return;
 	gaz_archive_close(s->ar);
 	pthread_mutex_destroy(&s->vlock);
+	for (size_t i = 0; i < SITE_SCACHE; i++) {
+		free(s->scache[i].key);
+		free(s->scache[i].body);
+	}
+	pthread_mutex_destroy(&s->slock);
 	s->ar = NULL;
 }
 
@@ -424,6 +435,98 @@ static void static_text(struct resp *r, const char *ctype, const char *text)
 	r->ctype = ctype;
 }
 
+/* ---- the search cache (http_int.h) ----------------------------------------- */
+
+static int scache_key(const struct req *q, int json, struct out *k)
+{
+	size_t i;
+
+	out_raw(k, json ? "j" : "h");
+	for (i = 0; i < q->t->n_params; i++) {
+		out_raw(k, q->t->param[i].key);
+		out_raw(k, "=");
+		out_raw(k, q->t->param[i].value);
+		out_mem(k, "", 1);
+	}
+	return k->err;
+}
+
+static size_t scache_slot(const char *k, size_t n)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+	return (size_t)(h % SITE_SCACHE);
+}
+
+/* pages_search() through the cache.  The snapshot id is read before the
+ * page is computed: if a publish lands in between, the entry is filed
+ * under the older id, which no later request asks for. */
+static int cached_search(struct site *s, const struct req *q, struct resp *r, int json)
+{
+	struct scache_entry *e;
+	struct out k;
+	MDB_txn *txn;
+	size_t snap, slot;
+	char *kc = NULL, *bc = NULL;
+	int rc, hit = 0;
+
+	if (s->scache_off || s->exporting)
+		return pages_search(s, q, r, json);
+	out_init(&k, 2 * GAZ_HTTP_TARGET_MAX + 64);
+	if (scache_key(q, json, &k) || site_read_begin(s, &txn)) {
+		gaz_clear_error();
+		out_release(&k);
+		return pages_search(s, q, r, json);
+	}
+	snap = mdb_txn_id(txn);
+	site_read_end(s, txn);
+	slot = scache_slot(k.b.data, k.b.len);
+	e = &s->scache[slot];
+	pthread_mutex_lock(&s->slock);
+	if (e->key && e->txnid == snap && e->klen == k.b.len && !memcmp(e->key, k.b.data, k.b.len)) {
+		out_release(&r->body);
+		out_init(&r->body, GAZ_HTTP_PAGE_MAX);
+		out_mem(&r->body, e->body, e->len);
+		r->status = e->status;
+		r->ctype = e->ctype;
+		hit = !r->body.err;
+	}
+	s->scache_hits += (unsigned long long)hit;
+	s->scache_misses += (unsigned long long)!hit;
+	pthread_mutex_unlock(&s->slock);
+	if (hit) {
+		out_release(&k);
+		return 0;
+	}
+	rc = pages_search(s, q, r, json);
+	/* Only complete answers are kept: no error page, no borrowed bytes. */
+	if (!rc && r->status == 200 && !r->body.err && !r->blob && r->body.b.len &&
+	    r->body.b.len <= SITE_SCACHE_BODY_MAX && (kc = malloc(k.b.len)) &&
+	    (bc = malloc(r->body.b.len))) {
+		memcpy(kc, k.b.data, k.b.len);
+		memcpy(bc, r->body.b.data, r->body.b.len);
+		pthread_mutex_lock(&s->slock);
+		free(e->key);
+		free(e->body);
+		e->key = kc;
+		e->klen = k.b.len;
+		e->txnid = snap;
+		e->status = r->status;
+		e->ctype = r->ctype;
+		e->body = bc;
+		e->len = r->body.b.len;
+		pthread_mutex_unlock(&s->slock);
+		kc = bc = NULL;
+	}
+	free(kc);
+	free(bc);
+	out_release(&k);
+	return rc;
+}
+
 static int route_api(struct site *s, const struct req *q, struct resp *r)
 {
 	const struct gaz_http_target *t = q->t;
@@ -438,7 +541,7 @@ static int route_api(struct site *s, const struct req *q, struct resp *r)
 	if (t->n_segs == 3 && !strcmp(a, "latest.json"))
 		return pages_home(s, q, r, 1);
 	if (t->n_segs == 3 && !strcmp(a, "search.json") && !s->exporting)
-		return pages_search(s, q, r, 1);
+		return cached_search(s, q, r, 1);
 	if (t->n_segs == 3 && !strcmp(a, "log.json"))
 		return pages_log(s, q, r, "head", 1);
 	if (t->n_segs == 4 && !strcmp(a, "log") && has_ext(t->seg[3], ".json", &k)) {
@@ -522,7 +625,7 @@ static int route(struct site *s, const struct req *q, struct resp *r)
 		return GAZ_ENOTFOUND;
 	}
 	if (!strcmp(a, "search") && t->n_segs == 1 && !s->exporting)
-		return pages_search(s, q, r, 0);
+		return cached_search(s, q, r, 0);
 	if (!strcmp(a, "log")) {
 		if (t->n_segs == 1)
 			return pages_log(s, q, r, "head", 0);

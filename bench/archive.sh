@@ -27,8 +27,7 @@ mkdir -p "$out"
 tool=$out/archive_bench
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$src/include" \
    -DGAZETTE_SAMPLE="\"$src/tests/sample-issue\"" "$here/archive_bench.c" "$build/libgazette.a" \
-   $(pkg-config --cflags --libs harfbuzz harfbuzz-subset libunibreak libqrencode libmicrohttpd \
-     libcjson lmdb openssl zlib sqlite3) -lhpdf -lm -lpthread -o "$tool"
+   $(pkg-config --cflags --libs libcjson lmdb openssl zlib sqlite3) -lm -lpthread -ldl -o "$tool"
 work=$out/archive-$n
 rm -rf "$work"
 mkdir -p "$work"

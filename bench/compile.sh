@@ -8,7 +8,7 @@
 # Content: the sample issue's documents repeated 5 times (the corpus texts ×5,
 # ~116k Chinese characters), each copy with its own document number.  Then
 # how our time and size grow with the issue, from ~10 to ~1,000 pages.
-# Needs python3 and /usr/bin/time; installs libreoffice-writer if missing
+# Needs python3; installs libreoffice-writer if missing
 # (big: only for this benchmark, not a project dependency).
 set -euo pipefail
 
@@ -23,7 +23,6 @@ if ! command -v soffice >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		libreoffice-writer >/dev/null
 fi
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package: time)" >&2; exit 2; }
 
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2 --target gazette >/dev/null
@@ -69,18 +68,18 @@ pages() { python3 -c "import re,sys; d=open(sys.argv[1],'rb').read(); print(len(
 # (user + sys, children included) is printed too: on a shared machine the
 # wall clock measures the neighbours as much as the program.
 ours() {
-	/usr/bin/time -f "%e %M %U %S" -o "$work/t" "$gazette" compile "$1" -o "$2" >"$work/c.log" 2>&1 ||
+	RUNSTAT_LOG=$work/c.log python3 "$src/bench/runstat.py" "$work/t" -- "$gazette" compile "$1" -o "$2" ||
 		{ echo "gazette compile failed on $1:" >&2; tail -5 "$work/c.log" >&2; exit 1; }
-	awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/t"
+	awk '{printf "%.3f %s %.3f\n", $1, $2, $3}' "$work/t"
 }
 lo() {
 	local out
 	out=$2/$(basename "${1%.html}").pdf
 	rm -f "$out"
-	/usr/bin/time -f "%e %M %U %S" -o "$work/t" soffice -env:UserInstallation=file://"$work"/lo \
-		--headless --convert-to pdf --outdir "$2" "$1" >"$work/lo.log" 2>&1 || true
+	RUNSTAT_LOG=$work/lo.log python3 "$src/bench/runstat.py" "$work/t" -- soffice \
+		-env:UserInstallation=file://"$work"/lo --headless --convert-to pdf --outdir "$2" "$1" || true
 	[ -s "$out" ] || { echo "LibreOffice failed on $1:" >&2; cat "$work/lo.log" >&2; exit 1; }
-	awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/t"
+	awk '{printf "%.3f %s %.3f\n", $1, $2, $3}' "$work/t"
 }
 
 make_issue "$work/x5" 5

@@ -36,9 +36,9 @@ def main():
             no = "%s〔%d〕%d号" % (doc["doc_no"].split("〔")[0], year, doc["id"])
             pub = "%d-%02d-%02d" % (year, number, 1 + i % 27)
             with open(os.path.join(d, "%03d.txt" % i), "w", encoding="utf-8") as f:
-                f.write("索引号：BENCH/%d-%06d\n发文字号：%s\n文件标题：%s\n发布机构：%s\n"
+                f.write("索引号：BENCH0001/%d-%06d\n发文字号：%s\n文件标题：%s\n发布机构：%s\n"
                         "成文日期：%s\n发布日期：%s\n主题分类：%s\n体裁分类：%s\n有效性：有效\n"
-                        "栏目：文件\n\n%s\n" % (year, doc["id"], no, doc["title"], doc["issuer"],
+                        "栏目：文件\n\n%s\n" % (year, doc["id"] % 1000000, no, doc["title"], doc["issuer"],
                                            pub, pub, doc["subject"], doc["genre"],
                                            doc["text"].replace("\n\n", "\n")))
             pages.append("%s=%d-%d" % (no, i + 1, i + 1))

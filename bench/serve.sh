@@ -8,6 +8,7 @@
 #                                     N_DOCS/100 issues of ~600 KB PDFs;
 #                                     RUNS alternating runs each (default 3)
 #   bench/serve.sh --prepare [N_DOCS] only build the archive and the export
+#   THREADS=8 bench/serve.sh          gazette serve's thread pool (default 2)
 #
 # Needs a built tree (cmake --build build), wrk, nginx (nginx-light) and
 # python3.  Work files go to bench/out/ (ignored by git); the archive is
@@ -25,6 +26,7 @@ if [ "${1:-}" = --prepare ]; then
 fi
 n=${1:-100000}
 runs=${2:-3}
+threads=${THREADS:-2}   # gazette serve --threads (nginx: 2 worker processes)
 per=100
 pdf_bytes=600000
 out=$here/out/web-$n
@@ -129,7 +131,7 @@ cleanup() {
 }
 trap cleanup EXIT
 "$NGINX" -p "$ng" -c "$ng/nginx.conf"
-"$G" serve --archive "$out/ar" --listen 127.0.0.1:0 --threads 2 --max-connections 100 \
+"$G" serve --archive "$out/ar" --listen 127.0.0.1:0 --threads "$threads" --max-connections 100 \
 	--max-per-ip 100 >"$out/serve.out" 2>&1 &
 gpid=$!
 for i in $(seq 1 100); do grep -q http:// "$out/serve.out" && break; sleep 0.1; done
@@ -159,6 +161,7 @@ median() { python3 -c 'import sys,statistics; print(statistics.median(map(float,
 
 echo "machine: $(nproc) cores; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $("$NGINX" -v 2>&1 | cut -d' ' -f3)"
 echo "archive: $n documents, $(wc -l <"$out/pdfs.txt") PDFs in rotation, single file $size bytes"
+echo "gazette serve --threads $threads; nginx worker_processes 2; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 WRK=(-t2 -c32 -d10s)
 ab() { # LABEL PATHSFILE
 	local label=$1 paths=$2 i g_r=() g_m=() n_r=() n_m=() g n errs=0

@@ -5,8 +5,8 @@
  */
 #include "gazette/font.h"
 
-#include <hb-ot.h>
-#include <hb.h>
+#include "gazette/dl/hb.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +24,17 @@ struct face {
 	hb_face_t *face;
 	hb_font_t *font;
 	unsigned upem;
+	/* Look-ups of Basic Multilingual Plane code points, filled on first
+	 * use: the layout asks the same few thousand characters hundreds of
+	 * thousands of times.  0 = not looked up yet, else GLYPH_KNOWN with
+	 * the flags below and the advance (1/1000 em, clamped) in the low bits. */
+	uint32_t *bmp;
 };
+
+#define GLYPH_KNOWN 0x80000000u
+#define GLYPH_HAS 0x40000000u    /* the face maps the code point */
+#define GLYPH_USABLE 0x20000000u /* ... and usable() says so */
+#define GLYPH_ADV 0x0000ffffu
 
 struct gaz_fontset {
 	struct face faces[GAZ_FONT_MAX_FACES];
@@ -76,6 +86,8 @@ static int face_open(struct face *f, const char *path, int index)
 	f->upem = hb_face_get_upem(f->face);
 	if (!hb_face_get_glyph_count(f->face) || f->upem < 16 || f->upem > 16384)
 		return gaz_fail(GAZ_EFONT, "%s is not a usable TrueType/OpenType font", path);
+	if (!(f->bmp = calloc(0x10000, sizeof *f->bmp)))
+		return GAZ_ENOMEM;
 	f->font = hb_font_create(f->face);
 	hb_ot_font_set_funcs(f->font);
 	hb_font_set_scale(f->font, (int)f->upem, (int)f->upem);
@@ -96,6 +108,7 @@ static void face_close(struct face *f)
 	hb_font_destroy(f->font);
 	hb_face_destroy(f->face);
 	hb_blob_destroy(f->blob);
+	free(f->bmp);
 	free(f->path);
 	memset(f, 0, sizeof *f);
 }
@@ -167,6 +180,8 @@ int gaz_fontset_open(const struct gaz_issue_config *cfg, struct gaz_fontset **ou
 	const char *fb;
 	int r, rc;
 
+	if ((rc = gaz_dl_hb()))
+		return rc;
 	if (cfg) {
 		conf[GAZ_ROLE_BODY] = &cfg->font_body;
 		conf[GAZ_ROLE_TITLE] = &cfg->font_title;
@@ -234,14 +249,35 @@ static int usable(const struct face *f, uint32_t cp, hb_codepoint_t *gid)
 	return 1;
 }
 
+/* What the face knows of a BMP code point, looked up once. */
+static uint32_t glyph_info(const struct face *f, uint32_t cp)
+{
+	uint32_t v = f->bmp[cp], adv;
+	hb_codepoint_t gid;
+	int64_t a;
+
+	if (v)
+		return v;
+	v = GLYPH_KNOWN;
+	if (hb_font_get_nominal_glyph(f->font, cp, &gid)) {
+		a = (int64_t)hb_font_get_glyph_h_advance(f->font, gid) * 1000 / f->upem;
+		adv = a < 0 ? 0 : a > GLYPH_ADV ? GLYPH_ADV : (uint32_t)a;
+		v |= GLYPH_HAS | adv | (usable(f, cp, &gid) ? GLYPH_USABLE : 0);
+	}
+	f->bmp[cp] = v;
+	return v;
+}
+
 int gaz_fontset_pick(const struct gaz_fontset *fs, enum gaz_font_role role, uint32_t cp)
 {
 	hb_codepoint_t gid;
 	int i;
 
-	for (i = 0; i < fs->chain_len[role]; i++)
-		if (usable(&fs->faces[fs->chain[role][i]], cp, &gid))
+	for (i = 0; i < fs->chain_len[role]; i++) {
+		const struct face *f = &fs->faces[fs->chain[role][i]];
+		if (cp < 0x10000 ? (glyph_info(f, cp) & GLYPH_USABLE) != 0 : usable(f, cp, &gid))
 			return fs->chain[role][i];
+	}
 	return -1;
 }
 
@@ -249,7 +285,12 @@ int gaz_fontset_advance(const struct gaz_fontset *fs, int face, uint32_t cp)
 {
 	const struct face *f = &fs->faces[face];
 	hb_codepoint_t gid;
+	uint32_t v;
 
+	if (cp < 0x10000) {
+		v = glyph_info(f, cp);
+		return v & GLYPH_HAS ? (int)(v & GLYPH_ADV) : 0;
+	}
 	if (!hb_font_get_nominal_glyph(f->font, cp, &gid))
 		return 0;
 	return (int)((int64_t)hb_font_get_glyph_h_advance(f->font, gid) * 1000 / f->upem);

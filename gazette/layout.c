@@ -1039,6 +1039,7 @@ int gaz_layout_issue(const struct gaz_issue *is, const struct gaz_fontset *fs,
 		goto end;
 	rc = assemble(&b, out);
 end:
+	lay_release(&b.y);
 	plist_release(&b.cover);
 	plist_release(&b.toc);
 	plist_release(&b.docs);

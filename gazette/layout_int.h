@@ -58,6 +58,16 @@ struct plist {
 	size_t n, cap;
 };
 
+/* Break opportunities of recently prepared texts: a block measured for a
+ * keep-with-next decision is prepared again when it is set, and UAX #14
+ * costs more than the rest of the preparation together. */
+#define LAY_BRK_CACHE 8
+struct lay_brk_memo {
+	char *s;              /* a copy of the text, the key */
+	size_t n, cnt;        /* bytes; characters (= bytes of brk) */
+	unsigned char *brk;
+};
+
 struct lay {
 	const struct gaz_issue *is;
 	const struct gaz_fontset *fs;
@@ -68,7 +78,12 @@ struct lay {
 	struct gaz_item wm;    /* the watermark, first item of every page */
 	size_t total_pages;    /* across every list, for GAZ_LAYOUT_MAX_PAGES */
 	int dry;               /* measuring: nothing is added, pages never end */
+	struct lay_brk_memo memo[LAY_BRK_CACHE]; /* zeroed at start; lay_release() */
+	unsigned memo_next;
 };
+
+/* Frees what the flow state holds (the memo above). */
+void lay_release(struct lay *y);
 
 /* Appends a page to y->pl (watermark first) and moves to its top. */
 int lay_new_page(struct lay *y);

@@ -84,6 +84,51 @@ void lay_text_release(struct lay_text *t)
 	memset(t, 0, sizeof *t);
 }
 
+void lay_release(struct lay *y)
+{
+	unsigned i;
+
+	for (i = 0; i < LAY_BRK_CACHE; i++) {
+		free(y->memo[i].s);
+		free(y->memo[i].brk);
+	}
+	memset(y->memo, 0, sizeof y->memo);
+}
+
+/* t->brk for the text s[0..n) of t->n characters, from the memo if the same
+ * text was prepared lately (breaks depend on the characters only). */
+static int opportunities(struct lay *y, const char *s, size_t n, struct lay_text *t)
+{
+	struct lay_brk_memo *m;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < LAY_BRK_CACHE; i++) {
+		m = &y->memo[i];
+		if (m->s && m->n == n && m->cnt == t->n && !memcmp(m->s, s, n)) {
+			memcpy(t->brk, m->brk, t->n);
+			return 0;
+		}
+	}
+	if ((rc = gaz_lb_opportunities(t->cps, t->n, t->brk)))
+		return rc;
+	m = &y->memo[y->memo_next++ % LAY_BRK_CACHE];
+	free(m->s);
+	free(m->brk);
+	memset(m, 0, sizeof *m);
+	/* The memo is an optimisation: without memory it is simply skipped. */
+	if ((m->s = malloc(n)) && (m->brk = malloc(t->n))) {
+		memcpy(m->s, s, n);
+		memcpy(m->brk, t->brk, t->n);
+		m->n = n;
+		m->cnt = t->n;
+	} else {
+		free(m->s);
+		m->s = NULL;
+	}
+	return 0;
+}
+
 int lay_text_prepare(struct lay *y, const char *s, size_t n, const struct lay_style *a,
 		     const struct lay_style *b, size_t split, struct lay_text *out)
 {
@@ -138,7 +183,7 @@ int lay_text_prepare(struct lay *y, const char *s, size_t n, const struct lay_st
 		t.n++;
 		i += k;
 	}
-	if ((rc = gaz_lb_opportunities(t.cps, t.n, t.brk)))
+	if ((rc = opportunities(y, s, n, &t)))
 		goto fail;
 done:
 	*out = t;

@@ -5,7 +5,8 @@
  */
 #include "gazette/linebreak.h"
 
-#include <linebreak.h>
+#include "gazette/dl/unibreak.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,8 @@ int gaz_lb_opportunities(const uint32_t *cps, size_t n, unsigned char *brk)
 	if (n > GAZ_LB_MAX_CHARS)
 		return gaz_fail(GAZ_ETOOBIG, "paragraph of %zu characters", n);
 	if (!(u = malloc(n * sizeof *u)) || !(ub = malloc(n)))
+		goto end;
+	if ((ret = gaz_dl_unibreak()))
 		goto end;
 	pthread_once(&ub_once, ub_init);
 	for (i = 0; i < n; i++)

@@ -9,7 +9,7 @@
 
 #include "gazette/layout.h"
 
-#include <hpdf.h>
+#include "gazette/dl/hpdf.h"
 
 /* A whole rendered PDF may not exceed this (the issue is capped at
  * GAZ_LAYOUT_MAX_PAGES pages; a page is a few kilobytes). */

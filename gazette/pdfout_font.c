@@ -20,12 +20,8 @@
  */
 #include "gazette/pdfout.h"
 
-#include <hb-subset.h>
-#include <hb.h>
-#include <hpdf_conf.h>
-#include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
+#include "gazette/dl/hb.h"
+
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,6 +425,9 @@ static int write_cidtogid(HPDF_Dict map, const struct pdfout_font *f, hb_blob_t 
 		m[2 * f->cps[i] + 1] = (unsigned char)gid;
 	}
 	HPDF_MemStream_FreeData(map->stream);
+	/* libharu would set this only while saving, after pdfout.c's
+	 * compression hook has been placed. */
+	map->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
 	if (HPDF_Stream_Write(map->stream, m, (HPDF_UINT)(2 * n)))
 		ret = gaz_fail(GAZ_EPDF, "cannot write CIDToGIDMap");
 end:
@@ -500,6 +499,8 @@ int pdfout_fonts_load(HPDF_Doc pdf, const struct gaz_fontset *fs, struct pdfout_
 	size_t i;
 	int ret;
 
+	if ((ret = gaz_dl_hb_subset()))
+		return ret;
 	if (HPDF_UseUTFEncodings(pdf))
 		return gaz_fail(GAZ_EPDF, "libharu has no UTF-8 encoder");
 	for (i = 0; i < f->n; i++)

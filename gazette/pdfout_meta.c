@@ -12,9 +12,8 @@
  */
 #include "gazette/pdfout.h"
 
-#include <hpdf_doc.h>
-#include <hpdf_version.h>
-#include <lcms2.h>
+#include "gazette/dl/lcms.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,12 +148,15 @@ static int build_xmp(struct gaz_buf *b, const struct gaz_render_meta *m, const c
 static int srgb_profile(unsigned char **out, size_t *len)
 {
 	static const unsigned char date[12] = { 0x07, 0xD0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0 };
-	cmsHPROFILE h = cmsCreate_sRGBProfile();
+	cmsHPROFILE h = NULL;
 	cmsUInt32Number n = 0;
 	unsigned char *buf = NULL;
-	int ret = gaz_fail(GAZ_EINTERNAL, "lcms2 cannot make an sRGB profile");
+	int ret;
 
-	if (!h)
+	if ((ret = gaz_dl_lcms()))
+		return ret;
+	ret = gaz_fail(GAZ_EINTERNAL, "lcms2 cannot make an sRGB profile");
+	if (!(h = cmsCreate_sRGBProfile()))
 		goto end;
 	cmsSetProfileVersion(h, 2.1);
 	if (!cmsSaveProfileToMem(h, NULL, &n) || n < 128)

@@ -2,13 +2,13 @@
 #include "gazette/tsa.h"
 #include "gazette/sign.h"
 #include "signer/sign_local.h"
+#include "gazette/dl/mhd.h"
 
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ts.h>
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,7 +290,7 @@ int gaz_tsa_start(struct gaz_tsa *t, const char *listen, unsigned *port)
 
 	if (t->d)
 		return gaz_fail(GAZ_EINVAL, "the TSA is already serving");
-	if ((rc = parse_listen(listen, &ss, &sl)))
+	if ((rc = parse_listen(listen, &ss, &sl)) || (rc = gaz_dl_mhd()))
 		return rc;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

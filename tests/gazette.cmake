@@ -1,5 +1,7 @@
 # gazette/ module tests (included from tests/CMakeLists.txt).
 gazette_unit(test_check)
+# the libraries loaded on first use (gazette/dl)
+gazette_unit(test_dl)
 gazette_script(test_check_cli)
 # line breaking, layout, compile
 gazette_unit(test_linebreak)

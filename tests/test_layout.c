@@ -308,6 +308,7 @@ static size_t flow(const struct gaz_fontset *fs, int lines, int room, int keep, 
 	CHECK_EQ_INT(lay_text_prepare(&y, text, o, &body, NULL, 0, &t), 0);
 	CHECK_EQ_INT(lay_para(&y, &t, &p, NULL, NULL), 0);
 	lay_text_release(&t);
+	lay_release(&y);
 	lines_per_page(&pl, per_page, 8);
 	n = pl.n;
 	flow_release(&pl);

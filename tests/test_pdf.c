@@ -5,7 +5,7 @@
 #include "gazette/pdf.h"
 #include "test.h"
 
-#include <hpdf.h>
+#include "gazette/dl/hpdf.h"
 #include <stdlib.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -366,10 +366,10 @@ static void test_write(void)
  * streams: both must parse to the same pages. */
 static int hpdf_file(const char *path, int npages)
 {
-	HPDF_Doc doc = HPDF_New(NULL, NULL);
+	HPDF_Doc doc;
 	int i, rc;
 
-	if (!doc)
+	if (gaz_dl_hpdf() || !(doc = HPDF_New(NULL, NULL)))
 		return -1;
 	HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
 	for (i = 0; i < npages; i++) {

@@ -396,6 +396,23 @@ expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/ou
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \
 	--cert "$K/signer.pem" --pass-file "$K/passphrase.txt" --listen 127.0.0.1:0
 
+# The machine's OpenSSL configuration is never read: a config that demands
+# FIPS-only algorithms (none here) would make every fetch fail if it were.
+cat >"$T/fips-only.cnf" <<'CNF'
+openssl_conf = openssl_init
+[openssl_init]
+alg_section = algorithm_sect
+[algorithm_sect]
+default_properties = fips=yes
+CNF
+if OPENSSL_CONF=$T/fips-only.cnf openssl dgst -sha256 "$T/plain.pdf" >/dev/null 2>&1; then
+	fail "the FIPS-only config does not bite openssl itself: test is void"
+elif OPENSSL_CONF=$T/fips-only.cnf "$GAZETTE" sign "$T/plain.pdf" -o "$T/conf.pdf" "${SIGN[@]}" \
+	>>"$LOG" 2>&1 &&
+	OPENSSL_CONF=$T/fips-only.cnf "$GAZETTE" verify "$T/conf.pdf" --trust "$K/root-ca.pem" >>"$LOG" 2>&1; then
+	ok "sign and verify ignore OPENSSL_CONF (built-in defaults)"
+else fail "sign/verify depend on the machine's OpenSSL configuration"; fi
+
 # The passphrase never shows in anything gazette printed (the --pass cases
 # echo no value back either).
 if grep -qF -- "$PASS" "$LOG"; then fail "the passphrase appeared in gazette's output"

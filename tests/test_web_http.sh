@@ -331,6 +331,25 @@ status_is 200 "$B/issues/2023/7/v1.pdf"
 cmp -s "$T/b" "$T/fx/v1.pdf" && ok || fail "v1 after the publish"
 get "$B/issues/2023/7"
 body_has '第三版'
+
+# ---- search answers follow the archive ----------------------------------------------------
+# The server keeps rendered searches per snapshot: a repeated search is
+# answered from memory, and a status change (a write by another process)
+# is seen by the very next request.  Both the page and the JSON API.
+sq=$(python3 -c 'import urllib.parse; print(urllib.parse.urlencode({"q": "城市更新", "status": "废止"}))')
+for round in 1 2; do
+	status_is 200 "$B/api/v1/search.json?$sq"
+	body_has '"total":0,'
+	status_is 200 "$B/search?$sq"
+	body_lacks '穗更新〔2018〕21号'
+done
+"$GAZETTE" status '穗更新〔2018〕21号' --archive "$A" --set 废止 --date 2023-11-01 \
+	--by '穗府〔2023〕1号' --user test >/dev/null 2>&1 && ok || fail "status --set 废止"
+status_is 200 "$B/api/v1/search.json?$sq"
+body_has '"doc_no":"穗更新〔2018〕21号"'
+body_lacks '"total":0,'
+status_is 200 "$B/search?$sq"
+body_has '穗更新〔2018〕21号'
 sha_before=$(sha256sum "$A/data.mdb" | cut -d' ' -f1)
 
 # ---- clean stop; archive untouched ---------------------------------------------------------------

@@ -6,8 +6,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Asks the kernel to back a large fresh buffer with pages in one call: read()
+ * into it would otherwise fault them in one at a time (a 750 KB PDF: 180
+ * faults, a few hundred microseconds of a `gazette sign` or `verify`).  Only
+ * a hint: without MADV_POPULATE_WRITE (Linux < 5.14) the faults happen as
+ * before. */
+static void prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a, e;
+
+	if (n < ((size_t)256 << 10) || pg == 0 || pg == (uintptr_t)-1)
+		return;
+	a = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+	e = ((uintptr_t)p + n) & ~(pg - 1);
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
 
 int gaz_read_file(const char *path, size_t max, char **out, size_t *len)
 {
@@ -38,6 +61,7 @@ int gaz_read_file(const char *path, size_t max, char **out, size_t *len)
 		ret = GAZ_ENOMEM;
 		goto end;
 	}
+	prefault(p, (size_t)st.st_size + 1);
 	/* Read to EOF but never past the cap, even if the file grows meanwhile. */
 	while (got <= (size_t)st.st_size) {
 		n = read(fd, p + got, (size_t)st.st_size + 1 - got);

@@ -462,7 +462,7 @@ static int verify_proof(int argc, char **argv)
 	}
 	type = cJSON_GetObjectItemCaseSensitive(j, "type");
 	if (cJSON_IsString(type) && !strcmp(type->valuestring, "inclusion")) {
-		uint64_t idx, size;
+		uint64_t idx = 0, size = 0; /* jnum() writes them; gcc cannot tell it fails nonzero */
 		unsigned char lh[32], calc[32], data[GAZ_TLOG_LEAF_MAX];
 		const cJSON *ld = cJSON_GetObjectItemCaseSensitive(j, "leaf_data");
 		size_t dn = 0;
@@ -503,7 +503,7 @@ static int verify_proof(int argc, char **argv)
 			print_entry(data, dn);
 		ret = EXIT_OK;
 	} else if (cJSON_IsString(type) && !strcmp(type->valuestring, "consistency")) {
-		uint64_t m, n;
+		uint64_t m = 0, n = 0;
 		unsigned char r1[32];
 		const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "first_sth");
 

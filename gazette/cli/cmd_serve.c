@@ -11,7 +11,7 @@
 const char cmd_serve_usage[] =
 	"usage: gazette serve --archive DIR --listen ADDR:PORT [--trust CA.pem]...\n"
 	"                     [--threads N] [--max-connections N] [--max-per-ip N]\n"
-	"                     [--header-timeout S] [--idle-timeout S]\n\n"
+	"                     [--header-timeout S] [--idle-timeout S] [--no-search-cache]\n\n"
 	"The public, read-only web service over an archive: browse issues, read\n"
 	"documents, search, download signed PDFs, verify an uploaded PDF, the\n"
 	"transparency log, a JSON API and an Atom feed (URLs: docs/api.md).\n"
@@ -21,6 +21,9 @@ const char cmd_serve_usage[] =
 	"the server listens.  --trust adds a trust anchor for the verify page.\n"
 	"Defaults: 2 threads, 64 connections, 16 per client address, 10 s to\n"
 	"receive a request's headers, 15 s of silence; uploads up to 50 MB.\n"
+	"Search answers are kept for as long as the archive is unchanged (a\n"
+	"publish or status change is seen by the next request); --no-search-cache\n"
+	"computes every search afresh.\n"
 	"SIGINT or SIGTERM stops the server cleanly.\n\n"
 	"exit 0: stopped by a signal; 2: usage, archive or address error.\n";
 
@@ -85,6 +88,8 @@ int cmd_serve(int argc, char **argv)
 		} else if ((v = cli_opt(argc, argv, &i, "--idle-timeout", &missing))) {
 			if (uint_opt(v, 3600, &o.idle_timeout))
 				return cli_usage("serve", "--idle-timeout: 1..3600 seconds");
+		} else if (!strcmp(argv[i], "--no-search-cache")) {
+			o.no_search_cache = 1;
 		} else if (missing)
 			return cli_usage("serve", "%s needs a value", argv[i]);
 		else

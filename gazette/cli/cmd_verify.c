@@ -142,10 +142,6 @@ int cmd_verify(int argc, char **argv)
 	size_t len, ntrust = 0;
 	int i, rc, missing, as_json = 0, ret = EXIT_USAGE;
 
-	/* The verdict must not depend on the machine's openssl.cnf (security
-	 * levels, disabled algorithms): OpenSSL's built-in defaults only.  This
-	 * also saves parsing the file on every run. */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	if (!(trust = calloc((size_t)argc, sizeof(*trust))))
 		return cli_error("verify", GAZ_ENOMEM);
 	for (i = 1; i < argc; i++) {

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "gazette/issue.h"
 
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -57,6 +58,11 @@ int main(int argc, char **argv)
 {
 	const struct cli_cmd *c;
 
+	/* OpenSSL's built-in defaults, never the machine's openssl.cnf: a
+	 * verdict or a signature must not depend on a host's security levels
+	 * or disabled algorithms.  This also saves parsing that file on every
+	 * run (about 2 M instructions, a fifth of `gazette --version`'s). */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	if (argc < 2) {
 		overview(stderr);
 		return EXIT_USAGE;

@@ -68,7 +68,8 @@ int gaz_buf_addstr(struct gaz_buf *b, const char *s);
 int gaz_buf_addc(struct gaz_buf *b, char c);
 int gaz_buf_printf(struct gaz_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int gaz_buf_vprintf(struct gaz_buf *b, const char *fmt, va_list ap);
+int gaz_buf_vprintf(struct gaz_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void gaz_buf_reset(struct gaz_buf *b);     /* len = 0, keeps memory */
 /* Hands the bytes to the caller (free() them); the buffer is empty after. */
 char *gaz_buf_detach(struct gaz_buf *b, size_t *len);

@@ -42,7 +42,8 @@ struct gaz_fontset;
 
 /* Opens the faces the config names (or the defaults).  A configured font
  * that cannot be read or parsed is GAZ_EFONT with the path in the detail;
- * nothing is returned half-built.  Free with gaz_fontset_free(). */
+ * nothing is returned half-built.  Free with gaz_fontset_free().  A fontset
+ * caches its glyph look-ups as it is used: one thread at a time. */
 int gaz_fontset_open(const struct gaz_issue_config *cfg, struct gaz_fontset **out);
 void gaz_fontset_free(struct gaz_fontset *fs);
 

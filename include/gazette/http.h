@@ -100,6 +100,9 @@ struct gaz_serve_opts {
 	unsigned header_timeout;   /* 0 = 10 s from connect to the end of headers */
 	unsigned body_timeout;     /* 0 = 120 s for an upload body */
 	size_t upload_max;         /* 0 = GAZ_HTTP_UPLOAD_MAX */
+	/* Search answers are kept per archive snapshot unless this is set
+	 * (archive/http_int.h, "the search cache"). */
+	int no_search_cache;
 	/* Trust anchors (PEM files) for the verify page; may be empty. */
 	const char *const *trust;
 	size_t n_trust;

@@ -154,15 +154,25 @@ static time_t now_s(void)
 	return ts.tv_sec;
 }
 
+/* The first entry of sha's set of SITE_VCACHE_WAYS. */
+static struct vcache_entry *vcache_set(struct site *s, const unsigned char sha[32])
+{
+	return &s->vcache[((size_t)(sha[0] | sha[1] << 8 | sha[2] << 16) %
+			   (SITE_VCACHE / SITE_VCACHE_WAYS)) * SITE_VCACHE_WAYS];
+}
+
 static int vcache_hit(struct site *s, const unsigned char sha[32], size_t txnid,
 		      const void *p, size_t n)
 {
-	struct vcache_entry *e = &s->vcache[(sha[0] | sha[1] << 8) % SITE_VCACHE];
-	int hit;
+	struct vcache_entry *e = vcache_set(s, sha);
+	long long now = now_s();
+	int hit = 0;
+	size_t w;
 
 	pthread_mutex_lock(&s->vlock);
-	hit = e->ptr == p && e->len == n && e->txnid == txnid && !memcmp(e->sha, sha, 32) &&
-	      now_s() - e->when <= VCACHE_TTL;
+	for (w = 0; w < SITE_VCACHE_WAYS && !hit; w++, e++)
+		hit = e->ptr == p && e->len == n && e->txnid == txnid && !memcmp(e->sha, sha, 32) &&
+		      now - e->when <= VCACHE_TTL;
 	pthread_mutex_unlock(&s->vlock);
 	return hit;
 }
@@ -170,9 +180,19 @@ static int vcache_hit(struct site *s, const unsigned char sha[32], size_t txnid,
 static void vcache_put(struct site *s, const unsigned char sha[32], size_t txnid,
 		       const void *p, size_t n)
 {
-	struct vcache_entry *e = &s->vcache[(sha[0] | sha[1] << 8) % SITE_VCACHE];
+	struct vcache_entry *set = vcache_set(s, sha), *e = set;
+	size_t w;
 
 	pthread_mutex_lock(&s->vlock);
+	/* the entry of this blob if present, else the set's oldest verdict */
+	for (w = 0; w < SITE_VCACHE_WAYS; w++) {
+		if (!memcmp(set[w].sha, sha, 32)) {
+			e = &set[w];
+			break;
+		}
+		if (set[w].when < e->when)
+			e = &set[w];
+	}
 	memcpy(e->sha, sha, 32);
 	e->txnid = txnid;
 	e->ptr = p;

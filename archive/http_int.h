@@ -41,8 +41,9 @@ struct resp;
 
 /* Verified-blob cache: a blob read in LMDB snapshot txnid was hashed once;
  * later reads in the same snapshot reuse the verdict (the snapshot's pages
- * cannot change).  Fixed size, direct-mapped by hash bytes. */
+ * cannot change).  Fixed size, in sets by hash bytes. */
 #define SITE_VCACHE 4096
+#define SITE_VCACHE_WAYS 4      /* sets of 4: a few thousand blobs in rotation fit */
 struct vcache_entry {
 	unsigned char sha[32];
 	size_t txnid;

@@ -196,7 +196,7 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 	int rc;
 
 	memset(&v, 0, sizeof v);
-	if ((rc = gaz_archive_get_version(s->ar, year, number, version, &v)))
+	if ((rc = gaz_archive_get_version_meta(s->ar, year, number, version, &v)))
 		return rc;
 	gaz_hex(v.pdf_sha256, 32, hex);
 	snprintf(r->etag, sizeof r->etag, "\"sha256-%s\"", hex);

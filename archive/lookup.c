@@ -193,6 +193,19 @@ int gaz_archive_get_version(struct gaz_archive *a, unsigned year, unsigned numbe
 	return rc;
 }
 
+int gaz_archive_get_version_meta(struct gaz_archive *a, unsigned year, unsigned number,
+				 unsigned version, struct gaz_ar_version *out)
+{
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = gaz_archive_read_begin(a, &txn)))
+		return rc;
+	rc = load_version(a, txn, year, number, version, 0, out);
+	gaz_archive_read_end(a, txn);
+	return rc;
+}
+
 int gaz_archive_get_pdf(struct gaz_archive *a, unsigned year, unsigned number,
 			unsigned version, void **pdf, size_t *len, struct gaz_ar_version *info)
 {

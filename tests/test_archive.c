@@ -182,6 +182,14 @@ static void test_store(struct gaz_issue *is)
 	CHECK_EQ_INT(v.superseded_by, 2);
 	CHECK_STR(v.superseded_reason, "勘误");
 	gaz_ar_version_release(&v);
+	/* the same record without its documents (what a download needs) */
+	CHECK_EQ_INT(gaz_archive_get_version_meta(r, 2023, 7, 1, &v), 0);
+	CHECK_EQ_INT(v.version, 1);
+	CHECK_EQ_INT(v.superseded_by, 2);
+	CHECK(v.docs == NULL && v.n_loaded_docs == 0);
+	CHECK(v.pdf_size == n1);
+	gaz_ar_version_release(&v);
+	CHECK_EQ_INT(gaz_archive_get_version_meta(r, 2023, 8, 0, &v), GAZ_ENOTFOUND);
 	CHECK_EQ_INT(gaz_archive_get_version(r, 2023, 7, 3, &v), GAZ_ENOTFOUND);
 	CHECK_EQ_INT(gaz_archive_get_version(r, 2023, 8, 0, &v), GAZ_ENOTFOUND);
 	CHECK_EQ_INT(gaz_archive_get_pdf(r, 2023, 7, 1, &got, &n, NULL), 0);

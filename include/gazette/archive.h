@@ -194,6 +194,10 @@ int gaz_archive_publish(struct gaz_archive *a, const struct gaz_issue *is,
  * loaded.  GAZ_ENOTFOUND if absent.  *out is filled on success only. */
 int gaz_archive_get_version(struct gaz_archive *a, unsigned year, unsigned number,
 			    unsigned version, struct gaz_ar_version *out);
+/* The same without its documents (docs NULL, n_loaded_docs 0): what a
+ * download needs, without decoding every document record of the issue. */
+int gaz_archive_get_version_meta(struct gaz_archive *a, unsigned year, unsigned number,
+				 unsigned version, struct gaz_ar_version *out);
 
 /* The PDF of a version (0 = newest): bytes re-hashed; GAZ_ECORRUPT on a
  * mismatch.  *pdf is malloc'ed (free()); *info (may be NULL) gets the

@@ -641,7 +641,7 @@ static int add_id_placeholder(HPDF_Doc pdf)
 /*
  * Stream compression.  libharu deflates each stream with zlib at its default
  * level while it writes the file; libdeflate makes the same zlib-format
- * FlateDecode data in about a third of the time, and smaller.  Before the
+ * FlateDecode data in about half the time, and smaller.  Before the
  * save, every stream dictionary libharu would deflate gets a write hook.
  * libharu calls it after the dictionary's entries (its /Filter /FlateDecode
  * among them) and after any before-write hook has filled the stream (the

@@ -84,7 +84,7 @@ struct site {
 	int scache_off;         /* gaz_serve_opts.no_search_cache */
 	pthread_mutex_t slock;
 	struct scache_entry scache[SITE_SCACHE];
-	unsigned long long scache_hits, scache_misses, scache_clock;
+	unsigned long long scache_clock; /* stamps scache_entry.used */
 	const char *const *trust;   /* PEM files for the verify page */
 	size_t n_trust;
 	size_t upload_max;

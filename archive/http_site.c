@@ -499,8 +499,6 @@ static int cached_search(struct site *s, const struct req *q, struct resp *r, in
 			hit = !r->body.err;
 		}
 	}
-	s->scache_hits += (unsigned long long)hit;
-	s->scache_misses += (unsigned long long)!hit;
 	pthread_mutex_unlock(&s->slock);
 	if (hit) {
 		out_release(&k);
@@ -514,13 +512,17 @@ static int cached_search(struct site *s, const struct req *q, struct resp *r, in
 		memcpy(kc, k.b.data, k.b.len);
 		memcpy(bc, r->body.b.data, r->body.b.len);
 		pthread_mutex_lock(&s->slock);
-		/* replaced: an empty entry or one of an older snapshot, else the
-		 * least recently used of the set */
+		/* replaced: the same key (a concurrent miss stored it first), an
+		 * empty entry or one of an older snapshot, else the least
+		 * recently used of the set */
 		e = &s->scache[set];
 		for (w = 1; w < SITE_SCACHE_WAYS; w++) {
 			struct scache_entry *c = &s->scache[set + w];
 			int c_old = !c->key || c->txnid != snap, e_old = !e->key || e->txnid != snap;
-			if (c_old != e_old ? c_old : c->used < e->used)
+			if (e->key && e->klen == k.b.len && !memcmp(e->key, k.b.data, k.b.len))
+				break;
+			if ((c->key && c->klen == k.b.len && !memcmp(c->key, k.b.data, k.b.len)) ||
+			    (c_old != e_old ? c_old : c->used < e->used))
 				e = c;
 		}
 		free(e->key);

@@ -180,30 +180,30 @@ fail:
 	return rc;
 }
 
-int gaz_archive_get_version(struct gaz_archive *a, unsigned year, unsigned number,
-			    unsigned version, struct gaz_ar_version *out)
+/* load_version() in a read transaction of its own. */
+static int get_version(struct gaz_archive *a, unsigned year, unsigned number, unsigned version,
+		       int with_docs, struct gaz_ar_version *out)
 {
 	MDB_txn *txn;
 	int rc;
 
 	if ((rc = gaz_archive_read_begin(a, &txn)))
 		return rc;
-	rc = load_version(a, txn, year, number, version, 1, out);
+	rc = load_version(a, txn, year, number, version, with_docs, out);
 	gaz_archive_read_end(a, txn);
 	return rc;
+}
+
+int gaz_archive_get_version(struct gaz_archive *a, unsigned year, unsigned number,
+			    unsigned version, struct gaz_ar_version *out)
+{
+	return get_version(a, year, number, version, 1, out);
 }
 
 int gaz_archive_get_version_meta(struct gaz_archive *a, unsigned year, unsigned number,
 				 unsigned version, struct gaz_ar_version *out)
 {
-	MDB_txn *txn;
-	int rc;
-
-	if ((rc = gaz_archive_read_begin(a, &txn)))
-		return rc;
-	rc = load_version(a, txn, year, number, version, 0, out);
-	gaz_archive_read_end(a, txn);
-	return rc;
+	return get_version(a, year, number, version, 0, out);
 }
 
 int gaz_archive_get_pdf(struct gaz_archive *a, unsigned year, unsigned number,

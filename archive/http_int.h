@@ -150,6 +150,11 @@ extern const char site_icon[];
 void page_begin(struct site *s, struct out *o, const char *title, const char *nav);
 /* </main>, footer, </html>. */
 void page_end(struct site *s, struct out *o);
+#define HTML_TYPE "text/html; charset=utf-8"
+/* Makes the page in o the body (o is emptied; releasing it stays safe) with
+ * status and ctype (static).  If o holds an error, returns it and changes
+ * nothing. */
+int resp_page(struct resp *r, struct out *o, int status, const char *ctype);
 struct cJSON;
 /* Makes j (which it frees, also on failure) the 200 application/json body;
  * GAZ_ENOMEM for a NULL j. */

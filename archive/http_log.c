@@ -225,16 +225,10 @@ static int page_head(struct site *s, MDB_txn *txn, const struct head *h, struct 
 	}
 	out_raw(&o, "</tbody></table></div>\n");
 	page_end(s, &o);
-	if ((rc = o.err)) {
-		out_release(&o);
-		return rc;
-	}
 	(void)t;
-	out_release(&r->body);
-	r->body = o;
-	r->status = 200;
-	r->ctype = "text/html; charset=utf-8";
-	return 0;
+	if ((rc = resp_page(r, &o, 200, HTML_TYPE)))
+		out_release(&o);
+	return rc;
 }
 
 static int page_inclusion(struct site *s, MDB_txn *txn, const struct head *h, struct resp *r,
@@ -298,14 +292,8 @@ static int page_inclusion(struct site *s, MDB_txn *txn, const struct head *h, st
 		"JSON</a> · <a href=\"/log\">返回透明日志</a></p>\n",
 		(unsigned long long)index, (unsigned long long)size);
 	page_end(s, &o);
-	if ((rc = o.err)) {
+	if ((rc = resp_page(r, &o, 200, HTML_TYPE)))
 		out_release(&o);
-		goto end;
-	}
-	out_release(&r->body);
-	r->body = o;
-	r->status = 200;
-	r->ctype = "text/html; charset=utf-8";
 end:
 	free(data);
 	return rc;
@@ -358,15 +346,9 @@ static int page_consistency(struct site *s, MDB_txn *txn, const struct head *h,
 		"JSON</a> · <a href=\"/log\">返回透明日志</a></p>\n",
 		(unsigned long long)m, (unsigned long long)n);
 	page_end(s, &o);
-	if ((rc = o.err)) {
+	if ((rc = resp_page(r, &o, 200, HTML_TYPE)))
 		out_release(&o);
-		return rc;
-	}
-	out_release(&r->body);
-	r->body = o;
-	r->status = 200;
-	r->ctype = "text/html; charset=utf-8";
-	return 0;
+	return rc;
 }
 
 int pages_log(struct site *s, const struct req *q, struct resp *r, const char *what, int json)

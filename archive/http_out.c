@@ -276,6 +276,18 @@ const char site_css[] =
 	"@media (min-width:48em){form.filters{grid-template-columns:repeat(3,1fr)}"
 	"form.filters div.wide{grid-column:1/-1}}\n";
 
+int resp_page(struct resp *r, struct out *o, int status, const char *ctype)
+{
+	if (o->err)
+		return o->err;
+	out_release(&r->body);
+	r->body = *o;
+	memset(o, 0, sizeof *o);
+	r->status = status;
+	r->ctype = ctype;
+	return 0;
+}
+
 int resp_json(struct resp *r, cJSON *j)
 {
 	char *txt;

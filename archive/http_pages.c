@@ -135,18 +135,6 @@ static void doc_href(struct out *o, const struct gaz_ar_doc *d)
 	out_seg(o, d->code);
 }
 
-static int finish_html(struct resp *r, struct out *o)
-{
-	if (o->err)
-		return o->err;
-	r->status = 200;
-	r->ctype = "text/html; charset=utf-8";
-	out_release(&r->body);
-	r->body = *o;
-	memset(o, 0, sizeof *o);
-	return 0;
-}
-
 /* cJSON helpers that tolerate NULL strings. */
 static void j_str(cJSON *o, const char *k, const char *v)
 {
@@ -197,22 +185,50 @@ static int ptr_newer(const void *a, const void *b)
 	return row_newer(*(const struct cat_row *const *)a, *(const struct cat_row *const *)b);
 }
 
-/* Latest versions only, newest first (sorted copy of the rows). */
-static int latest_rows(const struct catalog *c, struct cat_row ***out, size_t *n)
-{
-	struct cat_row **v = NULL;
-	size_t i, k = 0;
+/* The catalog with its latest versions only, newest first (a sorted copy
+ * of the row pointers): what the home and browse pages list. */
+struct latest {
+	struct catalog c;
+	struct cat_row **rows;
+	size_t n;
+};
 
-	if (c->n && !(v = calloc(c->n, sizeof *v)))
+static void latest_release(struct latest *l)
+{
+	free(l->rows);
+	catalog_release(&l->c);
+}
+
+static int latest_load(struct site *s, struct latest *l)
+{
+	size_t i;
+	int rc;
+
+	l->rows = NULL;
+	l->n = 0;
+	if ((rc = catalog_load(s, &l->c)))
+		return rc;
+	if (l->c.n && !(l->rows = calloc(l->c.n, sizeof *l->rows))) {
+		catalog_release(&l->c);
 		return GAZ_ENOMEM;
-	for (i = 0; i < c->n; i++)
-		if (c->v[i].version == c->v[i].latest)
-			v[k++] = &c->v[i];
-	if (k)
-		qsort(v, k, sizeof *v, ptr_newer);
-	*out = v;
-	*n = k;
+	}
+	for (i = 0; i < l->c.n; i++)
+		if (l->c.v[i].version == l->c.v[i].latest)
+			l->rows[l->n++] = &l->c.v[i];
+	if (l->n)
+		qsort(l->rows, l->n, sizeof *l->rows, ptr_newer);
 	return 0;
+}
+
+/* The JSON list of the rows, newest first. */
+static int latest_json(struct resp *r, const struct latest *l)
+{
+	cJSON *j = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; j && i < l->n; i++)
+		cJSON_AddItemToArray(j, j_row(l->rows[i]));
+	return resp_json(r, j);
 }
 
 static void issue_li(struct out *o, const struct cat_row *row)
@@ -240,31 +256,26 @@ static void issue_li(struct out *o, const struct cat_row *row)
 
 int pages_home(struct site *s, const struct req *q, struct resp *r, int json)
 {
-	struct catalog c;
-	struct cat_row **rows = NULL;
+	struct latest l;
 	struct out o;
-	size_t n = 0, i;
+	size_t i;
 	int rc;
 
-	out_init(&o, GAZ_HTTP_PAGE_MAX);
-	if ((rc = catalog_load(s, &c)))
+	if ((rc = latest_load(s, &l)))
 		return rc;
-	if ((rc = latest_rows(&c, &rows, &n)))
-		goto end;
 	if (json) {
-		cJSON *j = cJSON_CreateArray();
-		for (i = 0; j && i < n; i++)
-			cJSON_AddItemToArray(j, j_row(rows[i]));
-		rc = resp_json(r, j);
-		goto end;
+		rc = latest_json(r, &l);
+		latest_release(&l);
+		return rc;
 	}
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	page_begin(s, &o, "首页", "home");
 	out_raw(&o, "<h1>最新各期</h1>\n");
-	if (!n)
+	if (!l.n)
 		out_raw(&o, "<p>档案中尚无公报。</p>\n");
 	out_raw(&o, "<ul class=\"issues\">\n");
-	for (i = 0; i < n && i < HOME_LATEST; i++)
-		issue_li(&o, rows[i]);
+	for (i = 0; i < l.n && i < HOME_LATEST; i++)
+		issue_li(&o, l.rows[i]);
 	out_raw(&o, "</ul>\n<p><a href=\"/issues/\">全部各期（按年份）</a></p>\n");
 	out_raw(&o, "<h2>查询与核验</h2>\n<ul>\n");
 	if (!s->exporting)
@@ -277,42 +288,35 @@ int pages_home(struct site *s, const struct req *q, struct resp *r, int json)
 		    "<li><a href=\"/log\">透明日志</a>：每次发布和状态变更都写入只增不改的"
 		    "Merkle 日志，任何人都可离线验证。</li>\n</ul>\n");
 	page_end(s, &o);
-	rc = finish_html(r, &o);
-end:
-	free(rows);
-	catalog_release(&c);
+	rc = resp_page(r, &o, 200, HTML_TYPE);
+	latest_release(&l);
 	out_release(&o);
 	return rc;
 }
 
 int pages_years(struct site *s, const struct req *q, struct resp *r, int json)
 {
-	struct catalog c;
-	struct cat_row **rows = NULL;
+	struct latest l;
 	struct out o;
-	size_t n = 0, i;
+	size_t i;
 	int rc;
 
-	out_init(&o, GAZ_HTTP_PAGE_MAX);
-	if ((rc = catalog_load(s, &c)))
+	if ((rc = latest_load(s, &l)))
 		return rc;
-	if ((rc = latest_rows(&c, &rows, &n)))
-		goto end;
 	if (json) {
-		cJSON *j = cJSON_CreateArray();
-		for (i = 0; j && i < n; i++)
-			cJSON_AddItemToArray(j, j_row(rows[i]));
-		rc = resp_json(r, j);
-		goto end;
+		rc = latest_json(r, &l);
+		latest_release(&l);
+		return rc;
 	}
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	page_begin(s, &o, "按期浏览", "issues");
 	out_raw(&o, "<h1>按年份浏览</h1>\n");
-	if (!n)
+	if (!l.n)
 		out_raw(&o, "<p>档案中尚无公报。</p>\n");
 	out_raw(&o, "<ul class=\"issues\">\n");
-	for (i = 0; i < n;) {
-		unsigned y = rows[i]->year, k = 0;
-		while (i < n && rows[i]->year == y) {
+	for (i = 0; i < l.n;) {
+		unsigned y = l.rows[i]->year, k = 0;
+		while (i < l.n && l.rows[i]->year == y) {
 			k++;
 			i++;
 		}
@@ -321,31 +325,26 @@ int pages_years(struct site *s, const struct req *q, struct resp *r, int json)
 	}
 	out_raw(&o, "</ul>\n");
 	page_end(s, &o);
-	rc = finish_html(r, &o);
-end:
-	free(rows);
-	catalog_release(&c);
+	rc = resp_page(r, &o, 200, HTML_TYPE);
+	latest_release(&l);
 	out_release(&o);
 	return rc;
 }
 
 int pages_year(struct site *s, const struct req *q, struct resp *r, unsigned year, int json)
 {
-	struct catalog c;
-	struct cat_row **rows = NULL;
+	struct latest l;
 	struct out o;
-	size_t n = 0, i, k = 0;
+	size_t i, k = 0;
 	char title[64];
 	cJSON *j = NULL;
 	int rc;
 
-	out_init(&o, GAZ_HTTP_PAGE_MAX);
-	if ((rc = catalog_load(s, &c)))
+	if ((rc = latest_load(s, &l)))
 		return rc;
-	if ((rc = latest_rows(&c, &rows, &n)))
-		goto end;
-	for (i = 0; i < n; i++)
-		if (rows[i]->year == year)
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	for (i = 0; i < l.n; i++)
+		if (l.rows[i]->year == year)
 			k++;
 	if (!k) {
 		rc = GAZ_ENOTFOUND;
@@ -353,24 +352,23 @@ int pages_year(struct site *s, const struct req *q, struct resp *r, unsigned yea
 	}
 	if (json) {
 		j = cJSON_CreateArray();
-		for (i = n; j && i-- > 0;)
-			if (rows[i]->year == year)
-				cJSON_AddItemToArray(j, j_row(rows[i]));
+		for (i = l.n; j && i-- > 0;)
+			if (l.rows[i]->year == year)
+				cJSON_AddItemToArray(j, j_row(l.rows[i]));
 		rc = resp_json(r, j);
 		goto end;
 	}
 	snprintf(title, sizeof title, "%u年各期", year);
 	page_begin(s, &o, title, "issues");
 	out_fmt(&o, "<h1>%u年各期</h1>\n<ul class=\"issues\">\n", year);
-	for (i = n; i-- > 0;)
-		if (rows[i]->year == year)
-			issue_li(&o, rows[i]);
+	for (i = l.n; i-- > 0;)
+		if (l.rows[i]->year == year)
+			issue_li(&o, l.rows[i]);
 	out_raw(&o, "</ul>\n<p><a href=\"/issues/\">其他年份</a></p>\n");
 	page_end(s, &o);
-	rc = finish_html(r, &o);
+	rc = resp_page(r, &o, 200, HTML_TYPE);
 end:
-	free(rows);
-	catalog_release(&c);
+	latest_release(&l);
 	out_release(&o);
 	return rc;
 }
@@ -534,7 +532,7 @@ int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned ye
 	out_fmt(&o, "<p><a href=\"/issues/%u/\">%u年其他各期</a> · <a href=\"/api/v1/issues/%u/%u.json\">"
 		"本期数据（JSON）</a></p>\n", year, year, year, number);
 	page_end(s, &o);
-	rc = finish_html(r, &o);
+	rc = resp_page(r, &o, 200, HTML_TYPE);
 end:
 	if (have_cur)
 		gaz_ar_version_release(&cur);
@@ -758,7 +756,7 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 	out_seg(&o, d->code);
 	out_raw(&o, ".json\">本文件数据（JSON）</a></p>\n");
 	page_end(s, &o);
-	rc = finish_html(r, &o);
+	rc = resp_page(r, &o, 200, HTML_TYPE);
 end:
 	if (have_ver)
 		gaz_ar_version_release(&ver);

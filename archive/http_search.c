@@ -373,13 +373,7 @@ int pages_search(struct site *s, const struct req *q, struct resp *r, int json)
 	}
 	page_end(s, &o);
 	gaz_search_results_free(res);
-	if ((rc = o.err)) {
+	if ((rc = resp_page(r, &o, bad ? 400 : 200, HTML_TYPE)))
 		out_release(&o);
-		return rc;
-	}
-	out_release(&r->body);
-	r->body = o;
-	r->status = bad ? 400 : 200;
-	r->ctype = "text/html; charset=utf-8";
-	return 0;
+	return rc;
 }

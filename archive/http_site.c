@@ -405,14 +405,7 @@ int pages_feed(struct site *s, const struct req *q, struct resp *r)
 		out_raw(&o, "</summary>\n</entry>\n");
 	}
 	out_raw(&o, "</feed>\n");
-	if ((rc = o.err))
-		goto end;
-	out_release(&r->body);
-	r->body = o;
-	memset(&o, 0, sizeof o);
-	r->status = 200;
-	r->ctype = "application/atom+xml; charset=utf-8";
-	rc = 0;
+	rc = resp_page(r, &o, 200, "application/atom+xml; charset=utf-8");
 end:
 	for (i = 0; i < f.n; i++) {
 		free(f.v[i].subject);

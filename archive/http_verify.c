@@ -17,6 +17,7 @@ int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 	const char *code = gaz_http_target_param(q->t, "code");
 	struct out o;
 	char lim[32];
+	int rc;
 
 	if (code && code[0] && !s->exporting) {
 		/* the no-script way from a typed code to /verify/CODE */
@@ -62,16 +63,9 @@ int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 	out_raw(&o, "<h2>离线校验</h2>\n<p>法院和律师可用 <code>gazette verify</code> 在不联网的情况下"
 		    "核验签名；数据接口 <code>POST /api/v1/verify</code>（请求体为PDF）返回同样的结论（JSON）。</p>\n");
 	page_end(s, &o);
-	if (o.err) {
-		int rc = o.err;
+	if ((rc = resp_page(r, &o, 200, HTML_TYPE)))
 		out_release(&o);
-		return rc;
-	}
-	out_release(&r->body);
-	r->body = o;
-	r->status = 200;
-	r->ctype = "text/html; charset=utf-8";
-	return 0;
+	return rc;
 }
 
 struct docst {
@@ -101,6 +95,24 @@ static int doc_statuses(struct site *s, const struct gaz_ar_version *v, struct d
 	}
 	*out = ds;
 	return 0;
+}
+
+/* "documents": [{doc_no, title, code, status, in_force}] under parent. */
+static void j_doc_statuses(cJSON *parent, const struct docst *ds, size_t n)
+{
+	cJSON *docs = cJSON_AddArrayToObject(parent, "documents");
+	size_t i;
+
+	for (i = 0; docs && i < n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "doc_no", ds[i].d->doc_no);
+		cJSON_AddStringToObject(x, "title", ds[i].d->title);
+		cJSON_AddStringToObject(x, "code", ds[i].d->code);
+		cJSON_AddStringToObject(x, "status", gaz_status_name(ds[i].status)
+					? gaz_status_name(ds[i].status) : "");
+		cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
+		cJSON_AddItemToArray(docs, x);
+	}
 }
 
 int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,
@@ -187,7 +199,6 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 		a = cJSON_AddObjectToObject(j, "archive");
 		cJSON_AddBoolToObject(a, "match", matched);
 		if (matched) {
-			cJSON *docs;
 			cJSON_AddNumberToObject(a, "year", v.year);
 			cJSON_AddNumberToObject(a, "number", v.number);
 			cJSON_AddNumberToObject(a, "version", v.version);
@@ -207,17 +218,7 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 					cJSON_AddBoolToObject(lj, "head_signed", av.head_signed);
 				}
 			}
-			docs = cJSON_AddArrayToObject(a, "documents");
-			for (i = 0; docs && i < v.n_loaded_docs; i++) {
-				cJSON *x = cJSON_CreateObject();
-				cJSON_AddStringToObject(x, "doc_no", ds[i].d->doc_no);
-				cJSON_AddStringToObject(x, "title", ds[i].d->title);
-				cJSON_AddStringToObject(x, "code", ds[i].d->code);
-				cJSON_AddStringToObject(x, "status", gaz_status_name(ds[i].status)
-							? gaz_status_name(ds[i].status) : "");
-				cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
-				cJSON_AddItemToArray(docs, x);
-			}
+			j_doc_statuses(a, ds, v.n_loaded_docs);
 		}
 		{
 			char *txt = cJSON_PrintUnformatted(j);
@@ -343,7 +344,7 @@ int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char
 	unsigned char sha[32];
 	struct gaz_ar_version tmp, v;
 	struct docst *ds = NULL;
-	cJSON *j = NULL, *docs;
+	cJSON *j = NULL;
 	char tm[40];
 	size_t i;
 	int rc;
@@ -383,17 +384,7 @@ int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char
 	cJSON_AddBoolToObject(j, "current", v.superseded_by == 0);
 	cJSON_AddNumberToObject(j, "superseded_by", v.superseded_by);
 	cJSON_AddStringToObject(j, "superseded_reason", v.superseded_reason ? v.superseded_reason : "");
-	docs = cJSON_AddArrayToObject(j, "documents");
-	for (i = 0; docs && i < v.n_loaded_docs; i++) {
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "doc_no", ds[i].d->doc_no);
-		cJSON_AddStringToObject(x, "title", ds[i].d->title);
-		cJSON_AddStringToObject(x, "code", ds[i].d->code);
-		cJSON_AddStringToObject(x, "status", gaz_status_name(ds[i].status)
-					? gaz_status_name(ds[i].status) : "");
-		cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
-		cJSON_AddItemToArray(docs, x);
-	}
+	j_doc_statuses(j, ds, v.n_loaded_docs);
 	rc = resp_json(r, j);
 	j = NULL;
 end:

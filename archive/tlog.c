@@ -356,7 +356,10 @@ int gaz_tlog_leaf(MDB_txn *txn, uint64_t index, unsigned char hash[32],
 	return 0;
 }
 
-int gaz_tlog_find_leaf(MDB_txn *txn, const unsigned char hash[32], uint64_t *index)
+/* Walks the leaves in index order to the first whose value (hash, then
+ * data) match() accepts; MDB_NOTFOUND (as lx_err) if none does. */
+static int scan_leaves(MDB_txn *txn, int (*match)(const MDB_val *v, const unsigned char *want),
+		       const unsigned char *want, uint64_t *index)
 {
 	struct tl t;
 	MDB_cursor *c = NULL;
@@ -369,7 +372,7 @@ int gaz_tlog_find_leaf(MDB_txn *txn, const unsigned char hash[32], uint64_t *ind
 		return lx_err(rc, TL_LEAVES);
 	while (!(rc = mdb_cursor_get(c, &k, &v, op))) {
 		op = MDB_NEXT;
-		if (k.mv_size == 8 && v.mv_size >= 32 && !memcmp(v.mv_data, hash, 32)) {
+		if (k.mv_size == 8 && match(&v, want)) {
 			*index = lx_get_be64(k.mv_data);
 			break;
 		}
@@ -378,30 +381,28 @@ int gaz_tlog_find_leaf(MDB_txn *txn, const unsigned char hash[32], uint64_t *ind
 	return rc ? lx_err(rc, TL_LEAVES) : 0;
 }
 
+static int leaf_hash_is(const MDB_val *v, const unsigned char *hash)
+{
+	return v->mv_size >= 32 && !memcmp(v->mv_data, hash, 32);
+}
+
+/* version 1, kind issue version, then 12 bytes of numbers, then the SHA-256 */
+static int leaf_pdf_is(const MDB_val *v, const unsigned char *sha256)
+{
+	const unsigned char *d = (const unsigned char *)v->mv_data + 32;
+
+	return v->mv_size >= 32 + 46 && d[0] == 1 && d[1] == GAZ_TLOG_ISSUE_VERSION &&
+	       !memcmp(d + 14, sha256, 32);
+}
+
+int gaz_tlog_find_leaf(MDB_txn *txn, const unsigned char hash[32], uint64_t *index)
+{
+	return scan_leaves(txn, leaf_hash_is, hash, index);
+}
+
 int gaz_tlog_find_sha256(MDB_txn *txn, const unsigned char sha256[32], uint64_t *index)
 {
-	struct tl t;
-	MDB_cursor *c = NULL;
-	MDB_val k, v;
-	int rc, op = MDB_FIRST;
-
-	if ((rc = tl_open(txn, &t, 0)))
-		return rc;
-	if ((rc = mdb_cursor_open(txn, t.leaves, &c)))
-		return lx_err(rc, TL_LEAVES);
-	while (!(rc = mdb_cursor_get(c, &k, &v, op))) {
-		const unsigned char *d = (const unsigned char *)v.mv_data + 32;
-
-		op = MDB_NEXT;
-		/* version 1, kind issue version, then 12 bytes of numbers */
-		if (k.mv_size == 8 && v.mv_size >= 32 + 46 && d[0] == 1 &&
-		    d[1] == GAZ_TLOG_ISSUE_VERSION && !memcmp(d + 14, sha256, 32)) {
-			*index = lx_get_be64(k.mv_data);
-			break;
-		}
-	}
-	mdb_cursor_close(c);
-	return rc ? lx_err(rc, TL_LEAVES) : 0;
+	return scan_leaves(txn, leaf_pdf_is, sha256, index);
 }
 
 /* Opens the log and checks that `size` leaves exist. */

@@ -19,21 +19,7 @@ export SOURCE_DATE_EPOCH=1690790400 USER=clerk
 S=$SRC/tests/sample-issue
 A=$T/ar
 PAGES="黔江府办发〔2018〕67号=1-3,西府办发〔2017〕38号=4-5,穗更新〔2018〕21号=6-8,长新办发〔2020〕9号=9-10,05-anshan-2023-17.txt=11-14"
-fails=0
-
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-# expect CODE CMD...: runs CMD, checks its exit code, keeps stdout/stderr in $T/out, $T/err
-expect() {
-	local want=$1 got=0
-	shift
-	"$@" >"$T/out" 2>"$T/err" || got=$?
-	if [ "$got" != "$want" ]; then
-		fail "exit $got (expected $want): $*"
-		sed 's/^/  stdout: /' "$T/out" >&2
-		sed 's/^/  stderr: /' "$T/err" >&2
-	fi
-}
-has() { grep -qF -- "$2" "$T/$1" || fail "$1 lacks '$2'"; }
+. "$SRC/tests/lib.sh"
 
 mkpdf() { # FILE LABEL: a small PDF-looking file with a unique marker
 	{

@@ -6,15 +6,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 K="$SRC/keys-example"
 S="$SRC/tests/sample-issue"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-expect() {
-	local want=$1 got=0
-	shift
-	"$@" >"$T/out" 2>"$T/err" || got=$?
-	[ "$got" = "$want" ] || { fail "exit $got (expected $want): $*"; cat "$T/err" >&2; }
-}
-has() { grep -qF -- "$2" "$T/$1" || fail "$1 lacks '$2'"; }
+. "$SRC/tests/lib.sh"
 SIGN=(--key "$K/signer.key" --cert "$K/signer.pem" --chain "$K/chain.pem" --pass-file "$K/passphrase.txt")
 
 # One step: the archive holds a PDF that verifies, with pages from the compile.

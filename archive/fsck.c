@@ -274,13 +274,22 @@ static int fk_index(struct fk *f, const MDB_val *k, const MDB_val *v)
 	case IX_DOCNO: case IX_INDEXNO: case IX_CODE:
 	case GAZ_AR_F_ISSUER: case GAZ_AR_F_SUBJECT: case GAZ_AR_F_GENRE: case GAZ_AR_F_DATE: {
 		struct gaz_ar_doc d;
+		struct gaz_ar_docref r;
 		const char *field;
 		size_t fl;
-		if (n < 10 || p[n - 9] || v->mv_size ||
+		/* schema 2: a 发文字号 entry carries the document's locator, which
+		 * must agree with the record; every other entry is empty */
+		int loc = p[0] == IX_DOCNO && f->a->schema >= 2;
+		if (n < 10 || p[n - 9] || v->mv_size != (loc ? AR_LOC_LEN : 0) ||
 		    ar_get_rec(f->txn, f->a->doc, p + n - 8, 8, GAZ_REC_DOC, &d)) {
 			problem(f, "index: '%c' entry does not lead to a document", p[0]);
 			return 0;
 		}
+		if (loc && (ar_loc_decode(v->mv_data, v->mv_size, d.id, &r) || r.year != d.year ||
+			    r.number != d.number || r.version != d.version || r.pos != d.pos ||
+			    r.first_page != d.first_page || r.last_page != d.last_page))
+			problem(f, "index: 发文字号 entry of document %llu: its locator does not "
+				"match the record", (unsigned long long)d.id);
 		field = p[0] == IX_DOCNO ? d.doc_no : p[0] == IX_INDEXNO ? d.index_no
 		      : p[0] == IX_CODE ? d.code : p[0] == GAZ_AR_F_ISSUER ? d.issuer
 		      : p[0] == GAZ_AR_F_SUBJECT ? d.subject : p[0] == GAZ_AR_F_GENRE ? d.genre

@@ -13,6 +13,9 @@
  * look-up allocate without bound. */
 #define AR_LIST_MAX (1u << 22)
 
+static const char *const key_names[] = { "document number", "index number",
+					 "verification code" };
+
 int ar_get_rec(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
 	       enum gaz_rec_type type, void *out)
 {
@@ -365,7 +368,6 @@ static int collect_doc(uint64_t id, void *ctx)
 int gaz_archive_find_docs(struct gaz_archive *a, enum gaz_ar_key key, const char *value,
 			  struct gaz_ar_doc **docs, size_t *n)
 {
-	static const char *names[] = { "document number", "index number", "verification code" };
 	struct doc_list l = { a, NULL, key, value, NULL, 0, 0 };
 	unsigned char k[IX_KEY_MAX];
 	size_t kl;
@@ -381,7 +383,8 @@ int gaz_archive_find_docs(struct gaz_archive *a, enum gaz_ar_key key, const char
 	rc = scan_ids(a, l.txn, k, kl, 1, collect_doc, &l);
 	gaz_archive_read_end(a, l.txn);
 	if (!rc && !l.n)
-		rc = gaz_fail(GAZ_ENOTFOUND, "no document with %s %s in the archive", names[key], value);
+		rc = gaz_fail(GAZ_ENOTFOUND, "no document with %s %s in the archive", key_names[key],
+			      value);
 	if (rc) {
 		gaz_ar_docs_free(l.v, l.n);
 		return rc;
@@ -389,6 +392,217 @@ int gaz_archive_find_docs(struct gaz_archive *a, enum gaz_ar_key key, const char
 	*docs = l.v;
 	*n = l.n;
 	return 0;
+}
+
+/* ---- locate: where a document is, without its record ------------------------------ */
+
+/* The ref of document id from its record (a schema 1 archive, or a key
+ * whose index entries carry no locator): the frame and the fixed-width
+ * fields only.  1 if the record's field is not value (an index key cut to
+ * GAZ_AR_KEY_MAX), 0 with *r and *doc_no (pointing into the map) set. */
+static int ref_from_record(struct gaz_archive *a, MDB_txn *txn, uint64_t id,
+			   enum gaz_ar_key key, const char *value, size_t vlen,
+			   struct gaz_ar_docref *r, struct ar_span *doc_no)
+{
+	struct ar_span f[DOC_NF_PUB];
+	unsigned char k[8];
+	MDB_val kv = { 8, k }, v;
+	const struct ar_span *field;
+	int rc;
+
+	be64(k, id);
+	if ((rc = mdb_get(txn, a->doc, &kv, &v)))
+		return rc == MDB_NOTFOUND
+			? gaz_fail(GAZ_ECORRUPT, "index entry for missing document %llu",
+				   (unsigned long long)id)
+			: gaz_archive_mdb_error(rc, "document");
+	if (ar_doc_split(v.mv_data, v.mv_size, f) || rd_be64(f[0].p) != id)
+		return gaz_fail(GAZ_ECORRUPT, "document %llu: record malformed "
+				"(run `gazette fsck`)", (unsigned long long)id);
+	field = &f[key == GAZ_AR_BY_DOCNO ? 5 : key == GAZ_AR_BY_INDEXNO ? 6 : 16];
+	if (field->n != vlen || memcmp(field->p, value, vlen))
+		return 1;
+	r->id = id;
+	r->year = rd_be32(f[1].p);
+	r->number = rd_be32(f[2].p);
+	r->version = rd_be32(f[3].p);
+	r->pos = rd_be32(f[4].p);
+	r->first_page = rd_be32(f[19].p);
+	r->last_page = rd_be32(f[20].p);
+	*doc_no = f[5];
+	return 0;
+}
+
+/* The status and date of a status event, read from the front of its record
+ * (bounded): 发文字号 (must be doc_no), seq (must be seq), status (1–4),
+ * date (YYYY-MM-DD digits); the rest is left to the full decoder. */
+static int event_head(const MDB_val *v, const struct ar_span *doc_no, uint32_t seq,
+		      int *status, const unsigned char **date)
+{
+	struct gaz_rd r;
+	const unsigned char *p;
+	uint8_t b[3];
+	size_t n;
+
+	gaz_rd_init(&r, v->mv_data, v->mv_size);
+	if (gaz_rd_byte(&r, &b[0]) || gaz_rd_byte(&r, &b[1]) || b[0] != GAZ_REC_FORMAT ||
+	    b[1] != GAZ_REC_EVENT || gaz_rd_byte(&r, &b[0]) || b[0] != 1 ||
+	    gaz_rd_byte(&r, &b[1]))
+		return GAZ_ECORRUPT;
+	n = b[1];
+	if (n & 0x80) {  /* 发文字号 ≤ 255 bytes: at most two length bytes */
+		if (gaz_rd_byte(&r, &b[2]) || !b[2] || (b[2] & 0x80))
+			return GAZ_ECORRUPT;
+		n = (n & 0x7f) | (size_t)b[2] << 7;
+	}
+	if (n != doc_no->n || gaz_rd_take(&r, n, &p) || memcmp(p, doc_no->p, n) ||
+	    gaz_rd_take(&r, 2 + 4 + 2 + 1 + 2 + 10, &p) ||
+	    p[0] != 2 || p[1] != 4 || rd_be32(p + 2) != seq ||
+	    p[6] != 3 || p[7] != 1 || p[8] < GAZ_ST_VALID || p[8] > GAZ_ST_EXPIRED ||
+	    p[9] != 4 || p[10] != 10)
+		return GAZ_ECORRUPT;
+	p += 11;
+	for (n = 0; n < 10; n++)
+		if (n == 4 || n == 7 ? p[n] != '-' : p[n] < '0' || p[n] > '9')
+			return GAZ_ECORRUPT;
+	*status = p[-3];
+	*date = p;
+	return 0;
+}
+
+/* The current status of doc_no (gaz_status_on(history, NULL)): the event
+ * with the greatest date, the later recorded on a tie. */
+static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_span *doc_no,
+			  int *status)
+{
+	unsigned char k[GAZ_AR_DOCNO_MAX + 1 + 4];
+	const unsigned char *best = NULL, *date;
+	MDB_cursor *c = NULL;
+	MDB_val kv = { doc_no->n + 1, k }, v;
+	uint32_t seq = 0;
+	int rc, op = MDB_SET_RANGE, st = GAZ_ST_UNKNOWN, s;
+
+	if (doc_no->n > GAZ_AR_DOCNO_MAX)
+		return gaz_fail(GAZ_ECORRUPT, "document number over %d bytes", GAZ_AR_DOCNO_MAX);
+	memcpy(k, doc_no->p, doc_no->n);
+	k[doc_no->n] = 0;
+	if ((rc = mdb_cursor_open(txn, a->status, &c)))
+		return gaz_archive_mdb_error(rc, "status");
+	for (;; seq++) {
+		rc = mdb_cursor_get(c, &kv, &v, op);
+		op = MDB_NEXT;
+		if (rc == MDB_NOTFOUND) {
+			rc = 0;
+			break;
+		}
+		if (rc) {
+			rc = gaz_archive_mdb_error(rc, "status");
+			break;
+		}
+		if (kv.mv_size != doc_no->n + 5 || memcmp(kv.mv_data, k, doc_no->n + 1))
+			break;
+		if (rd_be32((const unsigned char *)kv.mv_data + doc_no->n + 1) != seq ||
+		    event_head(&v, doc_no, seq, &s, &date)) {
+			rc = gaz_fail(GAZ_ECORRUPT, "%.*s: status event %u malformed "
+				      "(run `gazette fsck`)", (int)doc_no->n,
+				      (const char *)doc_no->p, (unsigned)seq);
+			break;
+		}
+		if (!best || memcmp(date, best, 10) >= 0) {
+			best = date;
+			st = s;
+		}
+	}
+	mdb_cursor_close(c);
+	if (!rc)
+		*status = st;
+	return rc;
+}
+
+int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
+		       const char *value, struct gaz_ar_docref *refs, size_t max, size_t *n,
+		       int *status)
+{
+	unsigned char k[IX_KEY_MAX];
+	struct ar_span doc_no = { NULL, 0 };
+	MDB_txn *t = txn;
+	MDB_cursor *c = NULL;
+	MDB_val kv, v;
+	size_t kl, vlen, found = 0;
+	int rc, op = MDB_SET_RANGE, st = GAZ_ST_UNKNOWN;
+	int from_index;
+
+	if (!value || !*value || key > GAZ_AR_BY_CODE)
+		return gaz_fail(GAZ_EINVAL, "empty look-up key");
+	vlen = strlen(value);
+	kl = ix_key(k, key == GAZ_AR_BY_DOCNO ? IX_DOCNO : key == GAZ_AR_BY_INDEXNO ? IX_INDEXNO
+										 : IX_CODE,
+		    value, 1, NULL, 0);
+	from_index = key == GAZ_AR_BY_DOCNO && a->schema >= 2 && vlen <= GAZ_AR_KEY_MAX;
+	if (from_index) {
+		doc_no.p = (const unsigned char *)value;
+		doc_no.n = vlen;
+	}
+	if (!t && (rc = gaz_archive_read_begin(a, &t)))
+		return rc;
+	if ((rc = ar_index_cursor(a, t, &c)))
+		goto end;
+	kv.mv_size = kl;
+	kv.mv_data = k;
+	for (;;) {
+		struct gaz_ar_docref r;
+		uint64_t id;
+
+		rc = mdb_cursor_get(c, &kv, &v, op);
+		op = MDB_NEXT;
+		if (rc == MDB_NOTFOUND) {
+			rc = 0;
+			break;
+		}
+		if (rc) {
+			rc = gaz_archive_mdb_error(rc, "index");
+			break;
+		}
+		if (kv.mv_size < kl || memcmp(kv.mv_data, k, kl))
+			break;
+		if (kv.mv_size != kl + 8)
+			continue;
+		id = rd_be64((const unsigned char *)kv.mv_data + kl);
+		if (from_index) {
+			if (ar_loc_decode(v.mv_data, v.mv_size, id, &r)) {
+				rc = gaz_fail(GAZ_ECORRUPT, "index entry of %s (document %llu) malformed "
+					      "(run `gazette fsck`)", value, (unsigned long long)id);
+				break;
+			}
+		} else if ((rc = ref_from_record(a, t, id, key, value, vlen, &r, &doc_no))) {
+			if (rc < 0)
+				break;
+			rc = 0;
+			continue;
+		}
+		if (found == AR_LIST_MAX) {
+			rc = gaz_fail(GAZ_ECORRUPT, "%s: over %u appearances", value, AR_LIST_MAX);
+			break;
+		}
+		if (found < max)
+			refs[found] = r;
+		found++;
+	}
+	ar_index_cursor_done(a, c);
+	if (!rc && !found)
+		rc = gaz_fail(GAZ_ENOTFOUND, "no document with %s %s in the archive", key_names[key],
+			      value);
+	if (!rc && status)
+		rc = current_status(a, t, &doc_no, &st);
+end:
+	if (!txn)
+		gaz_archive_read_end(a, t);
+	if (!rc) {
+		*n = found;
+		if (status)
+			*status = st;
+	}
+	return rc;
 }
 
 int gaz_archive_get_doc(struct gaz_archive *a, uint64_t id, struct gaz_ar_doc *out)

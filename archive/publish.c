@@ -68,13 +68,19 @@ end:
 	return rc;
 }
 
-static int put_ix(struct gaz_archive *a, MDB_txn *txn, int prefix, const char *s,
-		  const unsigned char id[8])
+static int put_ix_val(struct gaz_archive *a, MDB_txn *txn, int prefix, const char *s,
+		      const unsigned char id[8], const void *val, size_t vlen)
 {
 	unsigned char k[IX_KEY_MAX];
 	size_t kl = ix_key(k, prefix, s, 1, id, 8);
 
-	return ar_put(txn, a->index, k, kl, "", 0, MDB_NOOVERWRITE, "index entry");
+	return ar_put(txn, a->index, k, kl, val, vlen, MDB_NOOVERWRITE, "index entry");
+}
+
+static int put_ix(struct gaz_archive *a, MDB_txn *txn, int prefix, const char *s,
+		  const unsigned char id[8])
+{
+	return put_ix_val(a, txn, prefix, s, id, "", 0);
 }
 
 /* ---- publish ------------------------------------------------------------------------ */
@@ -189,7 +195,7 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 		struct gaz_ar_doc d = { 0 };
 		struct gaz_ar_event *ev = NULL;
 		struct gaz_search_doc sd = { 0 };
-		unsigned char id[8];
+		unsigned char id[8], loc[AR_LOC_LEN];
 		size_t nev = 0;
 		int cur = GAZ_ST_UNKNOWN;
 
@@ -220,8 +226,11 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 		if ((rc = ar_blob_put(a, txn, d.text_sha256, p->texts[i], p->text_lens[i])) ||
 		    (rc = rec_encode(GAZ_REC_DOC, &d, &b)))
 			goto end;
+		/* schema 2: the 发文字号 entry says where the document is */
+		ar_loc_encode(loc, &d);
 		if ((rc = ar_put(txn, a->doc, id, 8, b.data, b.len, MDB_APPEND, "document")) ||
-		    (rc = put_ix(a, txn, IX_DOCNO, gaz_fv(&src->doc_no), id)) ||
+		    (rc = put_ix_val(a, txn, IX_DOCNO, gaz_fv(&src->doc_no), id, loc,
+				     a->schema >= 2 ? AR_LOC_LEN : 0)) ||
 		    (rc = put_ix(a, txn, IX_CODE, src->code, id)) ||
 		    (rc = put_ix(a, txn, GAZ_AR_F_ISSUER, gaz_fv(&src->issuer), id)) ||
 		    (rc = put_ix(a, txn, GAZ_AR_F_SUBJECT, gaz_fv(&src->subject), id)) ||

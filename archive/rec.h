@@ -43,6 +43,26 @@ void ar_meta_release(struct ar_meta *m);
 void ar_event_release(struct gaz_ar_event *e);
 void ar_submission_release(struct gaz_ar_submission *s);
 
+/* The table-driven decoder behind gaz_rec_decode (which takes a faster
+ * path for document records and falls back to this one to name a fault);
+ * the fuzzer and tests compare the two. */
+int rec_decode_table(enum gaz_rec_type type, const void *p, size_t len, void *out);
+
+/* A document record split into its fields in place (pointers into the
+ * record), tag order: 0 id, 1 year, 2 number, 3 version, 4 position,
+ * 5 发文字号, 6 索引号, 7 … 15 the other strings, 16 verification code,
+ * 17 text SHA-256, 18 text length, 19 first page, 20 last page.  Checks the
+ * frame only: format and type bytes, every tag in order, canonical lengths
+ * inside the record, fixed widths, no trailing bytes; strings are NOT
+ * checked for UTF-8 (gaz_rec_decode does that).  GAZ_ECORRUPT without a
+ * detail. */
+#define DOC_NF_PUB 21
+struct ar_span {
+	const unsigned char *p;
+	size_t n;
+};
+int ar_doc_split(const void *rec, size_t len, struct ar_span f[DOC_NF_PUB]);
+
 /* Big-endian helpers. */
 static inline void be16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
 static inline void be32(unsigned char *p, uint32_t v) { for (int i = 3; i >= 0; i--, v >>= 8) p[i] = (unsigned char)v; }

@@ -158,8 +158,8 @@ static int open_dbis(struct gaz_archive *a, int write)
 	}
 	rc = mdb_get(txn, a->meta, &k, &v);
 	if (rc == MDB_NOTFOUND && write) {
-		m.schema = GAZ_AR_SCHEMA_VERSION;
-		m.program = "gazette archive schema 1";
+		m.schema = a->schema;
+		m.program = a->schema == 1 ? "gazette archive schema 1" : "gazette archive schema 2";
 		if ((rc = rec_encode(GAZ_REC_META, &m, &b)))
 			goto end;
 		m.program = NULL;
@@ -182,6 +182,12 @@ static int open_dbis(struct gaz_archive *a, int write)
 				      a->dir, m.schema, GAZ_AR_SCHEMA_VERSION);
 			goto end;
 		}
+		if (m.schema < 1) {
+			rc = gaz_fail(GAZ_ECORRUPT, "%s: schema record says version %u", a->dir,
+				      m.schema);
+			goto end;
+		}
+		a->schema = m.schema;
 	}
 	rc = mdb_txn_commit(txn); /* keeps the DBI handles */
 	txn = NULL;
@@ -224,6 +230,9 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 
 	if (!dir || !*dir)
 		return gaz_fail(GAZ_EINVAL, "no archive directory given");
+	if (opts && opts->create_schema > GAZ_AR_SCHEMA_VERSION)
+		return gaz_fail(GAZ_EINVAL, "%s: cannot create an archive of schema %u (at most %u)",
+				dir, opts->create_schema, GAZ_AR_SCHEMA_VERSION);
 	if (stat(dir, &st)) {
 		if (errno != ENOENT || !(write && (flags & GAZ_AR_CREATE)))
 			return gaz_fail(errno == ENOENT ? GAZ_ENOTFOUND : GAZ_EIO,
@@ -239,6 +248,7 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 	}
 	a->lock_fd = -1;
 	a->map_max = opts && opts->map_max ? opts->map_max : GAZ_AR_MAP_MAX;
+	a->schema = opts && opts->create_schema ? opts->create_schema : GAZ_AR_SCHEMA_VERSION;
 	if (pthread_mutex_init(&a->gate_mu, NULL)) {
 		rc = GAZ_ENOMEM;
 		goto fail;
@@ -339,6 +349,11 @@ void gaz_archive_close(struct gaz_archive *a)
 		close(a->lock_fd); /* releases the flock */
 	free(a->dir);
 	free(a);
+}
+
+unsigned gaz_archive_schema(const struct gaz_archive *a)
+{
+	return a->schema;
 }
 
 MDB_env *gaz_archive_env(struct gaz_archive *a)
@@ -707,6 +722,33 @@ size_t ix_key(unsigned char *k, int prefix, const char *s, int terminate,
 		len += id_len;
 	}
 	return len;
+}
+
+void ar_loc_encode(unsigned char out[AR_LOC_LEN], const struct gaz_ar_doc *d)
+{
+	out[0] = AR_LOC_FORMAT;
+	be16(out + 1, d->year);
+	be16(out + 3, d->number);
+	be16(out + 5, d->version);
+	be32(out + 7, d->pos);
+	be32(out + 11, d->first_page);
+	be32(out + 15, d->last_page);
+}
+
+int ar_loc_decode(const void *v, size_t len, uint64_t id, struct gaz_ar_docref *r)
+{
+	const unsigned char *p = v;
+
+	if (len != AR_LOC_LEN || p[0] != AR_LOC_FORMAT)
+		return GAZ_ECORRUPT;
+	r->id = id;
+	r->year = rd_be16(p + 1);
+	r->number = rd_be16(p + 3);
+	r->version = rd_be16(p + 5);
+	r->pos = rd_be32(p + 7);
+	r->first_page = rd_be32(p + 11);
+	r->last_page = rd_be32(p + 15);
+	return 0;
 }
 
 void ar_version_key(unsigned char k[6], unsigned year, unsigned number, unsigned version)

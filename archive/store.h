@@ -25,6 +25,7 @@ struct gaz_archive {
 	char *dir;
 	int lock_fd;      /* writer.lock, held with flock(LOCK_EX); -1 read-only */
 	size_t map_max;
+	unsigned schema;  /* of the open archive: 1, or 2 (locators in 'N' entries) */
 	MDB_dbi meta, blob, version, doc, index, status, audit, subm;
 	/* The map gate: LMDB may only remap (mdb_env_set_mapsize) while no
 	 * transaction of this process points into the map.  `live` counts the
@@ -44,6 +45,15 @@ struct gaz_archive {
 #define IX_KEY_MAX (1 + GAZ_AR_KEY_MAX + 1 + 8)
 size_t ix_key(unsigned char *k, int prefix, const char *s, int terminate,
 	      const unsigned char *id, size_t id_len);
+
+/* The value of a 发文字号 index entry in a schema 2 archive: where the
+ * document is (docs/archive.md): format 1, year u16, number u16, version
+ * u16, position u32, first page u32, last page u32.  The id is the key's. */
+#define AR_LOC_FORMAT 1
+#define AR_LOC_LEN 19
+void ar_loc_encode(unsigned char out[AR_LOC_LEN], const struct gaz_ar_doc *d);
+/* GAZ_ECORRUPT (no detail) unless v is a well-formed locator. */
+int ar_loc_decode(const void *v, size_t len, uint64_t id, struct gaz_ar_docref *r);
 
 /* Reads a record of the given type at key in dbi, decoding into out.
  * GAZ_ENOTFOUND if absent, GAZ_ECORRUPT if malformed. */

@@ -49,7 +49,13 @@ extern "C" {
 
 /* ---- caps (named so tests and docs can cite them) ---------------------- */
 
-#define GAZ_AR_SCHEMA_VERSION 1
+/* Schema 2 (archives created since 2026-11-21): each 发文字号 index entry
+ * carries where its document is (docs/archive.md, "locator"), so that
+ * gaz_archive_locate answers from the index alone.  Schema 1 archives are
+ * read and written as they are (their entries stay empty; locate reads the
+ * record instead); a program that knows only schema 1 refuses a schema 2
+ * archive at open ("archive schema 2 is newer than this program's"). */
+#define GAZ_AR_SCHEMA_VERSION 2
 #define GAZ_AR_BLOB_MAX      (1024u << 20) /* one stored PDF or text */
 #define GAZ_AR_FIELD_MAX     4096          /* one metadata string */
 #define GAZ_AR_DOCNO_MAX     255           /* 发文字号, 索引号 (a log leaf string) */
@@ -77,6 +83,10 @@ struct gaz_archive_opts {
 	 * written. */
 	size_t map_size;
 	size_t map_max;   /* 0 = GAZ_AR_MAP_MAX */
+	/* Schema of an archive this open creates: 0 = GAZ_AR_SCHEMA_VERSION; 1 =
+	 * the older layout, which programs that know only schema 1 can still
+	 * open.  An existing archive keeps the schema it was created with. */
+	unsigned create_schema;
 };
 
 /* Opens the archive in DIR.  Read-only opens never create or change
@@ -89,6 +99,8 @@ struct gaz_archive_opts {
 int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *opts,
 		     struct gaz_archive **out);
 void gaz_archive_close(struct gaz_archive *a);  /* NULL is fine */
+/* The schema version of the open archive (1 or 2). */
+unsigned gaz_archive_schema(const struct gaz_archive *a);
 
 /* The LMDB environment (borrowed, valid until close), for the search and
  * log modules, which keep their own named DBIs in this env (opened once by
@@ -225,6 +237,42 @@ int gaz_archive_find_docs(struct gaz_archive *a, enum gaz_ar_key key, const char
 			  struct gaz_ar_doc **docs, size_t *n);
 int gaz_archive_get_doc(struct gaz_archive *a, uint64_t id, struct gaz_ar_doc *out);
 void gaz_ar_docs_free(struct gaz_ar_doc *docs, size_t n);
+
+/* Where a document is, without its record: the common question "which
+ * issue, version and document is 发文字号 X (and what is its status)".  */
+struct gaz_ar_docref {
+	uint64_t id;              /* gaz_archive_get_doc(id) gives the record */
+	unsigned year, number, version;
+	unsigned pos;             /* 0-based order in the issue */
+	uint32_t first_page, last_page;
+};
+/* Every stored appearance of the document with this key, oldest first, as
+ * gaz_archive_find_docs finds them, but only where each one is: the first
+ * min(found, max) go to refs[0 …], *n gets how many were found (more than
+ * max: call again with room for *n).  No allocation, no string: nothing in
+ * a ref points into the archive, so it outlives the transaction.
+ *
+ * txn: a transaction from gaz_archive_read_begin to answer in (so that
+ * further reads see the same snapshot), or NULL for one of its own.
+ * status: NULL, or where to put the document's current status (enum
+ * gaz_search_status: that of its latest status event, as
+ * gaz_archive_status_at(…, NULL) gives), read in the same snapshot.
+ *
+ * Cost: by 发文字号 in a schema 2 archive, one B-tree descent (the index
+ * entry carries the ref); by 索引号 or verification code, or in a schema 1
+ * archive, the index then each document record, of which only the frame
+ * and the fixed-width fields are read (bounded; the strings are neither
+ * copied nor checked — gaz_archive_get_doc and fsck check them).  The
+ * status costs one more descent.
+ *
+ * Errors: GAZ_EINVAL (empty value, unknown key), GAZ_ENOTFOUND (no such
+ * document: *n is not set), GAZ_ECORRUPT (an index entry or record that is
+ * malformed, or disagrees with the key), GAZ_EIO / GAZ_EBUSY from the
+ * transaction.  On failure *n and *status are left as they were (refs may
+ * hold part of an answer). */
+int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
+		       const char *value, struct gaz_ar_docref *refs, size_t max, size_t *n,
+		       int *status);
 
 /* A document's text (the text blob, re-hashed).  Caller frees *text
  * (NUL-terminated). */

@@ -1,14 +1,23 @@
 /*
  * Archive benchmark: storing documents and exact look-ups by document
- * number, ours (LMDB archive, gaz_archive_publish / gaz_archive_find_docs)
- * against SQLite (a table with an index on doc_no, the same fields copied
- * out), side by side in one run.  Used by bench/archive.sh.
+ * number, ours (LMDB archive) against SQLite (a table with an index on
+ * doc_no), side by side in one run.  Used by bench/archive.sh.
  *
- *   archive_bench DIR N RUNS LOOKUPS
+ *   archive_bench DIR N RUNS LOOKUPS [SCHEMA]
  *
- * The documents are the sample issue's five, cloned with distinct numbers
- * (so texts are shared blobs: this measures records and indexes, not
- * text storage).  Prints key=value lines.
+ * Two kinds of look-up, each against the matching SQLite query:
+ *  - full: gaz_archive_find_docs, every field of the record copied out,
+ *    against SELECT of every column with the texts strdup'ed;
+ *  - where: gaz_archive_locate (id, issue, version, position, pages; no
+ *    strings), against SELECT id, year, number, version, pages.
+ * Each look-up is its own read transaction on both sides (a fresh
+ * snapshot: what a server answering requests does); "where" is also timed
+ * with every look-up of a round in one read transaction on both sides
+ * (SQLite with mmap on: its best case).  SCHEMA (1 or 2) picks the layout
+ * of a new archive.  The documents are the sample issue's five, cloned
+ * with distinct numbers (so texts are shared blobs: this measures records
+ * and indexes, not text storage).  DIR/stored marks finished stores, which
+ * a later run with the same DIR reuses.  Prints key=value lines.
  */
 #include "gazette/archive.h"
 #include "gazette/text.h"
@@ -54,6 +63,66 @@ static void docno(char *out, size_t n, size_t i)
 	snprintf(out, n, "测试府办发〔%zu〕%zu号", 2000 + i / 100000, i % 100000 + 1);
 }
 
+/* The kinds of look-up timed, each against its SQLite counterpart. */
+enum {
+	C_OURS_FULL,    /* gaz_archive_find_docs: every field copied out */
+	C_SQL_FULL,     /* SELECT every field … WHERE doc_no = ?, texts strdup'ed */
+	C_OURS_LOC,     /* gaz_archive_locate: id, issue, version, position, pages */
+	C_SQL_ID,       /* SELECT id, year, number, version, pages … WHERE doc_no = ? */
+	C_OURS_LOC_TX,  /* locate, every look-up of the round in one read transaction */
+	C_SQL_ID_TX,    /* the same query, one read transaction per round, mmap on */
+	C_OURS_LOC_ST,  /* locate with the current status (no SQLite counterpart) */
+	NCASE
+};
+static const char *const cases[NCASE] = {
+	"ours_full", "sqlite_full", "ours_locate", "sqlite_id", "ours_locate_tx", "sqlite_id_tx",
+	"ours_locate_status"
+};
+
+static int one(int c, struct gaz_archive *a, MDB_txn *txn, sqlite3_stmt *st, const char *no)
+{
+	struct gaz_ar_doc *found = NULL;
+	struct gaz_ar_docref refs[4];
+	size_t nf = 0;
+	char *f[9];
+	int i, status;
+
+	switch (c) {
+	case C_OURS_FULL:
+		if (gaz_archive_find_docs(a, GAZ_AR_BY_DOCNO, no, &found, &nf) || nf != 1)
+			return 1;
+		gaz_ar_docs_free(found, nf);
+		return 0;
+	case C_OURS_LOC:
+	case C_OURS_LOC_TX:
+		return gaz_archive_locate(a, txn, GAZ_AR_BY_DOCNO, no, refs, 4, &nf, NULL) || nf != 1;
+	case C_OURS_LOC_ST:
+		return gaz_archive_locate(a, NULL, GAZ_AR_BY_DOCNO, no, refs, 4, &nf, &status) ||
+		       nf != 1 || !status;
+	case C_SQL_FULL:
+		sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			return 1;
+		for (i = 0; i < 9; i++)
+			f[i] = strdup((const char *)sqlite3_column_text(st, i));
+		for (i = 9; i < 14; i++)
+			(void)sqlite3_column_int(st, i);
+		for (i = 0; i < 9; i++)
+			free(f[i]);
+		sqlite3_reset(st);
+		return 0;
+	default:
+		sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			return 1;
+		(void)sqlite3_column_int64(st, 0);
+		for (i = 1; i < 6; i++)
+			(void)sqlite3_column_int(st, i);
+		sqlite3_reset(st);
+		return 0;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct gaz_issue *sample = NULL, is;
@@ -64,12 +133,16 @@ int main(int argc, char **argv)
 	char (*nos)[64], path[512], year[8], number[8], pdf[4096];
 	size_t n, runs, lookups, i, j, k, n_issues;
 	int reuse;
-	double t0, c0, t_ours, t_sql, *m_ours, *m_sql, *c_ours, *c_sql;
+	double t0, c0, *wall[NCASE], *cpu[NCASE];
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *st_id = NULL;
+	struct gaz_archive_opts o = { 0 };
+	int c;
 
-	if (argc != 5)
-		return fprintf(stderr, "usage: archive_bench DIR N RUNS LOOKUPS\n"), 2;
+	if (argc != 5 && argc != 6)
+		return fprintf(stderr, "usage: archive_bench DIR N RUNS LOOKUPS [SCHEMA]\n"), 2;
+	if (argc == 6)
+		o.create_schema = (unsigned)strtoul(argv[5], NULL, 10);
 	n = strtoul(argv[2], NULL, 10);
 	runs = strtoul(argv[3], NULL, 10);
 	lookups = strtoul(argv[4], NULL, 10);
@@ -78,10 +151,10 @@ int main(int argc, char **argv)
 	docs = calloc(PER_ISSUE, sizeof *docs);
 	pages = calloc(PER_ISSUE, sizeof *pages);
 	nos = calloc(n, sizeof *nos);
-	m_ours = calloc(runs, sizeof *m_ours);
-	m_sql = calloc(runs, sizeof *m_sql);
-	c_ours = calloc(runs, sizeof *c_ours);
-	c_sql = calloc(runs, sizeof *c_sql);
+	for (c = 0; c < NCASE; c++) {
+		wall[c] = calloc(runs, sizeof **wall);
+		cpu[c] = calloc(runs, sizeof **cpu);
+	}
 	for (i = 0; i < n; i++)
 		docno(nos[i], sizeof nos[i], i);
 
@@ -89,7 +162,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/stored", argv[1]);
 	reuse = access(path, F_OK) == 0;
 	snprintf(path, sizeof path, "%s/gaz", argv[1]);
-	if (gaz_archive_open(path, reuse ? GAZ_AR_READONLY : GAZ_AR_WRITE | GAZ_AR_CREATE, NULL, &a))
+	if (gaz_archive_open(path, reuse ? GAZ_AR_READONLY : GAZ_AR_WRITE | GAZ_AR_CREATE, &o, &a))
 		return fprintf(stderr, "open: %s\n", gaz_errdetail()), 2;
 	if (reuse)
 		goto stored;
@@ -168,54 +241,45 @@ stored:
 	printf("ours_store_s=-\nsqlite_store_s=-\n");
 lookups:
 
-	/* ---- exact look-ups by document number, every field copied out ---- */
+	/* ---- exact look-ups by document number, each kind against its SQLite
+	 * counterpart, interleaved in every round ---- */
 	sqlite3_prepare_v2(db, "SELECT doc_no, index_no, title, issuer, written, published, subject, "
 			   "genre, code, year, number, version, first_page, last_page FROM docs "
 			   "WHERE doc_no = ?", -1, &st, NULL);
-	for (k = 0; k < runs; k++) {
-		unsigned x = 7u + (unsigned)k;
-		t0 = now_s();
-		c0 = cpu_s();
-		for (i = 0; i < lookups; i++) {
-			struct gaz_ar_doc *found = NULL;
-			size_t nf = 0;
-			x = x * 1103515245u + 12345u;
-			if (gaz_archive_find_docs(a, GAZ_AR_BY_DOCNO, nos[x % n], &found, &nf) || nf != 1)
-				return fprintf(stderr, "lookup failed\n"), 2;
-			gaz_ar_docs_free(found, nf);
+	sqlite3_prepare_v2(db, "SELECT id, year, number, version, first_page, last_page FROM docs "
+			   "WHERE doc_no = ?", -1, &st_id, NULL);
+	for (k = 0; k < runs; k++)
+		for (c = 0; c < NCASE; c++) {
+			unsigned x = 7u + (unsigned)k;
+			MDB_txn *txn = NULL;
+			if (c == C_OURS_LOC_TX && gaz_archive_read_begin(a, &txn))
+				return fprintf(stderr, "read_begin: %s\n", gaz_errdetail()), 2;
+			if (c == C_SQL_ID_TX)
+				sqlite3_exec(db, "PRAGMA mmap_size=1073741824; BEGIN", NULL, NULL, NULL);
+			t0 = now_s();
+			c0 = cpu_s();
+			for (i = 0; i < lookups; i++) {
+				x = x * 1103515245u + 12345u;
+				if (one(c, a, txn, c == C_SQL_FULL ? st : st_id, nos[x % n]))
+					return fprintf(stderr, "%s: look-up of %s failed: %s\n", cases[c],
+						       nos[x % n], gaz_errdetail()), 2;
+			}
+			wall[c][k] = (now_s() - t0) / (double)lookups * 1e6;
+			cpu[c][k] = (cpu_s() - c0) / (double)lookups * 1e6;
+			if (txn)
+				gaz_archive_read_end(a, txn);
+			if (c == C_SQL_ID_TX)
+				sqlite3_exec(db, "COMMIT; PRAGMA mmap_size=0", NULL, NULL, NULL);
 		}
-		t_ours = now_s() - t0;
-		c_ours[k] = (cpu_s() - c0) / (double)lookups * 1e6;
-		x = 7u + (unsigned)k;
-		t0 = now_s();
-		c0 = cpu_s();
-		for (i = 0; i < lookups; i++) {
-			char *f[9];
-			int c;
-			x = x * 1103515245u + 12345u;
-			sqlite3_bind_text(st, 1, nos[x % n], -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_ROW)
-				return fprintf(stderr, "sqlite lookup failed\n"), 2;
-			for (c = 0; c < 9; c++)
-				f[c] = strdup((const char *)sqlite3_column_text(st, c));
-			(void)sqlite3_column_int(st, 13);
-			for (c = 0; c < 9; c++)
-				free(f[c]);
-			sqlite3_reset(st);
-		}
-		t_sql = now_s() - t0;
-		c_sql[k] = (cpu_s() - c0) / (double)lookups * 1e6;
-		m_ours[k] = t_ours / (double)lookups * 1e6;
-		m_sql[k] = t_sql / (double)lookups * 1e6;
-	}
 	sqlite3_finalize(st);
-	qsort(m_ours, runs, sizeof *m_ours, cmp_d);
-	qsort(m_sql, runs, sizeof *m_sql, cmp_d);
-	qsort(c_ours, runs, sizeof *c_ours, cmp_d);
-	qsort(c_sql, runs, sizeof *c_sql, cmp_d);
-	printf("ours_lookup_us=%.3f\nsqlite_lookup_us=%.3f\n", m_ours[runs / 2], m_sql[runs / 2]);
-	printf("ours_lookup_cpu_us=%.3f\nsqlite_lookup_cpu_us=%.3f\n", c_ours[runs / 2],
-	       c_sql[runs / 2]);
+	sqlite3_finalize(st_id);
+	for (c = 0; c < NCASE; c++) {
+		qsort(wall[c], runs, sizeof **wall, cmp_d);
+		qsort(cpu[c], runs, sizeof **cpu, cmp_d);
+		printf("%s_us=%.3f\n%s_cpu_us=%.3f\n", cases[c], wall[c][runs / 2], cases[c],
+		       cpu[c][runs / 2]);
+	}
+	printf("schema=%u\n", gaz_archive_schema(a));
 	sqlite3_close(db);
 	gaz_archive_close(a);
 	gaz_issue_free(sample);
@@ -223,9 +287,9 @@ lookups:
 	free(docs);
 	free(pages);
 	free(nos);
-	free(m_ours);
-	free(m_sql);
-	free(c_ours);
-	free(c_sql);
+	for (c = 0; c < NCASE; c++) {
+		free(wall[c]);
+		free(cpu[c]);
+	}
 	return 0;
 }

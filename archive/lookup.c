@@ -486,8 +486,8 @@ static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_s
 		return gaz_fail(GAZ_ECORRUPT, "document number over %d bytes", GAZ_AR_DOCNO_MAX);
 	memcpy(k, doc_no->p, doc_no->n);
 	k[doc_no->n] = 0;
-	if ((rc = mdb_cursor_open(txn, a->status, &c)))
-		return gaz_archive_mdb_error(rc, "status");
+	if ((rc = ar_status_cursor(a, txn, &c)))
+		return rc;
 	for (;; seq++) {
 		rc = mdb_cursor_get(c, &kv, &v, op);
 		op = MDB_NEXT;
@@ -513,7 +513,7 @@ static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_s
 			st = s;
 		}
 	}
-	mdb_cursor_close(c);
+	ar_index_cursor_done(a, c);
 	if (!rc)
 		*status = st;
 	return rc;

@@ -336,6 +336,8 @@ void gaz_archive_close(struct gaz_archive *a)
 		struct ar_reader *r = &a->pool[i];
 		if (r->ix)
 			mdb_cursor_close(r->ix);
+		if (r->st)
+			mdb_cursor_close(r->st);
 		if (r->txn)
 			mdb_txn_abort(r->txn);
 	}
@@ -474,7 +476,9 @@ int gaz_archive_read_begin(struct gaz_archive *a, MDB_txn **txn)
 			/* a reset handle that cannot renew is dropped */
 			if (r->ix)
 				mdb_cursor_close(r->ix);
-			r->ix = NULL;
+			if (r->st)
+				mdb_cursor_close(r->st);
+			r->ix = r->st = NULL;
 			mdb_txn_abort(t);
 			atomic_store(&r->txn, NULL);
 			t = NULL;
@@ -513,22 +517,36 @@ void gaz_archive_read_end(struct gaz_archive *a, MDB_txn *txn)
 	ar_gate_leave(a);
 }
 
-int ar_index_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c)
+/* A pooled transaction's cursor on dbi (kept in *slot, renewed), or a new
+ * one for a transaction of its own. */
+static int pooled_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_dbi dbi, size_t slot,
+			 const char *what, MDB_cursor **c)
 {
 	struct ar_reader *r = pool_find(a, txn);
+	MDB_cursor **keep = r ? (MDB_cursor **)((char *)r + slot) : NULL;
 	int rc;
 
-	if (r && r->ix)
-		rc = mdb_cursor_renew(txn, r->ix);
-	else if (r)
-		rc = mdb_cursor_open(txn, a->index, &r->ix);
+	if (keep && *keep)
+		rc = mdb_cursor_renew(txn, *keep);
+	else if (keep)
+		rc = mdb_cursor_open(txn, dbi, keep);
 	else
-		rc = mdb_cursor_open(txn, a->index, c);
+		rc = mdb_cursor_open(txn, dbi, c);
 	if (rc)
-		return gaz_archive_mdb_error(rc, "index");
-	if (r)
-		*c = r->ix;
+		return gaz_archive_mdb_error(rc, what);
+	if (keep)
+		*c = *keep;
 	return 0;
+}
+
+int ar_index_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c)
+{
+	return pooled_cursor(a, txn, a->index, offsetof(struct ar_reader, ix), "index", c);
+}
+
+int ar_status_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c)
+{
+	return pooled_cursor(a, txn, a->status, offsetof(struct ar_reader, st), "status", c);
 }
 
 void ar_index_cursor_done(struct gaz_archive *a, MDB_cursor *c)

@@ -18,6 +18,7 @@ struct ar_reader {
 	atomic_int busy;          /* taken by a live read */
 	_Atomic(MDB_txn *) txn;   /* NULL until first used; reset while idle */
 	MDB_cursor *ix;           /* on the index DBI, renewed with txn */
+	MDB_cursor *st;           /* on the status DBI, likewise */
 };
 
 struct gaz_archive {
@@ -82,6 +83,8 @@ void ar_gate_leave(struct gaz_archive *a);
  * ar_index_cursor_done().  LMDB errors mapped. */
 int ar_index_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c);
 void ar_index_cursor_done(struct gaz_archive *a, MDB_cursor *c);
+/* The same for the status DBI (end it with ar_index_cursor_done too). */
+int ar_status_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c);
 
 /* ---- write side (store.c) ---- */
 /* Runs fn inside one write transaction: commit if fn returns 0, abort

@@ -352,7 +352,7 @@ static int collect_doc(uint64_t id, void *ctx)
 		return 0;
 	}
 	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 8;
+		size_t nc = l->cap ? l->cap * 2 : 2; /* small: malloc's fast path */
 		struct gaz_ar_doc *nv;
 		if (nc > AR_LIST_MAX || !(nv = realloc(l->v, nc * sizeof *nv))) {
 			gaz_ar_doc_release(&d);

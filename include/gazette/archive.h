@@ -249,8 +249,9 @@ struct gaz_ar_docref {
 /* Every stored appearance of the document with this key, oldest first, as
  * gaz_archive_find_docs finds them, but only where each one is: the first
  * min(found, max) go to refs[0 …], *n gets how many were found (more than
- * max: call again with room for *n).  No allocation, no string: nothing in
- * a ref points into the archive, so it outlives the transaction.
+ * max: call again with room for *n; refs may be NULL when max is 0).  No
+ * allocation, no string: nothing in a ref points into the archive, so it
+ * outlives the transaction.
  *
  * txn: a transaction from gaz_archive_read_begin to answer in (so that
  * further reads see the same snapshot), or NULL for one of its own.

@@ -318,7 +318,7 @@ static int scan_ids(struct gaz_archive *a, MDB_txn *txn, const unsigned char *pr
 		if ((rc = cb(rd_be64((unsigned char *)k.mv_data + k.mv_size - 8), ctx)))
 			break;
 	}
-	ar_index_cursor_done(a, c);
+	ar_cursor_done(a, c);
 	return rc;
 }
 
@@ -404,7 +404,7 @@ static int ref_from_record(struct gaz_archive *a, MDB_txn *txn, uint64_t id,
 			   enum gaz_ar_key key, const char *value, size_t vlen,
 			   struct gaz_ar_docref *r, struct ar_span *doc_no)
 {
-	struct ar_span f[DOC_NF_PUB];
+	struct ar_span f[AR_DOC_NF];
 	unsigned char k[8];
 	MDB_val kv = { 8, k }, v;
 	const struct ar_span *field;
@@ -513,7 +513,7 @@ static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_s
 			st = s;
 		}
 	}
-	ar_index_cursor_done(a, c);
+	ar_cursor_done(a, c);
 	if (!rc)
 		*status = st;
 	return rc;
@@ -588,7 +588,7 @@ int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
 			refs[found] = r;
 		found++;
 	}
-	ar_index_cursor_done(a, c);
+	ar_cursor_done(a, c);
 	if (!rc && !found)
 		rc = gaz_fail(GAZ_ENOTFOUND, "no document with %s %s in the archive", key_names[key],
 			      value);

@@ -416,7 +416,7 @@ fail:
  * fuzzer and test_archive compare the two); when it refuses a record, the
  * table-driven decoder runs again to name the fault. */
 
-#define DOC_NF 21
+#define DOC_NF AR_DOC_NF
 #define DOC_STR_FIRST 5   /* index of 发文字号; 5 … 15 are the strings */
 #define DOC_STR_LAST 15
 
@@ -425,12 +425,11 @@ static const uint8_t doc_width[DOC_NF] = {
 	8, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 32, 8, 4, 4
 };
 
-int ar_doc_split(const void *rec, size_t len, struct ar_span f[DOC_NF_PUB])
+int ar_doc_split(const void *rec, size_t len, struct ar_span f[AR_DOC_NF])
 {
 	const unsigned char *p = rec, *e = p + len;
 	size_t i, n;
 
-	_Static_assert(DOC_NF == DOC_NF_PUB, "rec.h names the field count");
 	if (len > GAZ_AR_RECORD_MAX || len < 2 || p[0] != GAZ_REC_FORMAT || p[1] != GAZ_REC_DOC)
 		return GAZ_ECORRUPT;
 	p += 2;

@@ -56,12 +56,12 @@ int rec_decode_table(enum gaz_rec_type type, const void *p, size_t len, void *ou
  * inside the record, fixed widths, no trailing bytes; strings are NOT
  * checked for UTF-8 (gaz_rec_decode does that).  GAZ_ECORRUPT without a
  * detail. */
-#define DOC_NF_PUB 21
+#define AR_DOC_NF 21
 struct ar_span {
 	const unsigned char *p;
 	size_t n;
 };
-int ar_doc_split(const void *rec, size_t len, struct ar_span f[DOC_NF_PUB]);
+int ar_doc_split(const void *rec, size_t len, struct ar_span f[AR_DOC_NF]);
 
 /* Big-endian helpers. */
 static inline void be16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }

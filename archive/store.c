@@ -549,7 +549,7 @@ int ar_status_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c)
 	return pooled_cursor(a, txn, a->status, offsetof(struct ar_reader, st), "status", c);
 }
 
-void ar_index_cursor_done(struct gaz_archive *a, MDB_cursor *c)
+void ar_cursor_done(struct gaz_archive *a, MDB_cursor *c)
 {
 	/* a pooled transaction's cursor stays for its next renewal */
 	if (c && !pool_find(a, mdb_cursor_txn(c)))

@@ -80,10 +80,10 @@ void ar_gate_leave(struct gaz_archive *a);
 
 /* The pooled cursor on the index DBI for a transaction from
  * gaz_archive_read_begin() (renewed for it), or a new one; end it with
- * ar_index_cursor_done().  LMDB errors mapped. */
+ * ar_cursor_done().  LMDB errors mapped. */
 int ar_index_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c);
-void ar_index_cursor_done(struct gaz_archive *a, MDB_cursor *c);
-/* The same for the status DBI (end it with ar_index_cursor_done too). */
+void ar_cursor_done(struct gaz_archive *a, MDB_cursor *c);
+/* The same on the status DBI. */
 int ar_status_cursor(struct gaz_archive *a, MDB_txn *txn, MDB_cursor **c);
 
 /* ---- write side (store.c) ---- */

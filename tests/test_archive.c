@@ -164,7 +164,7 @@ static void test_doc_fast(void)
 	CHECK_EQ_INT(bad, 0);
 	/* lengths with redundant zero bytes (two and three bytes long) */
 	{
-		struct ar_span f[DOC_NF_PUB];
+		struct ar_span f[AR_DOC_NF];
 		const unsigned char *r = (const unsigned char *)b.data;
 		size_t k, t, L;
 		CHECK_EQ_INT(ar_doc_split(r, b.len, f), 0);

@@ -14,7 +14,7 @@
  * the log's public key the signed tree head of that root must verify.
  * Every response is size-capped and parsed as untrusted JSON.
  */
-#include "gazette/archive_verify.h"
+#include "archive/verify_remote.h"
 
 #include <cJSON.h>
 #include <openssl/err.h>
@@ -30,8 +30,9 @@
 #define REMOTE_DOCS_MAX 100000
 
 /* GET base + path, parsed as JSON.  GAZ_ENOTFOUND on a 404. */
-static int get_json(const char *base, const char *path, cJSON **out)
+static int http_get_json(void *cls, const char *path, cJSON **out)
 {
+	const char *base = cls;
 	char url[REMOTE_URL_MAX];
 	BIO *b = NULL;
 	char *body = NULL;
@@ -212,7 +213,7 @@ static int read_version(const cJSON *j, struct gaz_av *av, uint64_t *leaf, int *
 
 /* Status of each document on `on`, from its history (/api/v1/docs/CODE.json),
  * by the archive's own rule (gaz_status_on). */
-static int statuses_on(const char *base, struct gaz_av *av, const char *on)
+static int statuses_on(const struct ar_remote *r, struct gaz_av *av, const char *on)
 {
 	size_t i;
 	int rc = 0;
@@ -227,7 +228,7 @@ static int statuses_on(const char *base, struct gaz_av *av, const char *on)
 		if (seg(code, sizeof code, av->docs[i].code))
 			return gaz_fail(GAZ_EFORMAT, "a document's code is too long");
 		snprintf(path, sizeof path, "/api/v1/docs/%s.json", code);
-		if ((rc = get_json(base, path, &j)))
+		if ((rc = r->get(r->cls, path, &j)))
 			return rc;
 		h = cJSON_GetObjectItemCaseSensitive(j, "status_history");
 		if (!cJSON_IsArray(h) || cJSON_GetArraySize(h) > REMOTE_DOCS_MAX)
@@ -259,7 +260,7 @@ static int statuses_on(const char *base, struct gaz_av *av, const char *on)
 
 /* The version's leaf, proven in a tree the service names; with log_pub,
  * in the tree of a signed head that verifies with it. */
-static int prove(const char *base, EVP_PKEY *log_pub, struct gaz_av *av, uint64_t leaf)
+static int prove(const struct ar_remote *r, EVP_PKEY *log_pub, struct gaz_av *av, uint64_t leaf)
 {
 	unsigned char data[GAZ_TLOG_LEAF_MAX], lh[32], root[32];
 	char strbuf[4 * 256], path[128];
@@ -272,14 +273,14 @@ static int prove(const char *base, EVP_PKEY *log_pub, struct gaz_av *av, uint64_
 	int rc;
 
 	snprintf(path, sizeof path, "/api/v1/log/inclusion/%llu.json", (unsigned long long)leaf);
-	rc = get_json(base, path, &inc);
+	rc = r->get(r->cls, path, &inc);
 	if (rc == GAZ_ENOTFOUND || rc == GAZ_EIO) {
 		/* past the signed head (published since it was signed): the
 		 * live service proves it in its current tree */
 		gaz_clear_error();
 		snprintf(path, sizeof path, "/api/v1/log/inclusion.json?index=%llu",
 			 (unsigned long long)leaf);
-		rc = get_json(base, path, &inc);
+		rc = r->get(r->cls, path, &inc);
 	}
 	if (rc)
 		goto end;
@@ -325,7 +326,7 @@ static int prove(const char *base, EVP_PKEY *log_pub, struct gaz_av *av, uint64_
 		goto end;
 	}
 	/* the signed head of that tree */
-	if ((rc = get_json(base, "/api/v1/log.json", &head)))
+	if ((rc = r->get(r->cls, "/api/v1/log.json", &head)))
 		goto end;
 	sh = cJSON_GetObjectItemCaseSensitive(head, "signed_head");
 	if (sh) {
@@ -362,32 +363,21 @@ end:
 	return rc;
 }
 
-int gaz_archive_verify_remote(const char *url, EVP_PKEY *log_pub, const void *bytes, size_t len,
-			      const char *on_date, struct gaz_av *out)
+int ar_verify_remote(const struct ar_remote *r, EVP_PKEY *log_pub, const void *bytes,
+		     size_t len, const char *on_date, struct gaz_av *out)
 {
 	struct gaz_av av;
-	char base[REMOTE_URL_MAX / 2], path[160], hex[65];
+	char path[160], hex[65];
 	cJSON *j = NULL;
 	uint64_t leaf = 0;
-	size_t n, i;
+	size_t i;
 	int have_leaf = 0, rc;
 
 	memset(&av, 0, sizeof av);
-	if (strncmp(url, "http://", 7))
-		return gaz_fail(GAZ_EINVAL, "%s: only http:// archive URLs are supported "
-				"(the log proof is checked here; with --log-key the answer "
-				"needs no secure transport to be proven)", url);
-	n = strlen(url);
-	while (n > 7 && url[n - 1] == '/')
-		n--;
-	if (n >= sizeof base)
-		return gaz_fail(GAZ_EINVAL, "archive URL too long");
-	memcpy(base, url, n);
-	base[n] = '\0';
 	SHA256(bytes, len, av.sha256);
 	gaz_hex(av.sha256, 32, hex);
 	snprintf(path, sizeof path, "/api/v1/sha256/%s.json", hex);
-	rc = get_json(base, path, &j);
+	rc = r->get(r->cls, path, &j);
 	if (rc == GAZ_ENOTFOUND) {
 		gaz_clear_error();
 		*out = av;
@@ -402,7 +392,7 @@ int gaz_archive_verify_remote(const char *url, EVP_PKEY *log_pub, const void *by
 		rc = bad("size is not this file's");
 		goto fail;
 	}
-	if (on_date && (rc = statuses_on(base, &av, on_date)))
+	if (on_date && (rc = statuses_on(r, &av, on_date)))
 		goto fail;
 	av.all_in_force = 1;
 	for (i = 0; i < av.n_docs; i++) {
@@ -416,7 +406,7 @@ int gaz_archive_verify_remote(const char *url, EVP_PKEY *log_pub, const void *by
 		rc = gaz_fail(GAZ_ECORRUPT, "the archive names no transparency-log leaf for this version");
 		goto fail;
 	}
-	if ((rc = prove(base, log_pub, &av, leaf)))
+	if ((rc = prove(r, log_pub, &av, leaf)))
 		goto fail;
 	cJSON_Delete(j);
 	*out = av;
@@ -425,4 +415,25 @@ fail:
 	cJSON_Delete(j);
 	gaz_av_release(&av);
 	return rc;
+}
+
+int gaz_archive_verify_remote(const char *url, EVP_PKEY *log_pub, const void *bytes, size_t len,
+			      const char *on_date, struct gaz_av *out)
+{
+	char base[REMOTE_URL_MAX / 2];
+	struct ar_remote r = { http_get_json, base };
+	size_t n;
+
+	if (strncmp(url, "http://", 7))
+		return gaz_fail(GAZ_EINVAL, "%s: only http:// archive URLs are supported "
+				"(the log proof is checked here; with --log-key the answer "
+				"needs no secure transport to be proven)", url);
+	n = strlen(url);
+	while (n > 7 && url[n - 1] == '/')
+		n--;
+	if (n >= sizeof base)
+		return gaz_fail(GAZ_EINVAL, "archive URL too long");
+	memcpy(base, url, n);
+	base[n] = '\0';
+	return ar_verify_remote(&r, log_pub, bytes, len, on_date, out);
 }

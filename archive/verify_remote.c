@@ -1,7 +1,8 @@
 /*
  * `gazette verify FILE --archive URL`: the archive's answer about a file
  * from its public web service or a static export of it (docs/api.md), and
- * the transparency-log proof checked here, not taken on trust:
+ * the transparency-log proof checked here, not taken on trust (http, or
+ * https with the server's certificate and host name checked):
  *
  *   GET /api/v1/sha256/HEX.json           which issue version, statuses,
  *                                          the version's log leaf index
@@ -15,11 +16,13 @@
  * Every response is size-capped and parsed as untrusted JSON.
  */
 #include "archive/verify_remote.h"
+#include "gazette/dl/ssl.h"
 
 #include <cJSON.h>
 #include <openssl/err.h>
 #include <openssl/http.h>
 #include <openssl/sha.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +32,49 @@
 #define REMOTE_URL_MAX 2048
 #define REMOTE_DOCS_MAX 100000
 
+/* Where to ask: base URL without a trailing '/', and for https the TLS
+ * context (the system's trust store, or SSL_CERT_FILE / SSL_CERT_DIR) and
+ * the host name the server's certificate must carry. */
+struct conn {
+	char base[REMOTE_URL_MAX / 2];
+	SSL_CTX *tls;
+	char *host;
+};
+
+/* OpenSSL's HTTP client calls this after connecting and before
+ * disconnecting: for https it puts a TLS layer (SNI, certificate chain
+ * and host name checked) over the connection, and takes it off again. */
+static BIO *tls_layer(BIO *bio, void *arg, int connect, int use_tls)
+{
+	struct conn *c = arg;
+	BIO *tls, *below;
+	SSL *ssl = NULL;
+
+	if (!use_tls || !c->tls)
+		return bio;
+	if (!connect) {
+		BIO_ssl_shutdown(bio);
+		below = BIO_pop(bio);
+		BIO_free(bio);
+		return below;
+	}
+	if (!(tls = BIO_new_ssl(c->tls, 1)))
+		return NULL;
+	BIO_get_ssl(tls, &ssl);
+	if (!ssl || !SSL_set_tlsext_host_name(ssl, c->host) ||
+	    (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), c->host) != 1 &&
+	     SSL_set1_host(ssl, c->host) != 1)) {
+		BIO_free(tls);
+		return NULL;
+	}
+	return BIO_push(tls, bio);
+}
+
 /* GET base + path, parsed as JSON.  GAZ_ENOTFOUND on a 404. */
 static int http_get_json(void *cls, const char *path, cJSON **out)
 {
-	const char *base = cls;
+	struct conn *c = cls;
+	const char *base = c->base;
 	char url[REMOTE_URL_MAX];
 	BIO *b = NULL;
 	char *body = NULL;
@@ -45,19 +87,23 @@ static int http_get_json(void *cls, const char *path, cJSON **out)
 	if ((size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
 		return gaz_fail(GAZ_EINVAL, "archive URL too long");
 	ERR_clear_error();
-	b = OSSL_HTTP_get(url, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0,
+	b = OSSL_HTTP_get(url, NULL, NULL, NULL, NULL, tls_layer, c, 0, NULL, NULL, 0,
 			  REMOTE_JSON_MAX, REMOTE_TIMEOUT_S);
 	if (!b) {
-		char why[256] = "no answer";
+		/* the first error queued is the cause ("certificate verify
+		 * failed", "connection refused"...), later ones its context */
+		char why[256] = "";
 		while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags))) {
+			const char *reason = ERR_reason_error_string(e);
 			if ((flags & ERR_TXT_STRING) && data && strstr(data, "code=404"))
 				notfound = 1;
-			else if ((flags & ERR_TXT_STRING) && data && *data)
-				snprintf(why, sizeof why, "%s: %s", ERR_reason_error_string(e)
-					 ? ERR_reason_error_string(e) : "error", data);
-			else if (ERR_reason_error_string(e))
-				snprintf(why, sizeof why, "%s", ERR_reason_error_string(e));
+			else if (!why[0] && (flags & ERR_TXT_STRING) && data && *data)
+				snprintf(why, sizeof why, "%s: %s", reason ? reason : "error", data);
+			else if (!why[0] && reason)
+				snprintf(why, sizeof why, "%s", reason);
 		}
+		if (!why[0])
+			snprintf(why, sizeof why, "no answer");
 		if (notfound)
 			return gaz_fail(GAZ_ENOTFOUND, "%s: not found", url);
 		return gaz_fail(GAZ_EIO, "%s: %s", url, why);
@@ -420,20 +466,38 @@ fail:
 int gaz_archive_verify_remote(const char *url, EVP_PKEY *log_pub, const void *bytes, size_t len,
 			      const char *on_date, struct gaz_av *out)
 {
-	char base[REMOTE_URL_MAX / 2];
-	struct ar_remote r = { http_get_json, base };
+	struct conn c;
+	struct ar_remote r = { http_get_json, &c };
 	size_t n;
+	int use_tls = 0, rc;
 
-	if (strncmp(url, "http://", 7))
-		return gaz_fail(GAZ_EINVAL, "%s: only http:// archive URLs are supported "
-				"(the log proof is checked here; with --log-key the answer "
-				"needs no secure transport to be proven)", url);
+	memset(&c, 0, sizeof c);
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+		return gaz_fail(GAZ_EINVAL, "%s: not an http:// or https:// URL", url);
 	n = strlen(url);
-	while (n > 7 && url[n - 1] == '/')
+	while (n > 8 && url[n - 1] == '/')
 		n--;
-	if (n >= sizeof base)
+	if (n >= sizeof c.base)
 		return gaz_fail(GAZ_EINVAL, "archive URL too long");
-	memcpy(base, url, n);
-	base[n] = '\0';
-	return ar_verify_remote(&r, log_pub, bytes, len, on_date, out);
+	memcpy(c.base, url, n);
+	c.base[n] = '\0';
+	if (!OSSL_HTTP_parse_url(c.base, &use_tls, NULL, &c.host, NULL, NULL, NULL, NULL, NULL))
+		return gaz_fail(GAZ_EINVAL, "%s: not a URL", url);
+	if (use_tls) {
+		if ((rc = gaz_dl_ssl()))
+			goto end;
+		if (!(c.tls = SSL_CTX_new(TLS_client_method())) ||
+		    !SSL_CTX_set_min_proto_version(c.tls, TLS1_2_VERSION) ||
+		    !SSL_CTX_set_default_verify_paths(c.tls)) {
+			rc = gaz_fail(GAZ_ECRYPTO, "cannot set up TLS");
+			goto end;
+		}
+		SSL_CTX_set_verify(c.tls, SSL_VERIFY_PEER, NULL);
+	}
+	rc = ar_verify_remote(&r, log_pub, bytes, len, on_date, out);
+end:
+	if (c.tls)
+		SSL_CTX_free(c.tls);
+	OPENSSL_free(c.host);
+	return rc;
 }

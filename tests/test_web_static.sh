@@ -54,6 +54,17 @@ ls -d "$T"/site2.tmp-* >/dev/null 2>&1 && fail "failed export left a temporary d
 
 # ---- nginx over the export, stock mime types ---------------------------------------------
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+TPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# the export over https too: a test CA and a certificate for "localhost"
+mkdir -p "$T/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls/ca.key" -out "$T/tls/ca.pem" \
+	-days 2 -subj "/CN=test TLS root" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -keyout "$T/tls/srv.key" -out "$T/tls/srv.csr" \
+	-subj "/CN=localhost" >/dev/null 2>&1
+printf 'subjectAltName=DNS:localhost\n' >"$T/tls/ext"
+openssl x509 -req -in "$T/tls/srv.csr" -CA "$T/tls/ca.pem" -CAkey "$T/tls/ca.key" \
+	-CAcreateserial -days 2 -extfile "$T/tls/ext" -out "$T/tls/srv.pem" >/dev/null 2>&1
+chmod 644 "$T/tls/srv.key"
 mkdir -p "$T/ng/logs" "$T/ng/tmp"
 cat >"$T/ng/nginx.conf" <<EOF
 worker_processes 1;
@@ -72,6 +83,13 @@ http {
     scgi_temp_path $T/ng/tmp/scgi;
     server {
         listen 127.0.0.1:$PORT;
+        root $T/site;
+        index index.html;
+    }
+    server {
+        listen 127.0.0.1:$TPORT ssl;
+        ssl_certificate $T/tls/srv.pem;
+        ssl_certificate_key $T/tls/srv.key;
         root $T/site;
         index index.html;
     }
@@ -227,6 +245,15 @@ for what in leaf proof; do
 	kill "$liar" 2>/dev/null || true
 	wait "$liar" 2>/dev/null || true
 done
+# https: the server's chain and host name are checked (SSL_CERT_FILE: the
+# test CA instead of the system's trust store)
+SSL_CERT_FILE=$T/tls/ca.pem expect 3 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" \
+	--archive "https://localhost:$TPORT" --log-key "$PUB"
+grep -q 'signature verified with --log-key' "$T/v.out" && ok || fail "https: head not verified"
+expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "https://localhost:$TPORT"
+grep -q 'certificate verify failed' "$T/v.err" && ok || fail "https: untrusted certificate accepted"
+SSL_CERT_FILE=$T/tls/ca.pem expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" \
+	--archive "https://127.0.0.1:$TPORT"
 # no service there; a scheme that is not http; --log-key without --archive
 expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "http://127.0.0.1:1"
 expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "ftp://127.0.0.1/x"

@@ -29,7 +29,7 @@ const char cmd_verify_usage[] =
 	"document in it (in force on --on DATE, default the latest status), and\n"
 	"proves from the archive's transparency log that it published exactly\n"
 	"these bytes (inclusion proof checked against the signed tree head).\n"
-	"--archive http://HOST[:PORT] asks the archive's public web service (or\n"
+	"--archive http[s]://HOST[:PORT] asks the archive's public web service (or\n"
 	"a static export of it) instead, through its JSON API, and checks the log\n"
 	"proof here: the leaf must record this file's SHA-256 as that issue\n"
 	"version, and the proof must lead to the root.  --log-key (the log's\n"

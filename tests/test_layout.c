@@ -368,6 +368,21 @@ static void write_file(const char *path, const char *s)
 	}
 }
 
+/* A document's catalog record and its first two lines (lines 1-13). */
+#define DOC_HEAD "索引号：11500114009130039C/2018-00979\n" \
+	"发文字号：示政发〔2023〕1号\n" \
+	"文件标题：关于测试的通知\n" \
+	"发布机构：示例市人民政府\n" \
+	"成文日期：2023-07-01\n" \
+	"发布日期：2023-07-02\n" \
+	"主题分类：其他\n" \
+	"体裁分类：行政规范性文件\n" \
+	"有效性：有效\n" \
+	"栏目：部门文件\n" \
+	"\n" \
+	"各有关单位：\n" \
+	"现将有关事项通知如下。\n"
+
 int main(void)
 {
 	struct gaz_issue *is = NULL;
@@ -418,19 +433,7 @@ int main(void)
 	snprintf(path, sizeof path, "%s/issue.conf", dir);
 	write_file(path, conf ? conf : "");
 	snprintf(path, sizeof path, "%s/01-doc.txt", dir);
-	write_file(path, "索引号：11500114009130039C/2018-00979\n"
-			 "发文字号：示政发〔2023〕1号\n"
-			 "文件标题：关于测试的通知\n"
-			 "发布机构：示例市人民政府\n"
-			 "成文日期：2023-07-01\n"
-			 "发布日期：2023-07-02\n"
-			 "主题分类：其他\n"
-			 "体裁分类：行政规范性文件\n"
-			 "有效性：有效\n"
-			 "栏目：部门文件\n"
-			 "\n"
-			 "各有关单位：\n"
-			 "现将有关事项通知如下。\n"
+	write_file(path, DOC_HEAD
 			 "第三段含有\xee\x80\x80字符。\n");
 	CHECK_EQ_INT(load(dir, &is), 0);
 	if (is) {
@@ -447,19 +450,7 @@ int main(void)
 	/* An attachment list (GB/T 9704 §7.3.4): 附件：1.… then 2.…, 3.…,
 	 * each further number under the first, none of them a heading, all
 	 * on one page. */
-	write_file(path, "索引号：11500114009130039C/2018-00979\n"
-			 "发文字号：示政发〔2023〕1号\n"
-			 "文件标题：关于测试的通知\n"
-			 "发布机构：示例市人民政府\n"
-			 "成文日期：2023-07-01\n"
-			 "发布日期：2023-07-02\n"
-			 "主题分类：其他\n"
-			 "体裁分类：行政规范性文件\n"
-			 "有效性：有效\n"
-			 "栏目：部门文件\n"
-			 "\n"
-			 "各有关单位：\n"
-			 "现将有关事项通知如下。\n"
+	write_file(path, DOC_HEAD
 			 "附件：1.甲表\n"
 			 "2.乙表\n"
 			 "3.丙表\n"

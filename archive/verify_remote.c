@@ -218,10 +218,14 @@ static int read_version(const cJSON *j, struct gaz_av *av, uint64_t *leaf, int *
 		return bad("sha256 is not this file's");
 	if (jnum(j, "year", 9999, &year) || jnum(j, "number", 1e6, &number) ||
 	    jnum(j, "version", 1e6, &version) || !version || jnum(j, "size", 1e15, &size) ||
-	    jnum(j, "superseded_by", 1e6, &sup) || jnum(j, "cumulative", 1e9, &cum) ||
-	    jnum(j, "latest", 1e6, &latest) || !jstr(j, "name") || !jstr(j, "date") ||
+	    jnum(j, "superseded_by", 1e6, &sup) ||
 	    !cJSON_IsArray(docs) || cJSON_GetArraySize(docs) > REMOTE_DOCS_MAX)
 		return bad("issue version fields");
+	/* for the report only: a service that predates them may omit these */
+	if (jnum(j, "cumulative", 1e9, &cum))
+		cum = 0;
+	if (jnum(j, "latest", 1e6, &latest) || latest < version)
+		latest = sup > version ? sup : version;
 	av->ver.year = (unsigned)year;
 	av->ver.number = (unsigned)number;
 	av->ver.version = (unsigned)version;
@@ -242,9 +246,10 @@ static int read_version(const cJSON *j, struct gaz_av *av, uint64_t *leaf, int *
 		const char *st = jstr(d, "status");
 		uint64_t fp, lp;
 		av->n_docs++;
-		if (!jstr(d, "doc_no") || !jstr(d, "title") || !jstr(d, "code") || !st ||
-		    jnum(d, "first_page", 1e6, &fp) || jnum(d, "last_page", 1e6, &lp))
+		if (!jstr(d, "doc_no") || !jstr(d, "title") || !jstr(d, "code") || !st)
 			return bad("a document's fields");
+		if (jnum(d, "first_page", 1e6, &fp) || jnum(d, "last_page", 1e6, &lp))
+			fp = lp = 0;
 		if (!(x->doc_no = dupstr(jstr(d, "doc_no"))) || !(x->title = dupstr(jstr(d, "title"))) ||
 		    !(x->code = dupstr(jstr(d, "code"))))
 			return GAZ_ENOMEM;

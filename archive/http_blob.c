@@ -1,18 +1,17 @@
 /* Serving blobs without copying them.
  *
- * A blob is one contiguous span of data.mdb (LMDB keeps large values in
- * consecutive overflow pages, and the map is the file from offset 0).  The
- * server answers a download with a response on that span of the file
- * (MHD_create_response_from_fd_at_offset64 on a dup of LMDB's descriptor),
- * which libmicrohttpd sends with sendfile(): page cache to socket, no copy
- * in user space — what nginx does for a file on disk.  The read
- * transaction that keeps those pages from being reused by a writer stays
- * open until the request completes (released in the request-completed
- * callback).  Where the descriptor or the offset is not known, the
- * response points into the map instead (a buffer response whose free
- * callback ends the transaction).  Either way nothing is copied, and the
- * cost is one LMDB reader slot per download in flight, bounded by the
- * connection limit (below LMDB's 126 readers).
+ * A blob is one contiguous span of the LMDB map (LMDB keeps large values
+ * in consecutive overflow pages).  The server answers a download with a
+ * buffer response on that span (see send_resp in http_server.c): no copy
+ * in user space, and libmicrohttpd hands header and body to the kernel in
+ * one sendmsg() (measured: one sendmsg and one recvfrom per 600 KB
+ * download).  The read transaction that keeps those pages from being
+ * reused by a writer stays open until libmicrohttpd drops the response
+ * (its free callback ends it), so the cost is one LMDB reader slot per
+ * download in flight, bounded by the connection limit (below LMDB's 126
+ * readers).  A sendfile() response on data.mdb's descriptor was used
+ * before: libmicrohttpd sends files in 128 KB chunks, and it cost more CPU
+ * per download than the buffer (docs/web.md, "Downloads without copying").
  *
  * Every blob is verified against its SHA-256 before it is served.  Hashing
  * 600 KB on every request would cost more than sending it, so a verdict is
@@ -29,8 +28,6 @@
 #include "gazette/archive.h"
 
 #include <openssl/sha.h>
-#include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,95 +52,11 @@ void site_blob_init(struct site *s)
 {
 	MDB_txn *txn = NULL;
 
-	s->data_fd = -1;
 	if (gaz_archive_read_begin(s->ar, &txn))
 		return;
 	if (!s->exporting && !mdb_dbi_open(txn, BLOB_DB, 0, &s->blob_dbi))
 		s->have_blob_dbi = 1;
 	gaz_archive_read_end(s->ar, txn);
-	if (s->exporting || mdb_env_get_fd(gaz_archive_env(s->ar), &s->data_fd))
-		s->data_fd = -1;
-}
-
-/* Hex number from /proc/self/maps, up to a delimiter. */
-static int hexnum(const char **pp, uint64_t *v)
-{
-	const char *p = *pp;
-	uint64_t x = 0;
-	int nd = 0;
-
-	for (; nd < 16; p++, nd++) {
-		int c = *p, d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			break;
-		x = x << 4 | (uint64_t)d;
-	}
-	if (!nd)
-		return -1;
-	*pp = p;
-	*v = x;
-	return 0;
-}
-
-/* Finds the mapping of data.mdb (same inode, file offset 0) in
- * /proc/self/maps: LMDB maps the whole file from offset 0 but does not
- * publish the address (mdb_env_info's me_mapaddr is only set with
- * MDB_FIXEDMAP). */
-static int find_map(ino_t ino, uintptr_t *base, uintptr_t *end)
-{
-	char line[4096];
-	FILE *f = fopen("/proc/self/maps", "r");
-	int found = -1;
-
-	if (!f)
-		return -1;
-	while (found && fgets(line, sizeof line, f)) {
-		const char *p = line;
-		uint64_t a, b, off, inode = 0;
-		int field;
-
-		if (hexnum(&p, &a) || *p++ != '-' || hexnum(&p, &b) || *p++ != ' ')
-			continue;
-		while (*p && *p != ' ')   /* perms */
-			p++;
-		if (*p++ != ' ' || hexnum(&p, &off) || *p++ != ' ')
-			continue;
-		while (*p && *p != ' ')   /* dev */
-			p++;
-		if (*p++ != ' ')
-			continue;
-		for (field = 0; field < 20 && *p >= '0' && *p <= '9'; field++, p++)
-			inode = inode * 10 + (uint64_t)(*p - '0');
-		if (off == 0 && inode == (uint64_t)ino) {
-			*base = (uintptr_t)a;
-			*end = (uintptr_t)b;
-			found = 0;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static int64_t file_offset(struct site *s, const void *p, size_t n)
-{
-	uintptr_t a = (uintptr_t)p, base, end;
-	struct stat st;
-	int64_t off = -1;
-
-	if (s->data_fd < 0)
-		return -1;
-	pthread_mutex_lock(&s->vlock);
-	if (!(a >= s->map_base && a < s->map_end && n <= s->map_end - a)) {
-		/* first use, or the map moved: look it up again */
-		if (!fstat(s->data_fd, &st) && !find_map(st.st_ino, &base, &end)) {
-			s->map_base = base;
-			s->map_end = end;
-		}
-	}
-	if (a >= s->map_base && a < s->map_end && n <= s->map_end - a)
-		off = (int64_t)(a - s->map_base);
-	pthread_mutex_unlock(&s->vlock);
-	return off;
 }
 
 static time_t now_s(void)
@@ -212,7 +125,6 @@ static int blob_copy(struct site *s, const unsigned char sha[32], struct resp *r
 		return rc;
 	free(r->owned);
 	r->owned = p;
-	r->file_off = -1;
 	*bytes = p;
 	*len = n;
 	return 0;
@@ -252,8 +164,6 @@ int site_blob(struct site *s, const unsigned char sha[32], struct resp *r,
 		}
 		vcache_put(s, sha, txnid, p, n);
 	}
-	/* Where the bytes sit in data.mdb, so the server can sendfile() them. */
-	r->file_off = file_offset(s, p, n);
 	if (r->hold)
 		gaz_archive_read_end(r->hold_ar, r->hold);
 	r->hold = txn;

@@ -77,8 +77,6 @@ struct site {
 	int exporting;          /* static export: no live search or upload */
 	MDB_dbi blob_dbi;
 	int have_blob_dbi;
-	int data_fd;            /* LMDB's data.mdb descriptor (borrowed), or -1 */
-	uintptr_t map_base, map_end; /* where data.mdb is mapped (under vlock) */
 	pthread_mutex_t vlock;
 	struct vcache_entry vcache[SITE_VCACHE];
 	int scache_off;         /* gaz_serve_opts.no_search_cache */
@@ -112,7 +110,6 @@ struct resp {
 	size_t blob_len;
 	MDB_txn *hold;
 	struct gaz_archive *hold_ar; /* whose read transaction hold is */
-	int64_t file_off;         /* offset of blob in data.mdb, or -1 */
 	void *owned;              /* malloc'ed blob bytes freed by resp_release */
 	char content_range[96];   /* for 206/416, or "" */
 	uint64_t entity_len;      /* a 304's would-be body length */

@@ -268,13 +268,14 @@ const char site_css[] =
 	".code{font-size:1.3rem;letter-spacing:.1em;font-weight:700}\n"
 	"form.filters{display:grid;grid-template-columns:1fr;gap:.5rem;margin-bottom:1rem}\n"
 	"form.filters div{display:flex;flex-direction:column}\n"
+	"form.filters details summary{cursor:pointer;color:var(--link);padding:.2rem 0}\n"
+	"form.filters details .grid{display:grid;grid-template-columns:1fr;gap:.5rem;margin-top:.4rem}\n"
 	"nav.pager{display:flex;gap:1rem;margin:1rem 0}\n"
 	"footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;"
 	"padding:1rem;max-width:60rem;margin:2rem auto 0}\n"
 	"@media (max-width:30em){th,td{padding:.3rem .35rem;font-size:.9rem}"
 	"main{padding:.75rem}h1{font-size:1.3rem}}\n"
-	"@media (min-width:48em){form.filters{grid-template-columns:repeat(3,1fr)}"
-	"form.filters div.wide{grid-column:1/-1}}\n";
+	"@media (min-width:48em){form.filters details .grid{grid-template-columns:repeat(3,1fr)}}\n";
 
 int resp_page(struct resp *r, struct out *o, int status, const char *ctype)
 {

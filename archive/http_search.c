@@ -88,13 +88,24 @@ static void input(struct out *o, const char *id, const char *label, const char *
 	out_fmt(o, "\"%s></div>\n", extra ? extra : "");
 }
 
+/* The query box, then the other filters folded into a <details> (open
+ * when one is in use), so that on a phone the results follow the query
+ * box instead of seven fields; no JavaScript needed. */
 static void form(struct out *o, const struct sform *f)
 {
 	static const char *const st[] = { "有效", "已修改", "废止", "失效" };
-	size_t i;
+	const char *const used[] = { f->issuer, f->subject, f->genre, f->from, f->to, f->status };
+	size_t i, n_used = 0;
 
+	for (i = 0; i < sizeof used / sizeof *used; i++)
+		n_used += used[i] != NULL;
 	out_raw(o, "<form class=\"filters\" role=\"search\" action=\"/search\" method=\"get\">\n");
 	input(o, "q", "检索词（空格分隔多个词，引号内为短语）", "search", f->q, NULL);
+	out_fmt(o, "<details class=\"more\"%s><summary>发布机构、主题、体裁、日期、效力状态",
+		n_used ? " open" : "");
+	if (n_used)
+		out_fmt(o, "（已用 %zu 项）", n_used);
+	out_raw(o, "</summary>\n<div class=\"grid\">\n");
 	input(o, "issuer", "发布机构", "text", f->issuer, NULL);
 	input(o, "subject", "主题分类", "text", f->subject, NULL);
 	input(o, "genre", "体裁分类", "text", f->genre, NULL);
@@ -106,7 +117,8 @@ static void form(struct out *o, const struct sform *f)
 		out_fmt(o, "<option%s>%s</option>",
 			f->status && !strcmp(f->status, st[i]) ? " selected" : "", st[i]);
 	}
-	out_raw(o, "</select></div>\n<div><button type=\"submit\">检索</button></div>\n</form>\n");
+	out_raw(o, "</select></div>\n</div>\n</details>\n"
+		   "<div><button type=\"submit\">检索</button></div>\n</form>\n");
 }
 
 /* Escapes plain, wrapping each span in <mark>. */

@@ -13,7 +13,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 #include <sys/types.h>
 #include <netinet/in.h>
@@ -50,7 +49,6 @@ struct rq {
 	char filename[256];
 	struct gaz_http_target t;  /* parsed on the first call */
 	int have_t;
-	MDB_txn *hold;             /* snapshot behind a sendfile() response */
 };
 
 struct gaz_http_server {
@@ -196,8 +194,6 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		MHD_destroy_post_processor(r->pp);
 	if (r->have_t)
 		gaz_http_target_release(&r->t);
-	if (r->hold)
-		gaz_archive_read_end(s->site.ar, r->hold);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);
 		s->uploads--;
@@ -246,35 +242,21 @@ static void add_security_headers(struct MHD_Response *m)
 	MHD_add_response_header(m, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
-static enum MHD_Result send_resp(struct gaz_http_server *s, struct MHD_Connection *c,
-				 struct rq *q, struct resp *r, const char *allow, int api)
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct resp *r,
+				 const char *allow, int api)
 {
 	struct MHD_Response *m = NULL;
 	enum MHD_Result ret;
-	int fd;
 
-	if (r->blob && r->hold && r->file_off >= 0 && q && !q->hold &&
-	    (fd = fcntl(s->site.data_fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
-		/* sendfile() from data.mdb; the snapshot lives until the
-		 * request completes (completed() ends it) */
-		m = MHD_create_response_from_fd_at_offset64(r->blob_len, fd, (uint64_t)r->file_off);
-		if (m) {
-			q->hold = r->hold;
-			r->hold = NULL;
-		} else {
-			close(fd);
-		}
-	}
-	if (m) {
-		/* built above */
-	} else if (r->status == 304) {
+	if (r->status == 304) {
 		/* No body is sent, but Content-Length must be the 200's (RFC 9110
 		 * 8.6): a reader that is never called carries the length. */
 		m = MHD_create_response_from_callback(r->entity_len, 4096, no_body, NULL, NULL);
 	} else if (r->blob) {
 		/* The bytes stay where they are (the LMDB map or the verified
 		 * copy); the holder keeps them alive until libmicrohttpd drops
-		 * the response. */
+		 * the response.  libmicrohttpd sends header and body with one
+		 * sendmsg(), as much as the socket takes (http_blob.c). */
 		struct holder *h = calloc(1, sizeof *h);
 		if (h) {
 			h->ar = r->hold_ar;
@@ -336,7 +318,7 @@ static enum MHD_Result send_error(struct gaz_http_server *s, struct MHD_Connecti
 
 	resp_init(&r);
 	site_error(&s->site, &r, status, msg);
-	ret = send_resp(s, c, NULL, &r, allow, 0);
+	ret = send_resp(c, &r, allow, 0);
 	resp_release(&r);
 	return ret;
 }
@@ -399,7 +381,7 @@ static enum MHD_Result finish_upload(struct gaz_http_server *s, struct MHD_Conne
 	resp_init(&out);
 	if (pages_verify_upload(&s->site, r->body.data, r->body.len, r->filename, &out, api))
 		site_error(&s->site, &out, 500, "服务器暂时无法处理该请求。");
-	ret = send_resp(s, c, r, &out, NULL, api);
+	ret = send_resp(c, &out, NULL, api);
 	resp_release(&out);
 	/* Nothing is kept: the bytes are dropped with the request. */
 	gaz_buf_release(&r->body);
@@ -516,7 +498,7 @@ answer:
 	q.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	resp_init(&out);
 	site_get(&s->site, &q, &out);
-	ret = send_resp(s, c, r, &out, NULL, api);
+	ret = send_resp(c, &out, NULL, api);
 	resp_release(&out);
 	return ret;
 }

@@ -13,7 +13,6 @@ void resp_init(struct resp *r)
 	out_init(&r->body, GAZ_HTTP_PAGE_MAX);
 	r->status = 500;
 	r->ctype = "text/plain; charset=utf-8";
-	r->file_off = -1;
 }
 
 void resp_release(struct resp *r)
@@ -223,14 +222,11 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 			r->status = 416;
 			r->blob = NULL;
 			r->blob_len = 0;
-			r->file_off = -1;
-			snprintf(r->content_range, sizeof r->content_range, "bytes */%zu", len);
+					snprintf(r->content_range, sizeof r->content_range, "bytes */%zu", len);
 		} else if (k == 0) {
 			r->status = 206;
 			r->blob = (const unsigned char *)pdf + first;
 			r->blob_len = (size_t)(last - first + 1);
-			if (r->file_off >= 0)
-				r->file_off += (int64_t)first;
 			snprintf(r->content_range, sizeof r->content_range,
 				 "bytes %llu-%llu/%zu", (unsigned long long)first,
 				 (unsigned long long)last, len);
@@ -711,7 +707,6 @@ int site_get(struct site *s, const struct req *q, struct resp *r)
 	r->owned = NULL;
 	r->blob = NULL;
 	r->blob_len = 0;
-	r->file_off = -1;
 	free(r->disposition);
 	r->disposition = NULL;
 	r->content_range[0] = '\0';

@@ -5,6 +5,7 @@
 #include "archive/http_sig.h"
 #include "gazette/archive.h"
 #include "gazette/archive_verify.h"
+#include "gazette/tlog.h"
 
 #include <cJSON.h>
 #include <openssl/sha.h>
@@ -97,7 +98,8 @@ static int doc_statuses(struct site *s, const struct gaz_ar_version *v, struct d
 	return 0;
 }
 
-/* "documents": [{doc_no, title, code, status, in_force}] under parent. */
+/* "documents": [{doc_no, title, code, status, in_force, first_page,
+ * last_page}] under parent. */
 static void j_doc_statuses(cJSON *parent, const struct docst *ds, size_t n)
 {
 	cJSON *docs = cJSON_AddArrayToObject(parent, "documents");
@@ -111,6 +113,8 @@ static void j_doc_statuses(cJSON *parent, const struct docst *ds, size_t n)
 		cJSON_AddStringToObject(x, "status", gaz_status_name(ds[i].status)
 					? gaz_status_name(ds[i].status) : "");
 		cJSON_AddBoolToObject(x, "in_force", gaz_status_in_force(ds[i].status));
+		cJSON_AddNumberToObject(x, "first_page", ds[i].d->first_page);
+		cJSON_AddNumberToObject(x, "last_page", ds[i].d->last_page);
 		cJSON_AddItemToArray(docs, x);
 	}
 }
@@ -345,6 +349,8 @@ int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char
 	struct gaz_ar_version tmp, v;
 	struct docst *ds = NULL;
 	cJSON *j = NULL;
+	MDB_txn *txn = NULL;
+	uint64_t leaf;
 	char tm[40];
 	size_t i;
 	int rc;
@@ -384,7 +390,19 @@ int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char
 	cJSON_AddBoolToObject(j, "current", v.superseded_by == 0);
 	cJSON_AddNumberToObject(j, "superseded_by", v.superseded_by);
 	cJSON_AddStringToObject(j, "superseded_reason", v.superseded_reason ? v.superseded_reason : "");
+	cJSON_AddStringToObject(j, "name", v.name ? v.name : "");
+	cJSON_AddNumberToObject(j, "cumulative", v.cumulative);
+	cJSON_AddStringToObject(j, "date", v.date ? v.date : "");
+	cJSON_AddNumberToObject(j, "latest", v.latest);
 	j_doc_statuses(j, ds, v.n_loaded_docs);
+	/* The version's leaf in the transparency log: a client fetches
+	 * /api/v1/log/inclusion/N.json and checks it against the signed head. */
+	if (!site_read_begin(s, &txn)) {
+		if (!gaz_tlog_find_sha256(txn, sha, &leaf))
+			cJSON_AddNumberToObject(j, "log_index", (double)leaf);
+		site_read_end(s, txn);
+	}
+	gaz_clear_error();
 	rc = resp_json(r, j);
 	j = NULL;
 end:

@@ -301,9 +301,10 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	if ((rc = ar_w(gaz_tlog_append_entry(txn, &le, NULL))))
 		goto end;
 	snprintf(subject, sizeof subject, "%u/%u/%u", v.year, v.number, v.version);
-	rc = ar_audit_put(a, txn, p->who, p->now, "publish", subject, v.reason);
-	if (!rc)
-		p->version = v.version;
+	if ((rc = ar_audit_put(a, txn, p->who, p->now, "publish", subject, v.reason)) ||
+	    (rc = ar_sign_head(a, txn, p->now)))
+		goto end;
+	p->version = v.version;
 end:
 	gaz_search_writer_free(sw);
 	gaz_buf_release(&b);
@@ -507,8 +508,10 @@ static int status_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	memcpy(c.sha256, v.pdf_sha256, 32);
 	if ((rc = put_event(a, txn, &s->e, &c)) || (rc = index_status(a, txn, s)))
 		goto end;
-	rc = ar_audit_put(a, txn, s->e.who, s->e.time, "status", s->e.doc_no,
-			  gaz_status_name(s->e.status));
+	if ((rc = ar_audit_put(a, txn, s->e.who, s->e.time, "status", s->e.doc_no,
+			       gaz_status_name(s->e.status))))
+		goto end;
+	rc = ar_sign_head(a, txn, s->e.time);
 end:
 	gaz_ar_doc_release(&first);
 	gaz_ar_doc_release(&last);

@@ -4,6 +4,7 @@
  * fault injection for the crash tests).
  */
 #include "archive/store.h"
+#include "gazette/tlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -324,6 +325,21 @@ fail:
 	free(path);
 	gaz_archive_close(a);
 	return rc;
+}
+
+int gaz_archive_set_log_key(struct gaz_archive *a, EVP_PKEY *key)
+{
+	if (key && EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
+		return gaz_fail(GAZ_EINVAL, "the log key must be an Ed25519 key");
+	a->log_key = key;
+	return 0;
+}
+
+int ar_sign_head(struct gaz_archive *a, MDB_txn *txn, int64_t now)
+{
+	if (!a->log_key)
+		return 0;
+	return ar_w(gaz_tlog_sign_head(txn, a->log_key, now > 0 ? (uint64_t)now * 1000 : 0, NULL));
 }
 
 void gaz_archive_close(struct gaz_archive *a)

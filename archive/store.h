@@ -5,6 +5,7 @@
 
 #include "archive/rec.h"
 
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -39,7 +40,12 @@ struct gaz_archive {
 	unsigned gate_window;     /* windows closed so far (under gate_mu) */
 	int gate_init;
 	struct ar_reader pool[AR_POOL];
+	EVP_PKEY *log_key;        /* gaz_archive_set_log_key (borrowed) or NULL */
 };
+
+/* With a log key set, signs a head of the log as it now stands in txn, at
+ * now (Unix seconds). */
+int ar_sign_head(struct gaz_archive *a, MDB_txn *txn, int64_t now);
 
 /* Index key: prefix, string (cut to GAZ_AR_KEY_MAX), NUL, then 8-byte id
  * when id_len is 8 (0: the prefix key used for ranges, without the id). */

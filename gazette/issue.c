@@ -462,6 +462,22 @@ static int add_block(struct gaz_doc *doc, enum gaz_block_kind kind,
 	return 0;
 }
 
+/* The number of an attachment line: 附件：N. / N．/ N、 or, for a further
+ * one, the line's own leading N.; -1 when there is none. */
+static int attachment_number(const char *s)
+{
+	const char *c;
+	int n = 0, digits = 0;
+
+	if (!strncmp(s, "附件", 6) && (c = strstr(s, "：")))
+		s = c + 3;
+	for (; *s >= '0' && *s <= '9' && digits < 3; s++, digits++)
+		n = n * 10 + (*s - '0');
+	if (!digits || (*s != '.' && strncmp(s, "．", 3) && strncmp(s, "、", 3)))
+		return -1;
+	return n;
+}
+
 /* Second pass: roles that depend on neighbours (落款, 主送, titles). */
 static void classify_context(struct gaz_doc *doc)
 {
@@ -475,6 +491,17 @@ static void classify_context(struct gaz_doc *doc)
 			struct gaz_block *p = &doc->blocks[i - 1];
 			if (p->kind == GAZ_BLK_PARA && gaz_text_is_short_label(p->text))
 				p->kind = GAZ_BLK_SIGNER;
+		}
+		/* 附件：1.… then 2.…, 3.… (GB/T 9704 §7.3.4): a line numbered
+		 * one more than the attachment line before it is a further
+		 * attachment, not a level-3 heading. */
+		if (b->kind == GAZ_BLK_H3 && i > 0 &&
+		    doc->blocks[i - 1].kind == GAZ_BLK_ATTACHMENT &&
+		    attachment_number(doc->blocks[i - 1].text) > 0 &&
+		    attachment_number(b->text) == attachment_number(doc->blocks[i - 1].text) + 1) {
+			b->kind = GAZ_BLK_ATTACHMENT;
+			seen_content = 1;
+			continue;
 		}
 		if (b->kind == GAZ_BLK_PARA && !seen_content &&
 		    gaz_text_is_addressee(b->text)) {

@@ -202,6 +202,52 @@ static int signature(struct lay *y, const struct gaz_doc *d, size_t i, size_t *u
 	return 0;
 }
 
+/* Widths in t (the prepared text of s) of an attachment line's label
+ * "附件：" (unless cont: a further attachment has none) and of the
+ * number after it ("1." "1．" "1、"), each NULL when not wanted. */
+static void attachment_measure(const struct lay_text *t, const char *s, int cont,
+			       float *label, float *num)
+{
+	const char *c = cont ? NULL : strstr(s, "：");
+	size_t lab = c ? (size_t)(c + 3 - s) : 0, nb = lab, o = 0, j;
+
+	while (s[nb] >= '0' && s[nb] <= '9')
+		nb++;
+	if (nb > lab && s[nb] == '.')
+		nb++;
+	else if (nb > lab && (!strncmp(s + nb, "．", 3) || !strncmp(s + nb, "、", 3)))
+		nb += 3;
+	else
+		nb = lab;
+	if (label)
+		*label = 0;
+	if (num)
+		*num = 0;
+	for (j = 0; j < t->n && o < nb; j++) {
+		char u[4];
+		if (o < lab) {
+			if (label)
+				*label += t->ch[j].w;
+		} else if (num) {
+			*num += t->ch[j].w;
+		}
+		o += gaz_utf8_encode(t->cps[j], u);
+	}
+}
+
+static int attachment_widths(struct lay *y, const char *s, const struct lay_style *st,
+			     float *label, float *num)
+{
+	struct lay_text t;
+	int rc;
+
+	if ((rc = lay_text_prepare(y, s, strlen(s), st, NULL, 0, &t)))
+		return rc;
+	attachment_measure(&t, s, 0, label, num);
+	lay_text_release(&t);
+	return 0;
+}
+
 static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *used)
 {
 	struct lay *y = &b->y;
@@ -214,7 +260,7 @@ static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *use
 	struct lay_para p = body_para();
 	struct lay_text t;
 	size_t page, lead;
-	float top, w;
+	float top;
 	int rc;
 
 	*used = 1;
@@ -234,21 +280,24 @@ static int block(struct build *b, const struct gaz_doc *d, size_t i, size_t *use
 		p.indent = 0;
 		return para(y, k->text, &body, NULL, 0, &p, NULL, NULL);
 	case GAZ_BLK_ATTACHMENT: {
-		/* 附件：name — blank line above; wrapped lines align with the
-		 * name (9704 §7.3.4). */
-		const char *c = strstr(k->text, "：");
-		size_t lab = c ? (size_t)(c + 3 - k->text) : 0;
+		/* 附件：1.name — blank line above the first; a further numbered
+		 * attachment starts under the first one's number, and wrapped
+		 * lines align with the name's first character (9704 §7.3.4). */
+		size_t j = i;
+		float lw = 0, nw = 0;
+		while (j > 0 && strncmp(d->blocks[j].text, "附件", 6) &&
+		       d->blocks[j - 1].kind == GAZ_BLK_ATTACHMENT)
+			j--;
+		if (j != i && (rc = attachment_widths(y, d->blocks[j].text, &body, &lw, NULL)))
+			return rc;
 		if ((rc = lay_text_prepare(y, k->text, strlen(k->text), &body, NULL, 0, &t)))
 			return rc;
-		w = 0;
-		for (size_t j = 0, o = 0; j < t.n && o < lab; j++) {
-			char u[4];
-			w += t.ch[j].w;
-			o += gaz_utf8_encode(t.cps[j], u);
-		}
+		attachment_measure(&t, k->text, j != i, j == i ? &lw : NULL, &nw);
 		if (prev != GAZ_BLK_ATTACHMENT && y->top > PAGE_TOP + 1)
 			y->top += BODY_PITCH;
-		p.hang = 2 * CH + w < BODY_W / 2 ? 2 * CH + w : 2 * CH;
+		if (j != i)
+			p.indent = 2 * CH + lw;
+		p.hang = 2 * CH + lw + nw < BODY_W / 2 ? 2 * CH + lw + nw : 2 * CH;
 		rc = lay_para(y, &t, &p, NULL, NULL);
 		lay_text_release(&t);
 		return rc;
@@ -339,7 +388,8 @@ static int verification(struct build *b, const struct gaz_doc *d)
 }
 
 /* Blocks that must not end a page: a heading without text after it, an
- * addressee, a document number or title inside the body. */
+ * addressee, a document number or title inside the body, a line of the
+ * attachment list (it stays whole, with the 落款 after it). */
 static int keeps_with_next(const struct gaz_block *k)
 {
 	switch (k->kind) {
@@ -349,6 +399,7 @@ static int keeps_with_next(const struct gaz_block *k)
 	case GAZ_BLK_ADDRESSEE:
 	case GAZ_BLK_DOCNO:
 	case GAZ_BLK_TITLE:
+	case GAZ_BLK_ATTACHMENT:
 		return 1;
 	default:
 		return 0;

@@ -197,6 +197,30 @@ expect "$scratch/extra" 0 \
 # A folder that does not exist: usage/I-O, exit 2.
 expect $B/no-such-folder 2 "gazette: $B/no-such-folder: input/output error: cannot open issue folder"
 
+# --json: the same diagnostics on stdout as one object, nothing on stderr,
+# the same exit codes; personal data stays masked there too.
+set +e
+"$GAZETTE" check bad-issues/id-number --json >"$scratch/j" 2>"$scratch/e"; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "check --json on id-number: exit $rc, expected 1"
+[ -s "$scratch/e" ] && fail "check --json wrote to stderr: $(cat "$scratch/e")"
+python3 - "$scratch/j" <<'EOF' || fail "check --json: wrong object"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["issue"] == "bad-issues/id-number" and d["documents"] == 1, d
+assert d["errors"] == 2 and d["warnings"] == 0 and d["may_compile"] is False, d
+p = d["problems"][0]
+assert p["file"] == "bad-issues/id-number/01.txt" and p["line"] == 16 and p["column"] == 12, p
+assert p["field"] == "正文" and p["severity"] == "error", p
+assert "110105********1238" in p["message"] and "110105198001011238" not in open(sys.argv[1]).read(), p
+EOF
+set +e
+"$GAZETTE" check sample-issue --json >"$scratch/j" 2>"$scratch/e"; rc=$?
+set -e
+[ "$rc" = 0 ] || fail "check --json on the sample: exit $rc, expected 0"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["may_compile"] and d["documents"]==5 and d["problems"]==[], d' "$scratch/j" ||
+	fail "check --json on the sample: wrong object"
+
 # Usage errors.
 set +e
 "$GAZETTE" check >/dev/null 2>&1; rc=$?

@@ -7,6 +7,7 @@
 #include "gazette/dl/lcms.h"
 #include "gazette/dl/mhd.h"
 #include "gazette/dl/qrencode.h"
+#include "gazette/dl/ssl.h"
 #include "gazette/dl/unibreak.h"
 
 #include "test.h"
@@ -58,6 +59,7 @@ static void test_not_linked(void)
 		GAZ_DL_DEFLATE_SONAME, GAZ_DL_HPDF_SONAME, GAZ_DL_HB_SONAME, GAZ_DL_HB_SUBSET_SONAME,
 		GAZ_DL_LCMS_SONAME, GAZ_DL_QRENCODE_SONAME, GAZ_DL_UNIBREAK_SONAME,
 		GAZ_DL_MHD_SONAME,
+		GAZ_DL_SSL_SONAME,
 	};
 	size_t i;
 	void *h;
@@ -86,6 +88,7 @@ static void test_loaders(void)
 		CHECK_EQ_INT(gaz_dl_qrencode(), 0);
 		CHECK_EQ_INT(gaz_dl_unibreak(), 0);
 		CHECK_EQ_INT(gaz_dl_mhd(), 0);
+		CHECK_EQ_INT(gaz_dl_ssl(), 0);
 	}
 	/* the slots hold the library's own functions */
 	h = dlopen(GAZ_DL_HPDF_SONAME, RTLD_NOW | RTLD_NOLOAD);

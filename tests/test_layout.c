@@ -368,6 +368,21 @@ static void write_file(const char *path, const char *s)
 	}
 }
 
+/* A document's catalog record and its first two lines (lines 1-13). */
+#define DOC_HEAD "索引号：11500114009130039C/2018-00979\n" \
+	"发文字号：示政发〔2023〕1号\n" \
+	"文件标题：关于测试的通知\n" \
+	"发布机构：示例市人民政府\n" \
+	"成文日期：2023-07-01\n" \
+	"发布日期：2023-07-02\n" \
+	"主题分类：其他\n" \
+	"体裁分类：行政规范性文件\n" \
+	"有效性：有效\n" \
+	"栏目：部门文件\n" \
+	"\n" \
+	"各有关单位：\n" \
+	"现将有关事项通知如下。\n"
+
 int main(void)
 {
 	struct gaz_issue *is = NULL;
@@ -418,19 +433,7 @@ int main(void)
 	snprintf(path, sizeof path, "%s/issue.conf", dir);
 	write_file(path, conf ? conf : "");
 	snprintf(path, sizeof path, "%s/01-doc.txt", dir);
-	write_file(path, "索引号：11500114009130039C/2018-00979\n"
-			 "发文字号：示政发〔2023〕1号\n"
-			 "文件标题：关于测试的通知\n"
-			 "发布机构：示例市人民政府\n"
-			 "成文日期：2023-07-01\n"
-			 "发布日期：2023-07-02\n"
-			 "主题分类：其他\n"
-			 "体裁分类：行政规范性文件\n"
-			 "有效性：有效\n"
-			 "栏目：部门文件\n"
-			 "\n"
-			 "各有关单位：\n"
-			 "现将有关事项通知如下。\n"
+	write_file(path, DOC_HEAD
 			 "第三段含有\xee\x80\x80字符。\n");
 	CHECK_EQ_INT(load(dir, &is), 0);
 	if (is) {
@@ -441,6 +444,51 @@ int main(void)
 		fprintf(stderr, "detail: %s\n", gaz_errdetail());
 		if (!rc)
 			gaz_layout_release(&L);
+		gaz_issue_free(is);
+	}
+
+	/* An attachment list (GB/T 9704 §7.3.4): 附件：1.… then 2.…, 3.…,
+	 * each further number under the first, none of them a heading, all
+	 * on one page. */
+	write_file(path, DOC_HEAD
+			 "附件：1.甲表\n"
+			 "2.乙表\n"
+			 "3.丙表\n"
+			 "1.这一行是正文里的标题\n");
+	CHECK_EQ_INT(load(dir, &is), 0);
+	if (is) {
+		const struct gaz_doc *doc = &is->docs[0];
+		const struct gaz_item *at[3] = { NULL, NULL, NULL };
+		const char *want[3] = { "附件：1.甲表", "2.乙表", "3.丙表" };
+		int page[3] = { -1, -1, -2 };
+		size_t p, i, k;
+
+		CHECK_EQ_INT(doc->n_blocks, 6);
+		if (doc->n_blocks == 6) {
+			CHECK_EQ_INT(doc->blocks[2].kind, GAZ_BLK_ATTACHMENT);
+			CHECK_EQ_INT(doc->blocks[3].kind, GAZ_BLK_ATTACHMENT);
+			CHECK_EQ_INT(doc->blocks[4].kind, GAZ_BLK_ATTACHMENT);
+			CHECK_EQ_INT(doc->blocks[5].kind, GAZ_BLK_H3);
+		}
+		CHECK_EQ_INT(gaz_layout_issue(is, fs, &L), 0);
+		for (p = 0; p < L.n_pages; p++)
+			for (i = 0; i < L.pages[p].n; i++)
+				for (k = 0; k < 3; k++)
+					if (L.pages[p].items[i].kind == GAZ_ITEM_TEXT &&
+					    !strcmp(L.pages[p].items[i].text, want[k])) {
+						at[k] = &L.pages[p].items[i];
+						page[k] = (int)p;
+					}
+		CHECK(at[0] && at[1] && at[2]);
+		if (at[0] && at[1] && at[2]) {
+			/* "附件：" is three 16 pt characters wide */
+			float d = at[1]->x - at[0]->x;
+			CHECK(d > 3 * 16 - 1 && d < 3 * 16 + 6);
+			CHECK(at[2]->x == at[1]->x);
+			CHECK(at[1]->y < at[0]->y && at[2]->y < at[1]->y);
+			CHECK(page[0] == page[1] && page[1] == page[2]);
+		}
+		gaz_layout_release(&L);
 		gaz_issue_free(is);
 	}
 	unlink(path);

@@ -179,6 +179,48 @@ expect 2 "$GAZETTE" log --archive "$A" frobnicate
 expect 0 "$GAZETTE" fsck --archive "$A"
 has out "clean"
 
+# --- heads signed by publish and status themselves (--log-key) -----------------------
+# A wrong passphrase or a key that is not Ed25519 stops before anything is
+# stored; then the new version and its head commit together.
+cp -a "$A/data.mdb" "$T/before.mdb"
+printf '%%PDF-1.7\n%% v3\n%%%%EOF\n' >"$T/v3.pdf"
+expect 2 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v3.pdf" --pages "$PAGES" \
+	--reason "勘误" --log-key "$K/log-key.pem" --log-pass-file "$T/badpass"
+expect 2 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v3.pdf" --pages "$PAGES" \
+	--reason "勘误" --log-key "$SRC/keys-example/signer.key" \
+	--log-pass-file "$SRC/keys-example/passphrase.txt"
+expect 2 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v3.pdf" --pages "$PAGES" \
+	--reason "勘误" --log-pass-file "$K/passphrase"
+cmp -s "$A/data.mdb" "$T/before.mdb" || fail "a refused publish changed the archive"
+expect 0 "$GAZETTE" log --archive "$A" head --json
+size0=$(json 'd["tree_size"]')
+expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v3.pdf" --pages "$PAGES" \
+	--reason "勘误" --log-key "$K/log-key.pem" --log-pass-file "$K/passphrase"
+has out "log tree head signed"
+expect 0 "$GAZETTE" log --archive "$A" head --json
+size1=$(json 'd["tree_size"]')
+[ "$size1" -gt "$size0" ] || fail "publish appended no leaf"
+[ "$(json 'd["sth"]["tree_size"]')" = "$size1" ] || fail "publish --log-key: head not of the new size"
+# the new version is proven against that head right away, with the key
+# (exit 1: this stand-in PDF carries no signature; the archive part is shown)
+expect 1 "$GAZETTE" verify "$T/v3.pdf" --archive "$A" --log-key "$K/log-pub.pem"
+has out "signature verified with --log-key"
+# a key that is not the log's
+openssl genpkey -algorithm ed25519 -out "$T/other.key" 2>/dev/null
+openssl pkey -in "$T/other.key" -pubout -out "$T/other.pub" 2>/dev/null
+expect 1 "$GAZETTE" verify "$T/v3.pdf" --archive "$A" --log-key "$T/other.pub"
+has err "does not verify with"
+# a status change signs the head of its own leaf too
+GAZETTE_LOG_KEY_PASS=$(cat "$K/passphrase") \
+	expect 0 "$GAZETTE" status "穗更新〔2018〕21号" --archive "$A" --set 已修改 \
+	--date 2023-08-15 --log-key "$K/log-key.pem"
+expect 0 "$GAZETTE" log --archive "$A" head --json
+[ "$(json 'd["tree_size"]')" = $((size1 + 1)) ] || fail "status appended no leaf"
+[ "$(json 'd["sth"]["tree_size"]')" = $((size1 + 1)) ] || fail "status --log-key: head not signed"
+expect 2 "$GAZETTE" status "穗更新〔2018〕21号" --archive "$A" --log-key "$K/log-key.pem"
+expect 0 "$GAZETTE" fsck --archive "$A"
+has out "clean"
+
 if [ "$fails" != 0 ]; then
 	echo "$fails failure(s)" >&2
 	exit 1

@@ -127,6 +127,12 @@ EOF
 get "$B/search?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6&status=%E5%BA%9F%E6%AD%A2"
 body_has '共找到 1 篇文件'
 body_has '<mark>规范性文件</mark>'
+# the filters other than the query are folded away unless one is in use
+body_has '<details class="more" open><summary>发布机构、主题、体裁、日期、效力状态（已用 1 项）'
+body_has '<option selected>废止</option>'
+get "$B/search?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
+body_has '<details class="more"><summary>'
+body_has 'name="status"'
 status_is 400 "$B/search?q=%22unbalanced"
 # HTML escaping of what a visitor types
 get "$B/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22"

@@ -30,6 +30,9 @@ ok() { checks=$((checks + 1)); }
 
 bash "$SRC/tests/web-fixture.sh" "$T/fx"
 A=$T/fx/ar
+K=$SRC/keys-example
+# a signed tree head, as the office signs one after publishing
+"$GAZETTE" log --archive "$A" sign --key "$K/log/log-key.pem" --pass-file "$K/log/passphrase" >/dev/null
 
 # ---- export -------------------------------------------------------------------------
 "$GAZETTE" export-static --archive "$A" "$T/site" >"$T/export.out"
@@ -51,6 +54,17 @@ ls -d "$T"/site2.tmp-* >/dev/null 2>&1 && fail "failed export left a temporary d
 
 # ---- nginx over the export, stock mime types ---------------------------------------------
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+TPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# the export over https too: a test CA and a certificate for "localhost"
+mkdir -p "$T/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls/ca.key" -out "$T/tls/ca.pem" \
+	-days 2 -subj "/CN=test TLS root" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -keyout "$T/tls/srv.key" -out "$T/tls/srv.csr" \
+	-subj "/CN=localhost" >/dev/null 2>&1
+printf 'subjectAltName=DNS:localhost\n' >"$T/tls/ext"
+openssl x509 -req -in "$T/tls/srv.csr" -CA "$T/tls/ca.pem" -CAkey "$T/tls/ca.key" \
+	-CAcreateserial -days 2 -extfile "$T/tls/ext" -out "$T/tls/srv.pem" >/dev/null 2>&1
+chmod 644 "$T/tls/srv.key"
 mkdir -p "$T/ng/logs" "$T/ng/tmp"
 cat >"$T/ng/nginx.conf" <<EOF
 worker_processes 1;
@@ -69,6 +83,13 @@ http {
     scgi_temp_path $T/ng/tmp/scgi;
     server {
         listen 127.0.0.1:$PORT;
+        root $T/site;
+        index index.html;
+    }
+    server {
+        listen 127.0.0.1:$TPORT ssl;
+        ssl_certificate $T/tls/srv.pem;
+        ssl_certificate_key $T/tls/srv.key;
         root $T/site;
         index index.html;
     }
@@ -162,5 +183,80 @@ for i in range(size):
 print("inclusion proofs verified for", size, "leaves")
 EOF
 ok
+
+# ---- gazette verify --archive URL, against the export and the live server -------------------
+# expect CODE CMD...: the exit code
+expect() {
+	local want=$1 got=0
+	shift
+	"$@" >"$T/v.out" 2>"$T/v.err" || got=$?
+	[ "$got" = "$want" ] && ok || { fail "exit $got, want $want: ${*:2}"; cat "$T/v.out" "$T/v.err" >&2; }
+}
+V=(verify --trust "$K/root-ca.pem")
+PUB=$K/log/log-pub.pem
+openssl genpkey -algorithm ed25519 -out "$T/other.key" 2>/dev/null
+openssl pkey -in "$T/other.key" -pubout -out "$T/other.pub" 2>/dev/null
+head -c -1 "$T/fx/v2.pdf" >"$T/cut.pdf"
+for U in "$N" "$B"; do
+	# v2 is current, but one of its documents was repealed on 2023-09-01
+	expect 3 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "$U" --log-key "$PUB"
+	grep -q 'NOT  西府办发〔2017〕38号  废止' "$T/v.out" && ok || fail "$U: repealed document not shown"
+	grep -q 'signature verified with --log-key' "$T/v.out" && ok || fail "$U: head not verified"
+	# ... and in force before that
+	expect 0 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "$U/" --on 2023-08-01 --log-key "$PUB"
+	# v1 is superseded by v2
+	expect 3 "$GAZETTE" "${V[@]}" "$T/fx/v1.pdf" --archive "$U" --log-key "$PUB" --json
+	python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["archive"]; assert a["superseded"] and a["superseded_by"]==2 and a["log_verified"] and a["signed_head_verified"], a' "$T/v.out" && ok || fail "$U: v1 JSON"
+	# the same answer as from the archive directory
+	"$GAZETTE" "${V[@]}" "$T/fx/v1.pdf" --archive "$A" --json >"$T/dir.json" || true
+	python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["archive"]; b=json.load(open(sys.argv[2]))["archive"]; a.pop("signed_head_verified"); b.pop("signed_head_verified"); assert a==b, (a,b)' "$T/v.out" "$T/dir.json" && ok || fail "$U: URL and DIR answers differ"
+	# a log key that is not the office's
+	expect 1 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "$U" --log-key "$T/other.pub"
+	grep -q 'does not verify with the log' "$T/v.err" && ok || fail "$U: wrong log key message"
+	# bytes the archive never published
+	expect 1 "$GAZETTE" "${V[@]}" "$T/cut.pdf" --archive "$U" --log-key "$PUB"
+	grep -q 'NOT a version published' "$T/v.out" && ok || fail "$U: unknown file message"
+done
+# a service that lies: a copy of the export with the leaf or the proof altered
+python3 - "$T/site" "$T/fx/v2.pdf" <<'EOF'
+import hashlib, json, shutil, sys
+site, pdf = sys.argv[1], sys.argv[2]
+sha = hashlib.sha256(open(pdf, "rb").read()).hexdigest()
+leaf = json.load(open("%s/api/v1/sha256/%s.json" % (site, sha)))["log_index"]
+for name in ("leaf", "proof"):
+    dst = "%s-%s" % (site, name)
+    shutil.copytree(site, dst)
+    f = "%s/api/v1/log/inclusion/%d.json" % (dst, leaf)
+    j = json.load(open(f))
+    if name == "leaf":
+        d = bytearray.fromhex(j["leaf_data"]); d[-1] ^= 1; j["leaf_data"] = d.hex()
+        j["leaf_hash"] = hashlib.sha256(b"\0" + bytes(d)).hexdigest()
+    else:
+        p = bytearray.fromhex(j["proof"][0]); p[0] ^= 1; j["proof"][0] = p.hex()
+    json.dump(j, open(f, "w"))
+EOF
+for what in leaf proof; do
+	P2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	python3 -m http.server "$P2" --bind 127.0.0.1 --directory "$T/site-$what" >/dev/null 2>&1 &
+	liar=$!
+	for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$P2/robots.txt" && break; sleep 0.1; done
+	expect 1 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "http://127.0.0.1:$P2" --log-key "$PUB"
+	grep -q 'fails to prove this file' "$T/v.err" && ok || fail "altered $what not caught"
+	kill "$liar" 2>/dev/null || true
+	wait "$liar" 2>/dev/null || true
+done
+# https: the server's chain and host name are checked (SSL_CERT_FILE: the
+# test CA instead of the system's trust store)
+SSL_CERT_FILE=$T/tls/ca.pem expect 3 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" \
+	--archive "https://localhost:$TPORT" --log-key "$PUB"
+grep -q 'signature verified with --log-key' "$T/v.out" && ok || fail "https: head not verified"
+expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "https://localhost:$TPORT"
+grep -q 'certificate verify failed' "$T/v.err" && ok || fail "https: untrusted certificate accepted"
+SSL_CERT_FILE=$T/tls/ca.pem expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" \
+	--archive "https://127.0.0.1:$TPORT"
+# no service there; a scheme that is not http; --log-key without --archive
+expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "http://127.0.0.1:1"
+expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --archive "ftp://127.0.0.1/x"
+expect 2 "$GAZETTE" "${V[@]}" "$T/fx/v2.pdf" --log-key "$PUB"
 echo "$checks passed, $fails failed"
 [ "$fails" = 0 ]

@@ -43,6 +43,8 @@ struct gaz_issue;
  * d->n_errors), or an exit code after printing the error when the folder
  * cannot be read at all. */
 int cli_issue_load(const char *dir, struct gaz_issue **is, struct gaz_diags *d);
+/* The same without printing the diagnostics. */
+int cli_issue_read(const char *dir, struct gaz_issue **is, struct gaz_diags *d);
 
 /* Option parsing without getopt's global state: returns the value of
  * "--name VALUE" / "--name=VALUE" at argv[*i] (advancing *i), or NULL if

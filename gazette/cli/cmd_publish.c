@@ -2,6 +2,7 @@
 #include "archive_cli.h"
 #include "gazette/compile.h"
 #include "gazette/issue.h"
+#include "gazette/tlog.h"
 #include "gazette/verify.h"
 #include "sign_opts.h"
 
@@ -15,7 +16,8 @@ const char cmd_publish_usage[] =
 	"       gazette publish ISSUE_DIR --archive DIR --signed-pdf FILE --trust CA.pem...\n"
 	"       gazette publish ISSUE_DIR --archive DIR --signed-pdf FILE\n"
 	"                       (--pages 'DOCNO=FIRST-LAST,...' | --page-map FILE)\n"
-	"                       [--reason TEXT] [--by NAME] [--map-size SIZE]\n\n"
+	"                       [--reason TEXT] [--by NAME] [--map-size SIZE]\n"
+	"       (any form)      [--log-key PEM [--log-pass-file FILE]]\n\n"
 	"Publishes an issue: check -> compile -> sign -> store.  The store is ONE\n"
 	"transaction (the signed PDF, every document's metadata, text and pages,\n"
 	"indexes, status, log leaf, audit entry): after a crash the archive holds\n"
@@ -36,7 +38,11 @@ const char cmd_publish_usage[] =
 	"  --reason TEXT      why a new version is published (勘误); also written\n"
 	"                     into the signature's /Reason\n"
 	"  --by NAME          who publishes (default $USER)\n"
-	"  --map-size SIZE    grow the archive's map (e.g. 8G); it also grows by itself\n\n"
+	"  --map-size SIZE    grow the archive's map (e.g. 8G); it also grows by itself\n"
+	"  --log-key PEM      also sign a tree head of the transparency log (Ed25519\n"
+	"                     key) in the same transaction, so the new version can be\n"
+	"                     proven against a signed head at once; its passphrase\n"
+	"                     from --log-pass-file FILE or GAZETTE_LOG_KEY_PASS\n\n"
 	"Time is the clock, or SOURCE_DATE_EPOCH when set.\n"
 	"exit 0: stored; 1: check errors, refused (no reason, already stored, not\n"
 	"this issue's PDF); 2: usage, I/O, key or signing error.\n";
@@ -214,6 +220,8 @@ int cmd_publish(int argc, char **argv)
 {
 	const char *dir = NULL, *archive = NULL, *pdf_path = NULL, *spec = NULL, *map = NULL;
 	const char *reason = NULL, *by = NULL, *map_size = NULL, *copy_out = NULL, *v;
+	const char *log_key = NULL, *log_pass = NULL;
+	EVP_PKEY *lk = NULL;
 	struct gaz_diags d = { 0 };
 	struct gaz_issue *is = NULL;
 	struct gaz_archive *a = NULL;
@@ -244,6 +252,8 @@ int cmd_publish(int argc, char **argv)
 		else AR_OPT("publish", "--by", by)
 		else AR_OPT("publish", "--map-size", map_size)
 		else AR_OPT("publish", "-o", copy_out)
+		else AR_OPT("publish", "--log-key", log_key)
+		else AR_OPT("publish", "--log-pass-file", log_pass)
 		else if ((rc = cli_sign_opt("publish", argc, argv, &i, &cs))) {
 			if (rc != 1)
 				return rc;
@@ -271,8 +281,13 @@ int cmd_publish(int argc, char **argv)
 		return cli_usage("publish", "--trust goes with --signed-pdf (without --pages)");
 	if (copy_out && !cs.key)
 		return cli_usage("publish", "-o writes the PDF signed here; it needs --key");
+	if (log_pass && !log_key)
+		return cli_usage("publish", "--log-pass-file goes with --log-key");
 	if (cs.key && (ret = cli_sign_finish("publish", &cs)))
 		return ret;
+	/* the log key before the work: a wrong passphrase stops here */
+	if (log_key && (rc = gaz_tlog_load_key(log_key, log_pass, &lk)))
+		return cli_error(log_key, rc);
 	ret = EXIT_USAGE;
 
 	if ((ret = cli_issue_load(dir, &is, &d)))
@@ -312,16 +327,22 @@ int cmd_publish(int argc, char **argv)
 	}
 	if ((ret = ar_cli_open(archive, GAZ_AR_WRITE | GAZ_AR_CREATE, map_size, &a)))
 		goto end;
+	if (lk && (rc = gaz_archive_set_log_key(a, lk))) {
+		ret = ar_cli_fail(log_key, rc);
+		goto end;
+	}
 	if ((rc = gaz_archive_publish(a, is, pdf, pdf_len, pages, ar_cli_who(by), ar_cli_now(),
 				      reason, &version))) {
 		ret = ar_cli_fail(archive, rc);
 		goto end;
 	}
-	printf("stored %s/%s version %u (%zu documents) in %s\n", gaz_fv(&is->cfg.year),
-	       gaz_fv(&is->cfg.number), version, is->n_docs, archive);
+	printf("stored %s/%s version %u (%zu documents) in %s%s\n", gaz_fv(&is->cfg.year),
+	       gaz_fv(&is->cfg.number), version, is->n_docs, archive,
+	       lk ? "; log tree head signed" : "");
 	ret = EXIT_OK;
 end:
 	gaz_archive_close(a);
+	EVP_PKEY_free(lk);
 	gaz_issue_free(is);
 	gaz_diags_release(&d);
 	free(pages);

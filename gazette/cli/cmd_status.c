@@ -1,17 +1,22 @@
 #include "cli.h"
 #include "archive_cli.h"
+#include "gazette/tlog.h"
 
 #include <string.h>
 
 const char cmd_status_usage[] =
 	"usage: gazette status DOCNO --archive DIR --set 有效|已修改|废止|失效 --date YYYY-MM-DD\n"
 	"                      [--by DOCNO] [--note TEXT] [--user NAME]\n"
+	"                      [--log-key PEM [--log-pass-file FILE]]\n"
 	"       gazette status DOCNO --archive DIR [--on YYYY-MM-DD] [--json]\n\n"
 	"Records a status change (立改废) of a published document as an event —\n"
 	"the date it takes effect, the document that made the change (--by), a\n"
 	"note — or shows the status history and the status in effect on a date\n"
 	"(default: the latest).  Nothing is overwritten: a correction of a wrong\n"
-	"event is a new event.  已修改 (amended) documents are still in force.\n\n"
+	"event is a new event.  已修改 (amended) documents are still in force.\n"
+	"--log-key signs a tree head of the transparency log with the event, in\n"
+	"the same transaction (the passphrase from --log-pass-file or\n"
+	"GAZETTE_LOG_KEY_PASS).\n\n"
 	"exit 0: recorded / in force on the date; 3: not in force on the date\n"
 	"(废止, 失效, or not yet published); 1: unknown document or refused;\n"
 	"2: usage/I-O.\n";
@@ -19,7 +24,8 @@ const char cmd_status_usage[] =
 int cmd_status(int argc, char **argv)
 {
 	const char *doc = NULL, *archive = NULL, *set = NULL, *date = NULL, *by = NULL;
-	const char *note = NULL, *user = NULL, *on = NULL, *v;
+	const char *note = NULL, *user = NULL, *on = NULL, *log_key = NULL, *log_pass = NULL, *v;
+	EVP_PKEY *lk = NULL;
 	struct gaz_archive *a = NULL;
 	struct gaz_ar_event *ev = NULL;
 	size_t n = 0, k;
@@ -35,6 +41,8 @@ int cmd_status(int argc, char **argv)
 		else AR_OPT("status", "--note", note)
 		else AR_OPT("status", "--user", user)
 		else AR_OPT("status", "--on", on)
+		else AR_OPT("status", "--log-key", log_key)
+		else AR_OPT("status", "--log-pass-file", log_pass)
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
@@ -53,19 +61,28 @@ int cmd_status(int argc, char **argv)
 			return cli_usage("status", "--set does not take --on or --json");
 		if ((rc = gaz_status_parse(set, &st)))
 			return cli_usage("status", "%s", gaz_errdetail());
-		if ((ret = ar_cli_open(archive, GAZ_AR_WRITE, NULL, &a)))
+		if (log_pass && !log_key)
+			return cli_usage("status", "--log-pass-file goes with --log-key");
+		if (log_key && (rc = gaz_tlog_load_key(log_key, log_pass, &lk)))
+			return cli_error(log_key, rc);
+		if ((ret = ar_cli_open(archive, GAZ_AR_WRITE, NULL, &a))) {
+			EVP_PKEY_free(lk);
 			return ret;
-		rc = gaz_archive_set_status(a, doc, st, date, by, note, ar_cli_who(user),
-					    ar_cli_now(), &seq);
+		}
+		rc = lk ? gaz_archive_set_log_key(a, lk) : 0;
+		if (!rc)
+			rc = gaz_archive_set_status(a, doc, st, date, by, note, ar_cli_who(user),
+						    ar_cli_now(), &seq);
 		gaz_archive_close(a);
+		EVP_PKEY_free(lk);
 		if (rc)
 			return ar_cli_fail(doc, rc);
 		printf("%s: %s from %s%s%s (event %u)\n", doc, gaz_status_name(st), date,
 		       by ? " by " : "", by ? by : "", (unsigned)seq);
 		return EXIT_OK;
 	}
-	if (date || by || note || user)
-		return cli_usage("status", "--date, --by, --note and --user go with --set");
+	if (date || by || note || user || log_key || log_pass)
+		return cli_usage("status", "--date, --by, --note, --user and --log-key go with --set");
 	if ((ret = ar_cli_open(archive, GAZ_AR_READONLY, NULL, &a)))
 		return ret;
 	if ((rc = gaz_archive_status_history(a, doc, &ev, &n))) {

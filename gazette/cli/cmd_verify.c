@@ -10,8 +10,8 @@
 #include <string.h>
 
 const char cmd_verify_usage[] =
-	"usage: gazette verify FILE.pdf [--trust CA.pem]... [--archive DIR [--on DATE]]\n"
-	"                      [--json]\n\n"
+	"usage: gazette verify FILE.pdf [--trust CA.pem]...\n"
+	"                      [--archive DIR|URL [--on DATE] [--log-key LOG.pub]] [--json]\n\n"
 	"Checks every signature in FILE.pdf strictly: the byte ranges are exactly\n"
 	"the file minus this signature's /Contents, the CMS and its message digest,\n"
 	"the signer's chain to a --trust anchor (CRLs from the file are used),\n"
@@ -28,7 +28,13 @@ const char cmd_verify_usage[] =
 	"whether a newer version supersedes it (and why), the status of each\n"
 	"document in it (in force on --on DATE, default the latest status), and\n"
 	"proves from the archive's transparency log that it published exactly\n"
-	"these bytes (inclusion proof checked against the signed tree head).\n\n"
+	"these bytes (inclusion proof checked against the signed tree head).\n"
+	"--archive http[s]://HOST[:PORT] asks the archive's public web service (or\n"
+	"a static export of it) instead, through its JSON API, and checks the log\n"
+	"proof here: the leaf must record this file's SHA-256 as that issue\n"
+	"version, and the proof must lead to the root.  --log-key (the log's\n"
+	"Ed25519 public key, obtained from the office) makes the signed tree head\n"
+	"of that root verify with it, so the proof holds whoever served it.\n\n"
 	"exit 0: every signature valid, trusted and covering the document (and,\n"
 	"with --archive, the current version with every document in force);\n"
 	"1: invalid, tampered, untrusted or unsigned, or not a published version;\n"
@@ -70,7 +76,9 @@ static void print_archive(const struct gaz_av *av, const char *dir, const char *
 	       "              root %s (%s)\n",
 	       (unsigned long long)av->leaf_index, (unsigned long long)av->tree_size,
 	       av->proof.n, av->logged ? "verified" : "FAILED", h,
-	       av->head_signed ? "a signed tree head" : "current tree; no signed head covers it yet");
+	       av->head_verified ? "a signed tree head, signature verified with --log-key"
+	       : av->head_signed ? "a signed tree head; its signature not checked (no --log-key)"
+	       : "current tree; no signed head covers it yet");
 }
 
 static cJSON *archive_json(const struct gaz_av *av, const char *on)
@@ -118,6 +126,7 @@ static cJSON *archive_json(const struct gaz_av *av, const char *on)
 		gaz_hex(av->root, 32, h);
 		cJSON_AddStringToObject(o, "root", h);
 		cJSON_AddBoolToObject(o, "signed_head", av->head_signed);
+		cJSON_AddBoolToObject(o, "signed_head_verified", av->head_verified);
 		gaz_hex(av->leaf_hash, 32, h);
 		cJSON_AddStringToObject(o, "leaf_hash", h);
 		p = cJSON_AddArrayToObject(o, "inclusion_proof");
@@ -134,8 +143,9 @@ int cmd_verify(int argc, char **argv)
 	struct gaz_verify_opts opts = { 0 };
 	struct gaz_verify_report *rep = NULL;
 	struct gaz_buf out = GAZ_BUF_INIT((size_t)16 << 20);
-	const char **trust = NULL, *file = NULL, *archive = NULL, *on = NULL, *v;
+	const char **trust = NULL, *file = NULL, *archive = NULL, *on = NULL, *log_key = NULL, *v;
 	struct gaz_archive *ar = NULL;
+	EVP_PKEY *log_pub = NULL;
 	struct gaz_av av = { 0 };
 	int have_av = 0;
 	char *data = NULL, *json = NULL;
@@ -152,7 +162,7 @@ int cmd_verify(int argc, char **argv)
 			goto end;
 		} else if ((v = cli_opt(argc, argv, &i, "--archive", &missing)) || missing) {
 			if (missing) {
-				ret = cli_usage("verify", "--archive needs a directory");
+				ret = cli_usage("verify", "--archive needs a directory or URL");
 				goto end;
 			}
 			archive = v;
@@ -163,6 +173,12 @@ int cmd_verify(int argc, char **argv)
 				goto end;
 			}
 			on = v;
+		} else if ((v = cli_opt(argc, argv, &i, "--log-key", &missing)) || missing) {
+			if (missing) {
+				ret = cli_usage("verify", "--log-key needs a PEM file");
+				goto end;
+			}
+			log_key = v;
 		} else if (!strcmp(argv[i], "--json")) {
 			as_json = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -189,15 +205,34 @@ int cmd_verify(int argc, char **argv)
 		ret = cli_error(file, rc);
 		goto end;
 	}
-	if (on && !archive) {
-		ret = cli_usage("verify", "--on goes with --archive");
+	if ((on || log_key) && !archive) {
+		ret = cli_usage("verify", "%s goes with --archive", on ? "--on" : "--log-key");
+		goto end;
+	}
+	if (log_key && (rc = gaz_tlog_load_pub(log_key, &log_pub))) {
+		ret = cli_error(log_key, rc);
 		goto end;
 	}
 	if (archive) {
-		if ((ret = ar_cli_open(archive, GAZ_AR_READONLY, NULL, &ar)))
+		int remote = !strncmp(archive, "http://", 7) || !strncmp(archive, "https://", 8);
+		if (!remote && (ret = ar_cli_open(archive, GAZ_AR_READONLY, NULL, &ar)))
 			goto end;
 		ret = EXIT_USAGE;
-		rc = gaz_archive_verify_file(ar, data, len, on, &av);
+		rc = remote ? gaz_archive_verify_remote(archive, log_pub, data, len, on, &av)
+			    : gaz_archive_verify_file(ar, data, len, on, &av);
+		if (!rc && !remote && log_pub && av.found) {
+			/* the local archive's signed head, checked with the key too */
+			if (!av.head_signed) {
+				gaz_av_release(&av);
+				rc = gaz_fail(GAZ_ECORRUPT, "no signed tree head covers this version yet");
+			} else if (gaz_tlog_sth_verify(&av.head, log_pub)) {
+				gaz_av_release(&av);
+				rc = gaz_fail(GAZ_ECORRUPT, "the signed tree head does not verify with %s",
+					      log_key);
+			} else {
+				av.head_verified = 1;
+			}
+		}
 		if (rc == GAZ_ECORRUPT) {
 			fprintf(stderr, "gazette: %s: the archive fails to prove this file: %s\n",
 				archive, gaz_errdetail());
@@ -205,7 +240,7 @@ int cmd_verify(int argc, char **argv)
 			goto end;
 		}
 		if (rc) {
-			ret = ar_cli_fail(archive, rc);
+			ret = remote ? cli_error(archive, rc) : ar_cli_fail(archive, rc);
 			goto end;
 		}
 		have_av = 1;
@@ -245,6 +280,7 @@ end:
 	if (have_av)
 		gaz_av_release(&av);
 	gaz_archive_close(ar);
+	EVP_PKEY_free(log_pub);
 	gaz_verify_report_free(rep);
 	gaz_buf_release(&out);
 	free(json);

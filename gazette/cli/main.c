@@ -137,7 +137,7 @@ void cli_print_diags(FILE *f, const struct gaz_diags *d)
 			   "(only the first %d are kept)\n", d->n_dropped, GAZ_DIAGS_MAX);
 }
 
-int cli_issue_load(const char *dir, struct gaz_issue **is, struct gaz_diags *d)
+int cli_issue_read(const char *dir, struct gaz_issue **is, struct gaz_diags *d)
 {
 	int rc;
 
@@ -150,8 +150,16 @@ int cli_issue_load(const char *dir, struct gaz_issue **is, struct gaz_diags *d)
 		return cli_error(dir, rc);
 	}
 	gaz_diags_sort(d);
-	cli_print_diags(stderr, d);
 	return 0;
+}
+
+int cli_issue_load(const char *dir, struct gaz_issue **is, struct gaz_diags *d)
+{
+	int ret = cli_issue_read(dir, is, d);
+
+	if (!ret)
+		cli_print_diags(stderr, d);
+	return ret;
 }
 
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing)

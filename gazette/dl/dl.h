@@ -12,7 +12,7 @@
  * it.
  *
  * One private header per library (gazette/dl/hpdf.h, deflate.h, hb.h,
- * lcms.h, qrencode.h, unibreak.h, mhd.h) includes the library's own
+ * lcms.h, qrencode.h, unibreak.h, mhd.h, ssl.h) includes the library's own
  * headers, lists the functions the project calls, declares a table of
  * typed pointers to them, and #defines each function's name to its table
  * slot, so that call sites read exactly as with a linked library.  A source

@@ -17,7 +17,6 @@
 	X(MHD_create_response_from_buffer) \
 	X(MHD_create_response_from_buffer_with_free_callback_cls) \
 	X(MHD_create_response_from_callback) \
-	X(MHD_create_response_from_fd_at_offset64) \
 	X(MHD_destroy_post_processor) \
 	X(MHD_destroy_response) \
 	X(MHD_get_connection_info) \
@@ -37,7 +36,6 @@ GAZ_DL_DECLARE(mhd, GAZ_DL_MHD_FUNCS);
 #define MHD_create_response_from_buffer (*gaz_dl_mhd_fn.MHD_create_response_from_buffer)
 #define MHD_create_response_from_buffer_with_free_callback_cls (*gaz_dl_mhd_fn.MHD_create_response_from_buffer_with_free_callback_cls)
 #define MHD_create_response_from_callback (*gaz_dl_mhd_fn.MHD_create_response_from_callback)
-#define MHD_create_response_from_fd_at_offset64 (*gaz_dl_mhd_fn.MHD_create_response_from_fd_at_offset64)
 #define MHD_destroy_post_processor (*gaz_dl_mhd_fn.MHD_destroy_post_processor)
 #define MHD_destroy_response (*gaz_dl_mhd_fn.MHD_destroy_response)
 #define MHD_get_connection_info (*gaz_dl_mhd_fn.MHD_get_connection_info)

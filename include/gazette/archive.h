@@ -41,6 +41,7 @@
 #include "gazette/search.h"  /* enum gaz_search_status: GAZ_ST_VALID … */
 
 #include <lmdb.h>
+#include <openssl/types.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -101,6 +102,15 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 void gaz_archive_close(struct gaz_archive *a);  /* NULL is fine */
 /* The schema version of the open archive (1 or 2). */
 unsigned gaz_archive_schema(const struct gaz_archive *a);
+
+/* From now on every write that appends to the transparency log (a publish,
+ * a status change) also signs a tree head of the new log with key, an
+ * Ed25519 private key (tlog.h), inside the same transaction: the head and
+ * the leaves commit together, so a proof of what was just published can
+ * be checked against a signed head at once.  key is borrowed (keep it
+ * until gaz_archive_close or the next call); NULL stops signing.
+ * GAZ_EINVAL unless key is Ed25519 (the setting is then unchanged). */
+int gaz_archive_set_log_key(struct gaz_archive *a, EVP_PKEY *key);
 
 /* The LMDB environment (borrowed, valid until close), for the search and
  * log modules, which keep their own named DBIs in this env (opened once by

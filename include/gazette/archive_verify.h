@@ -38,6 +38,8 @@ struct gaz_av {
 	struct gaz_tlog_proof proof;
 	int head_signed;            /* a signed tree head of tree_size exists */
 	struct gaz_tlog_sth head;
+	int head_verified;          /* ... and its signature verified with the
+				       log's public key (when one was given) */
 };
 
 /* Looks the file up.  on_date: YYYY-MM-DD for "in force on", NULL for the
@@ -48,6 +50,24 @@ struct gaz_av {
 int gaz_archive_verify_file(struct gaz_archive *a, const void *bytes, size_t len,
 			    const char *on_date, struct gaz_av *out);
 void gaz_av_release(struct gaz_av *av);
+
+/* The same answer from the archive's public web service or a static export
+ * of it at url ("http[s]://host[:port][/prefix]"), through its JSON API
+ * (docs/api.md), with the transparency-log part checked here: the leaf
+ * must record exactly these bytes as that issue version, its hash and the
+ * inclusion proof must lead to the root, and, when log_pub (the log's
+ * Ed25519 public key) is given, a signed tree head of that root must
+ * verify with it (else GAZ_ECORRUPT).  Without log_pub the root is the
+ * service's word (head_verified stays 0).  https checks the server's
+ * chain against the system's trust store (or SSL_CERT_FILE/SSL_CERT_DIR)
+ * and its host name; libssl is loaded only then.  on_date as above
+ * (statuses from the documents' histories).  Every answer is size-capped
+ * (16 MB) and parsed as untrusted.  Errors: GAZ_EINVAL (not an http(s)
+ * URL), GAZ_EIO (no connection, a TLS or HTTP error, a timeout of 30 s),
+ * GAZ_EFORMAT (a malformed answer), GAZ_ECORRUPT (the proof fails).
+ * Release with gaz_av_release(). */
+int gaz_archive_verify_remote(const char *url, EVP_PKEY *log_pub, const void *bytes,
+			      size_t len, const char *on_date, struct gaz_av *out);
 
 /* The SPEC's verdict for the archive part: 0 current and every document in
  * force; 3 authentic but superseded or a document not in force; 1 not a

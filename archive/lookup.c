@@ -433,43 +433,6 @@ static int ref_from_record(struct gaz_archive *a, MDB_txn *txn, uint64_t id,
 	return 0;
 }
 
-/* The status and date of a status event, read from the front of its record
- * (bounded): 发文字号 (must be doc_no), seq (must be seq), status (1–4),
- * date (YYYY-MM-DD digits); the rest is left to the full decoder. */
-static int event_head(const MDB_val *v, const struct ar_span *doc_no, uint32_t seq,
-		      int *status, const unsigned char **date)
-{
-	struct gaz_rd r;
-	const unsigned char *p;
-	uint8_t b[3];
-	size_t n;
-
-	gaz_rd_init(&r, v->mv_data, v->mv_size);
-	if (gaz_rd_byte(&r, &b[0]) || gaz_rd_byte(&r, &b[1]) || b[0] != GAZ_REC_FORMAT ||
-	    b[1] != GAZ_REC_EVENT || gaz_rd_byte(&r, &b[0]) || b[0] != 1 ||
-	    gaz_rd_byte(&r, &b[1]))
-		return GAZ_ECORRUPT;
-	n = b[1];
-	if (n & 0x80) {  /* 发文字号 ≤ 255 bytes: at most two length bytes */
-		if (gaz_rd_byte(&r, &b[2]) || !b[2] || (b[2] & 0x80))
-			return GAZ_ECORRUPT;
-		n = (n & 0x7f) | (size_t)b[2] << 7;
-	}
-	if (n != doc_no->n || gaz_rd_take(&r, n, &p) || memcmp(p, doc_no->p, n) ||
-	    gaz_rd_take(&r, 2 + 4 + 2 + 1 + 2 + 10, &p) ||
-	    p[0] != 2 || p[1] != 4 || rd_be32(p + 2) != seq ||
-	    p[6] != 3 || p[7] != 1 || p[8] < GAZ_ST_VALID || p[8] > GAZ_ST_EXPIRED ||
-	    p[9] != 4 || p[10] != 10)
-		return GAZ_ECORRUPT;
-	p += 11;
-	for (n = 0; n < 10; n++)
-		if (n == 4 || n == 7 ? p[n] != '-' : p[n] < '0' || p[n] > '9')
-			return GAZ_ECORRUPT;
-	*status = p[-3];
-	*date = p;
-	return 0;
-}
-
 /* The current status of doc_no (gaz_status_on(history, NULL)): the event
  * with the greatest date, the later recorded on a tie. */
 static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_span *doc_no,
@@ -502,7 +465,7 @@ static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_s
 		if (kv.mv_size != doc_no->n + 5 || memcmp(kv.mv_data, k, doc_no->n + 1))
 			break;
 		if (rd_be32((const unsigned char *)kv.mv_data + doc_no->n + 1) != seq ||
-		    event_head(&v, doc_no, seq, &s, &date)) {
+		    ar_event_head(v.mv_data, v.mv_size, doc_no, seq, &s, &date)) {
 			rc = gaz_fail(GAZ_ECORRUPT, "%.*s: status event %u malformed "
 				      "(run `gazette fsck`)", (int)doc_no->n,
 				      (const char *)doc_no->p, (unsigned)seq);

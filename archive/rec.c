@@ -580,6 +580,43 @@ int gaz_rec_decode(enum gaz_rec_type type, const void *p, size_t len, void *out)
 	return rec_decode_table(type, p, len, out);
 }
 
+/* The status and date of a status event, read from the front of its record
+ * (bounded): 发文字号 (must be doc_no), seq (must be seq), status (1–4),
+ * date (YYYY-MM-DD digits); the rest is left to the full decoder. */
+int ar_event_head(const void *rec, size_t len, const struct ar_span *doc_no, uint32_t seq,
+		  int *status, const unsigned char **date)
+{
+	struct gaz_rd r;
+	const unsigned char *p;
+	uint8_t b[3];
+	size_t n;
+
+	gaz_rd_init(&r, rec, len);
+	if (gaz_rd_byte(&r, &b[0]) || gaz_rd_byte(&r, &b[1]) || b[0] != GAZ_REC_FORMAT ||
+	    b[1] != GAZ_REC_EVENT || gaz_rd_byte(&r, &b[0]) || b[0] != 1 ||
+	    gaz_rd_byte(&r, &b[1]))
+		return GAZ_ECORRUPT;
+	n = b[1];
+	if (n & 0x80) {  /* 发文字号 ≤ 255 bytes: at most two length bytes */
+		if (gaz_rd_byte(&r, &b[2]) || !b[2] || (b[2] & 0x80))
+			return GAZ_ECORRUPT;
+		n = (n & 0x7f) | (size_t)b[2] << 7;
+	}
+	if (n != doc_no->n || gaz_rd_take(&r, n, &p) || memcmp(p, doc_no->p, n) ||
+	    gaz_rd_take(&r, 2 + 4 + 2 + 1 + 2 + 10, &p) ||
+	    p[0] != 2 || p[1] != 4 || rd_be32(p + 2) != seq ||
+	    p[6] != 3 || p[7] != 1 || p[8] < GAZ_ST_VALID || p[8] > GAZ_ST_EXPIRED ||
+	    p[9] != 4 || p[10] != 10)
+		return GAZ_ECORRUPT;
+	p += 11;
+	for (n = 0; n < 10; n++)
+		if (n == 4 || n == 7 ? p[n] != '-' : p[n] < '0' || p[n] > '9')
+			return GAZ_ECORRUPT;
+	*status = p[-3];
+	*date = p;
+	return 0;
+}
+
 void gaz_ar_doc_release(struct gaz_ar_doc *d)
 {
 	struct rec_def def;

@@ -63,6 +63,16 @@ struct ar_span {
 };
 int ar_doc_split(const void *rec, size_t len, struct ar_span f[AR_DOC_NF]);
 
+/* The front of a status event record, read in place (bounded): 发文字号
+ * (must equal doc_no), seq (must equal seq), status (1–4), date (the shape
+ * YYYY-MM-DD); *date points into the record.  The fields after the date
+ * are not read: a record that gaz_rec_decode accepts, with a status of 1–4,
+ * this accepts with the same status and date (fuzz_record checks it), not
+ * the other way round (fsck decodes every event in full).  GAZ_ECORRUPT
+ * without a detail. */
+int ar_event_head(const void *rec, size_t len, const struct ar_span *doc_no, uint32_t seq,
+		  int *status, const unsigned char **date);
+
 /* Big-endian helpers. */
 static inline void be16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
 static inline void be32(unsigned char *p, uint32_t v) { for (int i = 3; i >= 0; i--, v >>= 8) p[i] = (unsigned char)v; }

@@ -414,7 +414,10 @@ fail:
  * string that does the UTF-8 and the NUL test together, one allocation and
  * the copies.  It accepts exactly what the table-driven decoder accepts (the
  * fuzzer and test_archive compare the two); when it refuses a record, the
- * table-driven decoder runs again to name the fault. */
+ * table-driven decoder runs again to name the fault.  It walks the record
+ * with a pointer and its end instead of struct gaz_rd: the same check of
+ * what is left before every read, without a call and a status per byte
+ * (about a third of the decode's instructions on the look-up path). */
 
 #define DOC_NF AR_DOC_NF
 #define DOC_STR_FIRST 5   /* index of 发文字号; 5 … 15 are the strings */

@@ -72,6 +72,36 @@ static int check_docs(size_t *last)
 	return 0;
 }
 
+/* The same through gaz_archive_locate, with the status (pooled index and
+ * status cursors), in txn if given (a snapshot taken earlier: only its
+ * answer's shape is checked then). */
+static void check_locate(MDB_txn *txn, size_t *last)
+{
+	const char *no = gaz_fv(&sample->docs[0].doc_no);
+	struct gaz_ar_docref refs[64];
+	size_t n = 0, i;
+	int before = atomic_load(&published), st = 0, rc;
+
+	if ((rc = gaz_archive_locate(ar, txn, GAZ_AR_BY_DOCNO, no, refs, 64, &n, &st))) {
+		fail("locate", rc);
+		return;
+	}
+	if ((!txn && (n < *last || n < (size_t)before)) || n > 64 || st != GAZ_ST_VALID) {
+		fprintf(stderr, "reader: locate: %zu copies after %zu (%d published before), "
+			"status %d\n", n, *last, before, st);
+		atomic_fetch_add(&errors, 1);
+	}
+	for (i = 0; i < n && i < 64; i++)
+		if (refs[i].year != 2023 || refs[i].pos != 0 || refs[i].version != 1 ||
+		    (i && refs[i].number <= refs[i - 1].number)) {
+			fprintf(stderr, "reader: locate: copy %zu is %u/%u/%u #%u\n", i,
+				refs[i].year, refs[i].number, refs[i].version, refs[i].pos);
+			atomic_fetch_add(&errors, 1);
+		}
+	if (!txn)
+		*last = n;
+}
+
 static void check_pdf(unsigned k)
 {
 	char want[64];
@@ -105,19 +135,21 @@ static void held_read(void)
 		return;
 	}
 	check_docs(&last);
+	check_locate(txn, &last);
 	usleep(200);
 	gaz_archive_read_end(ar, txn);
 }
 
 static void *reader(void *arg)
 {
-	size_t last = 0;
+	size_t last = 0, last_loc = 0;
 	unsigned x = (unsigned)(uintptr_t)arg;
 
 	while (!atomic_load(&stop)) {
 		int n = atomic_load(&published);
 		x = x * 1103515245u + 12345u;
 		check_docs(&last);
+		check_locate(NULL, &last_loc);
 		check_pdf(1 + (x >> 8) % (unsigned)n);
 		if ((x >> 4) % 8 == 0)
 			held_read();

@@ -316,6 +316,7 @@ static void run(unsigned schema, struct gaz_issue *is)
 static void damaged(struct gaz_issue *is)
 {
 	static const unsigned char id1[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const unsigned char id16[8] = { 0, 0, 0, 0, 0, 0, 0, 16 };
 	struct gaz_archive_opts o = { .create_schema = 3 };
 	struct gaz_archive *a = NULL;
 	struct gaz_ar_docref refs[4];
@@ -392,6 +393,24 @@ static void damaged(struct gaz_issue *is)
 		     GAZ_ECORRUPT);
 	CHECK(strstr(gaz_errdetail(), "status event 0 malformed"));
 	CHECK_EQ_INT(st, -5);
+	CHECK(count_problems(a) >= 1);
+	gaz_archive_close(a);
+
+	/* the 发文字号 in the record of the last appearance (document 16,
+	 * issue 8) no longer UTF-8 (its first byte made ASCII: the
+	 * continuation bytes after it stand alone): a look-up by code that
+	 * needs the status, which that number keys, refuses it */
+	copy_of(path("s2"), path("d7"));
+	patch(path("d7"), value_offset(path("d7"), "doc", id16, 8) + 38, 0x80);
+	CHECK_EQ_INT(gaz_archive_open(path("d7"), GAZ_AR_READONLY, NULL, &a), 0);
+	CHECK_EQ_INT(gaz_archive_locate(a, NULL, GAZ_AR_BY_CODE, is->docs[0].code, refs, 4, &n,
+					NULL), 0);
+	CHECK_EQ_INT(gaz_archive_locate(a, NULL, GAZ_AR_BY_CODE, is->docs[0].code, refs, 4, &n,
+					&st), GAZ_ECORRUPT);
+	CHECK(strstr(gaz_errdetail(), "is not valid text"));
+	CHECK_EQ_INT(gaz_archive_locate(a, NULL, GAZ_AR_BY_DOCNO, docno, refs, 4, &n, &st), 0);
+	CHECK_EQ_INT(gaz_archive_find_docs(a, GAZ_AR_BY_CODE, is->docs[0].code, &docs, &nd),
+		     GAZ_ECORRUPT);
 	CHECK(count_problems(a) >= 1);
 	gaz_archive_close(a);
 

@@ -267,7 +267,8 @@ struct gaz_ar_docref {
  * further reads see the same snapshot), or NULL for one of its own.
  * status: NULL, or where to put the document's current status (enum
  * gaz_search_status: that of its latest status event, as
- * gaz_archive_status_at(…, NULL) gives), read in the same snapshot.
+ * gaz_archive_status_at(…, NULL) gives), read in the same snapshot; by
+ * 索引号 or code, that of the 发文字号 of the last appearance.
  *
  * Cost: by 发文字号 in a schema 2 archive, one B-tree descent (the index
  * entry carries the ref); by 索引号 or verification code, or in a schema 1
@@ -278,7 +279,8 @@ struct gaz_ar_docref {
  *
  * Errors: GAZ_EINVAL (empty value, unknown key), GAZ_ENOTFOUND (no such
  * document: *n is not set), GAZ_ECORRUPT (an index entry or record that is
- * malformed, or disagrees with the key), GAZ_EIO / GAZ_EBUSY from the
+ * malformed, or disagrees with the key; with status, a 发文字号 read from a
+ * record that is not valid text), GAZ_EIO / GAZ_EBUSY from the
  * transaction.  On failure *n and *status are left as they were (refs may
  * hold part of an answer). */
 int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,

@@ -1,7 +1,10 @@
 #!/bin/bash
-# Archive benchmark: storing documents and exact look-up by 发文字号, ours
-# (the LMDB archive) against SQLite (a table indexed on doc_no, the same
-# fields copied out), side by side in one run.
+# Archive benchmark: storing documents and exact look-ups by 发文字号, ours
+# (the LMDB archive) against SQLite (a table indexed on doc_no), side by side
+# in one run: the full record copied out (gaz_archive_find_docs against
+# SELECT of every column) and "where" (gaz_archive_locate against SELECT id,
+# year, number, version, pages), see bench/archive_bench.c and
+# docs/archive.md.
 #
 #   bench/archive.sh [N] [RUNS] [LOOKUPS]   N documents (default 20000),
 #                                           RUNS timed rounds (default 9) of

@@ -89,6 +89,25 @@ expect 0 "$GAZETTE" get --archive "$A" --index 112103000012345678/2023-00017 -o 
 cmp "$T/bydoc.pdf" "$T/v2.pdf" || fail "get --index -o is not the newest version's PDF"
 expect 1 "$GAZETTE" get --archive "$A" --doc '无此文〔2099〕1号'
 has err "no document with document number 无此文〔2099〕1号"
+# --where: where each appearance is and the status, from the index
+expect 0 "$GAZETTE" get --archive "$A" --doc '鞍政办公开〔2023〕17号' --where
+has out "鞍政办公开〔2023〕17号  status 有效 (in force)"
+has out "in issue  2023/7 version 1, document 3, pages 11-14"
+has out "in issue  2023/7 version 2, document 3, pages 11-14"
+hasnt out "issuer"
+expect 0 "$GAZETTE" get --archive "$A" --code "$CODE" --where --json
+has out '"code":	"'"$CODE"'"'
+has out '"version":	2'
+has out '"position":	2'
+has out '"last_page":	14'
+has out '"in_force":	true'
+expect 0 "$GAZETTE" get --archive "$A" --index 112103000012345678/2023-00017 --where
+has out "version 2, document 3"
+expect 1 "$GAZETTE" get --archive "$A" --doc '无此文〔2099〕1号' --where
+has err "no document with document number 无此文〔2099〕1号"
+expect 2 "$GAZETTE" get --archive "$A" 2023/7 --where
+has err "--where goes with --doc"
+expect 2 "$GAZETTE" get --archive "$A" --doc '鞍政办公开〔2023〕17号' --where -o "$T/x.pdf"
 
 # --- status (立改废) ---------------------------------------------------------------------
 D='黔江府办发〔2018〕67号'
@@ -119,6 +138,8 @@ has err "no document 无此文〔2099〕1号 in the archive"
 expect 1 "$GAZETTE" status '无此文〔2099〕1号' --archive "$A"
 expect 0 "$GAZETTE" get --archive "$A" --doc "$D"
 has out "status    废止 (NOT in force)"
+expect 0 "$GAZETTE" get --archive "$A" --doc "$D" --where
+has out "status 废止 (NOT in force)"
 expect 0 "$GAZETTE" get --archive "$A" 2023/7 --json
 has out '"status":	"废止",'
 has out '"in_force":	false'

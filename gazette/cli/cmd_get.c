@@ -8,14 +8,18 @@
 
 const char cmd_get_usage[] =
 	"usage: gazette get --archive DIR (YEAR/NUMBER[/VERSION] | --doc DOCNO | --index INDEXNO\n"
-	"                   | --code CODE | --sha256 HEX | --file FILE) [-o OUT.pdf] [--json]\n\n"
+	"                   | --code CODE | --sha256 HEX | --file FILE) [-o OUT.pdf] [--json]\n"
+	"       gazette get --archive DIR (--doc DOCNO | --index INDEXNO | --code CODE) --where\n"
+	"                   [--json]\n\n"
 	"Looks up the archive.  An issue prints its version record and documents\n"
 	"(the newest version unless VERSION is given; an older version says which\n"
 	"version supersedes it and why).  --doc/--index/--code print the document,\n"
 	"every issue version it appears in and its status (立改废); --sha256 or\n"
 	"--file tell which issue version a PDF is.  -o writes the issue PDF (for a\n"
 	"document: the newest version carrying it).  Every byte read is re-hashed\n"
-	"against its SHA-256.\n\n"
+	"against its SHA-256.  --where prints only where the document is (issue,\n"
+	"version, position, pages of every appearance) and its status, without\n"
+	"reading its record (gaz_archive_locate).\n\n"
 	"exit 0: found; 1: not found, or the stored bytes fail their hash; 2: usage/I-O.\n";
 
 static int write_pdf(struct gaz_archive *a, const char *out, unsigned y, unsigned n, unsigned v)
@@ -126,6 +130,65 @@ end:
 	return ret;
 }
 
+/* --where: every appearance and the status, from gaz_archive_locate. */
+static int show_where(struct gaz_archive *a, enum gaz_ar_key key, const char *value, int json)
+{
+	struct gaz_ar_docref few[16], *refs = few;
+	MDB_txn *txn = NULL;
+	size_t n = 0, i;
+	int rc, st = 0, ret;
+
+	/* one snapshot, so that a second call finds what the first counted */
+	if ((rc = gaz_archive_read_begin(a, &txn)))
+		return ar_cli_fail(value, rc);
+	rc = gaz_archive_locate(a, txn, key, value, refs, 16, &n, &st);
+	if (!rc && n > 16) {  /* more appearances than room: ask again */
+		if (!(refs = calloc(n, sizeof *refs)))
+			rc = GAZ_ENOMEM;
+		else
+			rc = gaz_archive_locate(a, txn, key, value, refs, n, &n, &st);
+	}
+	gaz_archive_read_end(a, txn);
+	if (rc) {
+		ret = ar_cli_fail(value, rc);
+		goto end;
+	}
+	if (json) {
+		cJSON *j = cJSON_CreateObject(), *arr, *o;
+		if (j) {
+			cJSON_AddStringToObject(j, key == GAZ_AR_BY_DOCNO ? "doc_no"
+						   : key == GAZ_AR_BY_INDEXNO ? "index_no" : "code", value);
+			cJSON_AddStringToObject(j, "status", gaz_status_name(st));
+			cJSON_AddBoolToObject(j, "in_force", gaz_status_in_force(st));
+			if ((arr = cJSON_AddArrayToObject(j, "appearances")))
+				for (i = 0; i < n; i++)
+					if ((o = cJSON_CreateObject())) {
+						cJSON_AddNumberToObject(o, "id", (double)refs[i].id);
+						cJSON_AddNumberToObject(o, "year", refs[i].year);
+						cJSON_AddNumberToObject(o, "number", refs[i].number);
+						cJSON_AddNumberToObject(o, "version", refs[i].version);
+						cJSON_AddNumberToObject(o, "position", refs[i].pos);
+						cJSON_AddNumberToObject(o, "first_page", refs[i].first_page);
+						cJSON_AddNumberToObject(o, "last_page", refs[i].last_page);
+						cJSON_AddItemToArray(arr, o);
+					}
+		}
+		ret = ar_json_print(j);
+	} else {
+		printf("%s  status %s%s\n", value, gaz_status_name(st),
+		       gaz_status_in_force(st) ? " (in force)" : " (NOT in force)");
+		for (i = 0; i < n; i++)
+			printf("  in issue  %u/%u version %u, document %u, pages %u-%u\n", refs[i].year,
+			       refs[i].number, refs[i].version, refs[i].pos + 1, refs[i].first_page,
+			       refs[i].last_page);
+		ret = 0;
+	}
+end:
+	if (refs != few)
+		free(refs);
+	return ret;
+}
+
 int cmd_get(int argc, char **argv)
 {
 	const char *archive = NULL, *doc = NULL, *index = NULL, *code = NULL, *sha = NULL;
@@ -134,7 +197,7 @@ int cmd_get(int argc, char **argv)
 	struct gaz_ar_version ver = { 0 };
 	unsigned char md[32];
 	unsigned y, n, vn;
-	int i, rc, missing, json = 0, keys, ret = EXIT_USAGE;
+	int i, rc, missing, json = 0, where = 0, keys, ret = EXIT_USAGE;
 
 	for (i = 1; i < argc; i++) {
 		AR_OPT("get", "--archive", archive)
@@ -146,6 +209,8 @@ int cmd_get(int argc, char **argv)
 		else AR_OPT("get", "-o", out)
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
+		else if (!strcmp(argv[i], "--where"))
+			where = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage("get", "unknown option %s", argv[i]);
 		else if (issue)
@@ -156,6 +221,8 @@ int cmd_get(int argc, char **argv)
 	keys = !!issue + !!doc + !!index + !!code + !!sha + !!file;
 	if (keys != 1)
 		return cli_usage("get", "give exactly one of ISSUE, --doc, --index, --code, --sha256, --file");
+	if (where && (issue || sha || file || out))
+		return cli_usage("get", "--where goes with --doc, --index or --code (and not -o)");
 	if (issue && ar_cli_issue(issue, &y, &n, &vn))
 		return cli_usage("get", "'%s' is not YEAR/NUMBER[/VERSION]", issue);
 	if (sha && gaz_unhex(sha, md, 32))
@@ -182,6 +249,9 @@ int cmd_get(int argc, char **argv)
 			goto end;
 		}
 		ret = show_version(a, &ver, json, out);
+	} else if (where) {
+		ret = show_where(a, doc ? GAZ_AR_BY_DOCNO : index ? GAZ_AR_BY_INDEXNO : GAZ_AR_BY_CODE,
+				 doc ? doc : index ? index : code, json);
 	} else {
 		ret = show_docs(a, doc ? GAZ_AR_BY_DOCNO : index ? GAZ_AR_BY_INDEXNO : GAZ_AR_BY_CODE,
 				doc ? doc : index ? index : code, json, out);

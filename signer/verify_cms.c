@@ -80,7 +80,7 @@ void vssl_errors(char *detail, size_t n)
 	while ((e = ERR_get_error()) != 0) {
 		char one[256];
 
-		ERR_error_string_n(e, one, sizeof(one));
+		gaz_crypto_error_string(e, one, sizeof(one));
 		if (used + strlen(one) + 3 < n)
 			used += (size_t)snprintf(detail + used, n - used, "%s%s", used ? "; " : "", one);
 	}

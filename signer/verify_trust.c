@@ -178,7 +178,7 @@ int vctx_add_dss(struct vctx *c, const unsigned char *der, size_t len, size_t in
 
 	/* the certificate is the first DER object of the stream */
 	if (want(&p, der + len, V_ASN1_SEQUENCE, NULL, &total, &content, &cl))
-		return vmsg(c->problems, "/DSS certificate %zu is not DER", index);
+		return c->problems ? vmsg(c->problems, "/DSS certificate %zu is not DER", index) : 0;
 	if (c->ndss >= VCTX_MAX_DSS)
 		return 0;
 	if (!(nv = realloc(c->dss, (c->ndss + 1) * sizeof(*nv))))
@@ -201,7 +201,8 @@ int vctx_dss_certs(struct vctx *c)
 		X509 *x = vctx_cert(c, d->der, d->len);
 
 		if (!x) {
-			if (vmsg(c->problems, "/DSS certificate %zu is not DER", d->index))
+			if (c->problems &&
+			    vmsg(c->problems, "/DSS certificate %zu is not DER", d->index))
 				return GAZ_ENOMEM;
 			continue;
 		}

@@ -66,9 +66,10 @@ void vctx_release(struct vctx *c);
 /* Remembers x (parsed elsewhere, e.g. with a CMS) for reuse; takes a
  * reference of its own.  GAZ_ENOMEM only; past VCTX_MAX_SEEN it is not kept. */
 int vctx_seen(struct vctx *c, X509 *x);
-/* The certificate with these DER bytes: one already seen, else parsed and
- * remembered.  NULL if OpenSSL refuses the bytes.  The reference is c's. */
-X509 *vctx_cert(struct vctx *c, const unsigned char *der, size_t len);
+/* The certificate with exactly these DER bytes: one already seen, else
+ * parsed (and remembered).  A new reference, the caller's to X509_free;
+ * NULL if OpenSSL refuses the bytes. */
+X509 *vctx_get1_cert(struct vctx *c, const unsigned char *der, size_t len);
 /* Queues a /DSS certificate (DER, copied); structure errors are file
  * problems.  GAZ_ENOMEM only. */
 int vctx_add_dss(struct vctx *c, const unsigned char *der, size_t len, size_t index);

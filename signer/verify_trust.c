@@ -115,11 +115,15 @@ static int seen_push(struct vctx *c, unsigned char *der, size_t len, X509 *x)
 		OPENSSL_free(der);
 		return 0;
 	}
-	if (!X509_up_ref(x) || !(nv = realloc(c->seen, (c->nseen + 1) * sizeof(*nv)))) {
+	if (!(nv = realloc(c->seen, (c->nseen + 1) * sizeof(*nv)))) {
 		OPENSSL_free(der);
 		return GAZ_ENOMEM;
 	}
 	c->seen = nv;
+	if (!X509_up_ref(x)) {
+		OPENSSL_free(der);
+		return GAZ_ENOMEM;
+	}
 	c->seen[c->nseen++] = (struct vcert){ der, len, x, NULL, 0 };
 	return 0;
 }
@@ -146,7 +150,7 @@ int vctx_seen(struct vctx *c, X509 *x)
 	return seen_push(c, der, (size_t)n, x);
 }
 
-X509 *vctx_cert(struct vctx *c, const unsigned char *der, size_t len)
+X509 *vctx_get1_cert(struct vctx *c, const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der;
 	unsigned char *copy;
@@ -162,8 +166,10 @@ X509 *vctx_cert(struct vctx *c, const unsigned char *der, size_t len)
 		return NULL;
 	}
 	c->parsed++;
+	/* remembered for reuse if memory allows (seen_push frees copy when
+	 * it cannot); the caller's reference stands either way */
 	if ((copy = OPENSSL_memdup(der, len)))
-		seen_push(c, copy, len, x);
+		(void)seen_push(c, copy, len, x);
 	return x;
 }
 
@@ -198,7 +204,7 @@ int vctx_dss_certs(struct vctx *c)
 {
 	for (; c->dss_done < c->ndss; c->dss_done++) {
 		struct vcert *d = &c->dss[c->dss_done];
-		X509 *x = vctx_cert(c, d->der, d->len);
+		X509 *x = vctx_get1_cert(c, d->der, d->len);
 
 		if (!x) {
 			if (c->problems &&
@@ -231,7 +237,7 @@ static int anchor_lookup(X509_LOOKUP *lu, X509_LOOKUP_TYPE type, const X509_NAME
 
 		if (a->x || !a->subject || X509_NAME_cmp(a->subject, name))
 			continue;
-		if (!(a->x = vctx_cert(c, a->der, a->len))) {
+		if (!(a->x = vctx_get1_cert(c, a->der, a->len))) {
 			/* a structurally sound certificate OpenSSL refuses: the
 			 * chain fails, and the report says why */
 			if (!c->bad_anchor) {

@@ -104,30 +104,29 @@ static void map_ident(struct gaz_map *m, const struct stat *st)
 int gaz_map_file(const char *path, size_t max, struct gaz_map *m)
 {
 	struct stat st;
-	void *p;
+	void *p = MAP_FAILED;
 	char *data = NULL;
 	size_t len;
-	int rc;
+	int rc = GAZ_EIO;
 
 	memset(m, 0, sizeof(*m));
-	m->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (m->fd < 0) {
-		memset(m, 0, sizeof(*m));
-		return gaz_fail(GAZ_EIO, "cannot open %s: %s", path, strerror(errno));
+	if ((m->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = gaz_fail(GAZ_EIO, "cannot open %s: %s", path, strerror(errno));
+		goto end;
 	}
 	m->have_fd = 1;
 	if (fstat(m->fd, &st) < 0) {
 		rc = gaz_fail(GAZ_EIO, "cannot stat %s: %s", path, strerror(errno));
-		goto fail;
+		goto end;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = gaz_fail(GAZ_EIO, "%s is not a regular file", path);
-		goto fail;
+		goto end;
 	}
 	if ((uint64_t)st.st_size > max) {
 		rc = gaz_fail(GAZ_ETOOBIG, "%s is %lld bytes, over the cap of %zu", path,
 			      (long long)st.st_size, max);
-		goto fail;
+		goto end;
 	}
 	map_ident(m, &st);
 	if (st.st_size > 0) {
@@ -136,22 +135,25 @@ int gaz_map_file(const char *path, size_t max, struct gaz_map *m)
 #else
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, m->fd, 0);
 #endif
-		if (p != MAP_FAILED) {
-			m->p = p;
-			m->len = (size_t)st.st_size;
-			m->mapped = 1;
-			return 0;
-		}
 	}
-	/* empty, or a file system without mmap: read it */
-	if ((rc = gaz_read_file(path, max, &data, &len)))
-		goto fail;
-	m->p = (const unsigned char *)data;
-	m->len = len;
-	return 0;
-fail:
-	close(m->fd);
-	memset(m, 0, sizeof(*m));
+	if (p != MAP_FAILED) {
+		m->p = p;
+		m->len = (size_t)st.st_size;
+		m->mapped = 1;
+	} else {
+		/* empty, or a file system without mmap: read it */
+		if ((rc = gaz_read_file(path, max, &data, &len)))
+			goto end;
+		m->p = (const unsigned char *)data;
+		m->len = len;
+	}
+	rc = 0;
+end:
+	if (rc) {
+		if (m->have_fd)
+			close(m->fd);
+		memset(m, 0, sizeof(*m));
+	}
 	return rc;
 }
 

@@ -23,7 +23,7 @@ static int crypto_fail(const char *what)
 	while ((e = ERR_get_error()))
 		last = e;
 	if (last)
-		ERR_error_string_n(last, buf, sizeof buf);
+		gaz_crypto_error_string(last, buf, sizeof buf);
 	return gaz_fail(GAZ_ECRYPTO, "%s%s%s", what, *buf ? ": " : "", buf);
 }
 

@@ -41,16 +41,19 @@ struct conn {
 	char *host;
 };
 
-/* OpenSSL's HTTP client calls this after connecting and before
- * disconnecting: for https it puts a TLS layer (SNI, certificate chain
- * and host name checked) over the connection, and takes it off again. */
-static BIO *tls_layer(BIO *bio, void *arg, int connect, int use_tls)
+/* OpenSSL's HTTP client calls this after connecting (detail: TLS wanted)
+ * and before disconnecting (detail: no error): for https it puts a TLS
+ * layer (SNI, certificate chain and host name checked) over the
+ * connection, and after a clean exchange takes it off again (after an
+ * error the client frees the whole chain, layer included). */
+static BIO *tls_layer(BIO *bio, void *arg, int connect, int detail)
 {
 	struct conn *c = arg;
 	BIO *tls, *below;
 	SSL *ssl = NULL;
+	int ip;
 
-	if (!use_tls || !c->tls)
+	if (!c->tls || !detail)
 		return bio;
 	if (!connect) {
 		BIO_ssl_shutdown(bio);
@@ -61,9 +64,14 @@ static BIO *tls_layer(BIO *bio, void *arg, int connect, int use_tls)
 	if (!(tls = BIO_new_ssl(c->tls, 1)))
 		return NULL;
 	BIO_get_ssl(tls, &ssl);
-	if (!ssl || !SSL_set_tlsext_host_name(ssl, c->host) ||
-	    (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), c->host) != 1 &&
-	     SSL_set1_host(ssl, c->host) != 1)) {
+	/* an address literal is matched against the certificate's IP
+	 * entries, a name against its DNS names */
+	ERR_set_mark();
+	ip = ssl && X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), c->host) == 1;
+	ERR_pop_to_mark();
+	/* SNI carries names only (RFC 6066 §3) */
+	if (!ssl || (!ip && (!SSL_set_tlsext_host_name(ssl, c->host) ||
+			     SSL_set1_host(ssl, c->host) != 1))) {
 		BIO_free(tls);
 		return NULL;
 	}

@@ -1,22 +1,24 @@
 #!/bin/bash
 # Verification benchmark: `gazette verify` (whole process, strict: chain,
 # ESS, revisions) against `mutool sign -v` and `pdfsig` on the same signed
-# files, side by side in one run.
+# files, side by side, alternating runs.
 #
-#   bench/verify.sh [RUNS]     RUNS timed runs per command (default 30, min 15)
+#   bench/verify.sh [RUNS]     RUNS rounds (default 60, min 15)
 #
 # Files: a 112-page, ~742 KB PDF (bench/make-bench-pdf.py) signed B-B by
-# `gazette sign` and, separately, by `mutool sign`.  Uses hyperfine when
-# installed (medians from its JSON), else a shell loop with medians.
-# Needs an optimised build: BUILD (default build-release/, configured
-# and built here with -DCMAKE_BUILD_TYPE=Release if missing).  Work files go
-# to bench/out/.  Prints median ms per command and the ratios gazette/mutool
-# and gazette/pdfsig (the issue's target: ≤ 0.5x mutool).
+# `gazette sign` and, separately, by `mutool sign`.  Two gazette builds:
+# BUILD (default build-release/, libcrypto.so as shipped) and BUILD_STATIC
+# (default build-release-static/, -DGAZETTE_STATIC_OPENSSL=ON), each
+# configured and built here (Release) if missing.  bench/alternate.py runs
+# every command once per round, in turn; medians of CPU time (user +
+# system) and wall time.  Work files go to bench/out/.  Prints the ratios
+# to mutool and pdfsig (the issue's target: ≤ 0.5x mutool).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
 build=${BUILD:-$src/build-release}
-runs=${1:-30}
+sbuild=${BUILD_STATIC:-$src/build-release-static}
+runs=${1:-60}
 [ "$runs" -ge 15 ] || runs=15
 out=$here/out/verify
 mkdir -p "$out"
@@ -26,10 +28,12 @@ if [ ! -x "$build/bin/gazette" ]; then
 	cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build "$build" -j2 --target gazette >/dev/null
 fi
+if [ ! -x "$sbuild/bin/gazette" ]; then
+	cmake -S "$src" -B "$sbuild" -DCMAKE_BUILD_TYPE=Release -DGAZETTE_STATIC_OPENSSL=ON >/dev/null
+	cmake --build "$sbuild" -j2 --target gazette >/dev/null
+fi
 G=$build/bin/gazette
-lean=$out/verify_lean
-cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$src/include" "$here/verify_lean.c" \
-	"$build/libgazette.a" -Wl,--as-needed $(pkg-config --libs libcjson openssl zlib) -lm -o "$lean"
+S=$sbuild/bin/gazette
 for t in mutool pdfsig openssl python3; do
 	command -v "$t" >/dev/null || { echo "bench/verify.sh: needs $t" >&2; exit 2; }
 done
@@ -58,44 +62,34 @@ done
 echo "file: $(du -k "$out/plain.pdf" | cut -f1) KB, 112 pages; machine: $(nproc) cores"
 echo "$(mutool -v 2>&1 | head -1); $(pdfsig -v 2>&1 | head -1)"
 
-# median_ms CMD...: "WALL CPU" — median wall time and mean user+system CPU time
-# of RUNS runs, in ms.  On a shared, loaded machine the CPU time is the
-# steadier figure.
-median_ms() {
-	if command -v hyperfine >/dev/null; then
-		hyperfine -N -i --warmup 3 --runs "$runs" --export-json "$out/hf.json" "$*" >/dev/null 2>&1
-		python3 -c "import json; r = json.load(open('$out/hf.json'))['results'][0]; print('%.2f %.2f' % (r['median'] * 1000, (r['user'] + r['system']) * 1000))"
-	else
-		local i
-		for i in $(seq "$runs"); do
-			/usr/bin/time -f '%e %U %S' "$@" 2>&1 >/dev/null | tail -1
-		done | python3 -c "
-import sys, statistics
-v = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
-print('%.2f %.2f' % (statistics.median(x[0] for x in v) * 1000, statistics.mean(x[1] + x[2] for x in v) * 1000))"
-	fi
-}
 ratio() { python3 -c "import sys; print('%.2fx' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+field() { awk -v l="$1" -v f="$2" '$1 == l { print $f }' "$3"; }
 
-floor=$(median_ms "$G" help)
-printf '\n%-9s %-5s %9s %9s %10s %9s %9s %9s %9s\n' "signed by" "ms" "gazette" "lean" "mutool -v" "pdfsig" \
-	"g/mutool" "l/mutool" "g/pdfsig"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+printf '\n%-9s %-4s %8s %8s %10s %8s %9s %9s %9s %9s\n' "signed by" "ms" "gazette" "static" "mutool -v" \
+	"pdfsig" "g/mutool" "s/mutool" "g/pdfsig" "s/pdfsig"
 for f in gazette mutool; do
-	a=($(median_ms "$G" verify "$out/$f.pdf" --trust "$K/chain.pem"))
-	l=($(median_ms "$lean" "$out/$f.pdf" "$K/chain.pem"))
-	b=($(median_ms mutool sign -v "$out/$f.pdf"))
-	c=($(median_ms pdfsig -nssdir "sql:$nss" "$out/$f.pdf"))
-	for k in 0 1; do
-		printf '%-9s %-5s %9s %9s %10s %9s %9s %9s %9s\n' "$([ $k = 0 ] && echo "$f")" \
-			"$([ $k = 0 ] && echo wall || echo cpu)" "${a[$k]}" "${l[$k]}" "${b[$k]}" "${c[$k]}" \
-			"$(ratio "${a[$k]}" "${b[$k]}")" "$(ratio "${l[$k]}" "${b[$k]}")" "$(ratio "${a[$k]}" "${c[$k]}")"
+	python3 "$here/alternate.py" "$runs" \
+		"gazette=$G verify $out/$f.pdf --trust $K/chain.pem" \
+		"static=$S verify $out/$f.pdf --trust $K/chain.pem" \
+		"mutool=mutool sign -v $out/$f.pdf" \
+		"pdfsig=pdfsig -nssdir sql:$nss $out/$f.pdf" >"$out/times-$f.txt"
+	for k in 3 2; do # CPU first, then wall
+		t=$out/times-$f.txt
+		a=$(field gazette $k "$t") b=$(field static $k "$t") m=$(field mutool $k "$t") p=$(field pdfsig $k "$t")
+		printf '%-9s %-4s %8s %8s %10s %8s %9s %9s %9s %9s\n' "$([ $k = 3 ] && echo "$f")" \
+			"$([ $k = 3 ] && echo cpu || echo wall)" "$a" "$b" "$m" "$p" \
+			"$(ratio "$a" "$m")" "$(ratio "$b" "$m")" "$(ratio "$a" "$p")" "$(ratio "$b" "$p")"
 	done
 done
-floor=($floor)
+python3 "$here/alternate.py" "$runs" "gazette=$G --version" "static=$S --version" "true=true" \
+	"mutool=mutool -v" >"$out/times-start.txt"
+t=$out/times-start.txt
 echo
-echo "median ms of $runs runs each, whole processes.  gazette = \`gazette verify\`; lean = the"
-echo "same verification linked with only OpenSSL, zlib and cJSON (bench/verify_lean.c);"
-echo "\`gazette help\` alone (start-up of the all-in-one binary): ${floor[0]} ms wall, ${floor[1]} ms CPU."
-echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "medians of $runs alternating rounds, whole processes, ms (cpu = user + system).  gazette ="
+echo "\`gazette verify\` linked with libcrypto.so; static = the same with GAZETTE_STATIC_OPENSSL=ON."
+echo "start-up alone, cpu ms: \`gazette --version\` $(field gazette 3 "$t"), static $(field static 3 "$t");" \
+	"\`mutool -v\` $(field mutool 3 "$t"); \`true\` $(field true 3 "$t")."
+echo "load average before: $load0; after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "gazette verify also checks the chain, signing-certificate-v2 and every later revision;"
 echo "mutool checks the digest and reports edits; pdfsig checks digest and chain."

@@ -19,7 +19,7 @@ int gaz_crypto_fail(int code, const char *what)
 	while ((e = ERR_get_error()))
 		last = e;
 	if (last) {
-		ERR_error_string_n(last, buf, sizeof buf);
+		gaz_crypto_error_string(last, buf, sizeof buf);
 		return gaz_fail(code, "%s (%s)", what, buf);
 	}
 	return gaz_fail(code, "%s", what);

@@ -947,12 +947,9 @@ static int load_dss(struct gaz_pdf *pdf, struct vctx *c, struct gaz_msgs *warn)
 			}
 			q = p;
 			if (k == 0) {
-				X509 *x = d2i_X509(NULL, &q, (long)n);
-
-				if (!x || !sk_X509_push(c->extra_certs, x)) {
-					X509_free(x);
-					vmsg(warn, "/DSS certificate %zu is not DER", i);
-				}
+				/* parsed when a signature needs them, reusing its own */
+				if ((rc = vctx_add_dss(c, p, n, i)))
+					return rc;
 			} else {
 				X509_CRL *crl = d2i_X509_CRL(NULL, &q, (long)n);
 
@@ -992,6 +989,7 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 	if (!(r = calloc(1, sizeof(*r))))
 		goto end;
 	r->file_len = len;
+	c.problems = &r->problems;
 	if ((rc = gaz_pdf_open(buf, len, &pdf))) {
 		if (fatal(rc))
 			goto end;
@@ -1071,6 +1069,9 @@ int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *op
 			goto end;
 		s->valid = s->problems.n == 0;
 	}
+	/* /DSS certificates no signature needed are still checked */
+	if ((rc = vctx_dss_certs(&c)))
+		goto end;
 	/* the per-revision report comes last: the verdicts above get the work
 	 * budget first */
 	for (i = 1; i < nrevs; i++) {

@@ -80,85 +80,10 @@ void vssl_errors(char *detail, size_t n)
 	while ((e = ERR_get_error()) != 0) {
 		char one[256];
 
-		ERR_error_string_n(e, one, sizeof(one));
+		gaz_crypto_error_string(e, one, sizeof(one));
 		if (used + strlen(one) + 3 < n)
 			used += (size_t)snprintf(detail + used, n - used, "%s%s", used ? "; " : "", one);
 	}
-}
-
-int vctx_init(struct vctx *c, const struct gaz_verify_opts *o)
-{
-	STACK_OF(X509_INFO) *infos = NULL;
-	BIO *bio = NULL;
-	size_t i;
-	int rc = GAZ_ENOMEM, j;
-
-	memset(c, 0, sizeof(*c));
-	c->now = o && o->now ? o->now : time(NULL);
-	if (!(c->store = X509_STORE_new()) || !(c->extra_certs = sk_X509_new_null()) ||
-	    !(c->crls = sk_X509_CRL_new_null()))
-		goto end;
-	for (i = 0; o && i < o->ntrust; i++) {
-		char *data = NULL;
-		size_t len;
-		int ncert = 0;
-
-		if ((rc = gaz_read_file(o->trust[i], GAZ_VERIFY_MAX_TRUST_FILE, &data, &len))) {
-			gaz_fail(rc, "cannot read trust file %s", o->trust[i]);
-			goto end;
-		}
-		bio = BIO_new_mem_buf(data, (int)len);
-		infos = bio ? PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL) : NULL;
-		free(data);
-		if (!infos) {
-			char d[512];
-
-			vssl_errors(d, sizeof(d));
-			rc = gaz_fail(GAZ_EINVAL, "trust file %s: no PEM certificates (%s)", o->trust[i], d);
-			goto end;
-		}
-		for (j = 0; j < sk_X509_INFO_num(infos); j++) {
-			X509_INFO *xi = sk_X509_INFO_value(infos, j);
-
-			if (xi->x509) {
-				if (X509_STORE_add_cert(c->store, xi->x509) != 1) {
-					rc = gaz_fail(GAZ_ECRYPTO, "trust file %s: cannot add a certificate",
-						      o->trust[i]);
-					goto end;
-				}
-				ncert++;
-			}
-			if (xi->crl) {
-				if (!sk_X509_CRL_push(c->crls, xi->crl))
-					goto end;
-				xi->crl = NULL; /* now c->crls' */
-			}
-		}
-		sk_X509_INFO_pop_free(infos, X509_INFO_free);
-		infos = NULL;
-		BIO_free(bio);
-		bio = NULL;
-		if (!ncert && !sk_X509_CRL_num(c->crls)) {
-			rc = gaz_fail(GAZ_EINVAL, "trust file %s holds no certificate", o->trust[i]);
-			goto end;
-		}
-	}
-	rc = 0;
-end:
-	ERR_clear_error();
-	sk_X509_INFO_pop_free(infos, X509_INFO_free);
-	BIO_free(bio);
-	if (rc)
-		vctx_release(c);
-	return rc;
-}
-
-void vctx_release(struct vctx *c)
-{
-	X509_STORE_free(c->store);
-	sk_X509_pop_free(c->extra_certs, X509_free);
-	sk_X509_CRL_pop_free(c->crls, X509_CRL_free);
-	memset(c, 0, sizeof(*c));
 }
 
 /* ---- small conversions -------------------------------------------------- */
@@ -290,6 +215,9 @@ static int check_chain(struct vctx *c, X509 *signer, STACK_OF(X509) *cms_certs,
 			free(s->chain_detail);
 			s->chain_detail = vstrdup(X509_verify_cert_error_string(
 				X509_STORE_CTX_get_error(ctx)));
+			if (c->bad_anchor)
+				vmsg(&s->problems, "a trust file certificate (%s) cannot be parsed",
+				     c->bad_anchor);
 			break;
 		}
 		if (pass == 0) {
@@ -398,6 +326,14 @@ static int check_token(struct vctx *c, PKCS7 *token, const struct vranges *data,
 	char detail[512];
 	int i, ok, rc = GAZ_ENOMEM;
 
+	/* the token's certificates for reuse, then the /DSS's */
+	p7certs = PKCS7_type_is_signed(token) ? token->d.sign->cert : NULL;
+	for (i = 0; i < sk_X509_num(p7certs); i++)
+		if ((rc = vctx_seen(c, sk_X509_value(p7certs, i))))
+			goto end;
+	if ((rc = vctx_dss_certs(c)))
+		goto end;
+	rc = GAZ_ENOMEM;
 	if (!(tst = PKCS7_to_TS_TST_INFO(token))) {
 		s->timestamp = GAZ_CHECK_FAIL;
 		vssl_errors(detail, sizeof(detail));
@@ -583,6 +519,14 @@ int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
 		vmsg(&s->warnings, "encapsulated content type is not id-data");
 	certs = CMS_get1_certs(cms);
 	crls = CMS_get1_crls(cms);
+	/* the CMS's certificates are parsed already: the /DSS and the trust
+	 * files reuse them */
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if ((rc = vctx_seen(c, sk_X509_value(certs, i))))
+			goto end;
+	if ((rc = vctx_dss_certs(c)))
+		goto end;
+	rc = GAZ_ENOMEM;
 	if (CMS_set1_signers_certs(cms, c->extra_certs, 0) < 0)
 		ERR_clear_error();
 	CMS_SignerInfo_get0_algs(si, NULL, &signer, &dig, &sig);

@@ -153,6 +153,39 @@ expect_msg 1 "mutool file, gazette root only" "not trusted" "$T/mutool.pdf" "${T
 expect_msg 1 "expired signer" "certificate has expired" "$T/mutool-expired.pdf" --trust "$K/chain.pem"
 expect_msg 1 "revoked signer (CRL from a trust file)" "certificate revoked" "$T/mutool-revoked.pdf" \
 	--trust "$K/chain.pem" --trust "$K/intermediate-ca.crl.pem"
+# Trust-file certificates are parsed only when a chain asks for their
+# subject (docs/verify.md, "Start-up and certificates"): unrelated ones, and
+# a decoy with the root's exact subject but another key, change nothing.
+cat "$T/ca.pem" "$K/tsa.pem" "$K/expired.pem" "$K/chain.pem" "$K/intermediate-ca.crl.pem" >"$T/many.pem"
+expect_msg 0 "trust file with unrelated certificates and a CRL" "chain:      trusted" "$T/bb.pdf" \
+	--trust "$T/many.pem"
+expect_msg 0 "mutool file: the intermediate from a crowded trust file" "chain:      trusted" \
+	"$T/mutool.pdf" --trust "$T/ca.pem" --trust "$T/many.pem"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/decoy.key" 2>>"$LOG"
+openssl x509 -x509toreq -in "$K/root-ca.pem" -signkey "$T/decoy.key" -out "$T/decoy.csr" 2>>"$LOG"
+openssl x509 -req -in "$T/decoy.csr" -signkey "$T/decoy.key" -days 30 -out "$T/decoy.pem" 2>>"$LOG"
+[ "$(openssl x509 -in "$T/decoy.pem" -noout -subject)" = "$(openssl x509 -in "$K/root-ca.pem" -noout -subject)" ] ||
+	fail "the decoy root does not have the root's subject"
+cat "$K/root-ca.pem" "$T/decoy.pem" >"$T/decoy-last.pem"
+cat "$T/decoy.pem" "$K/root-ca.pem" >"$T/decoy-first.pem"
+expect_msg 0 "decoy with the root's subject after the root" "chain:      trusted" "$T/bb.pdf" \
+	--trust "$T/decoy-last.pem"
+# OpenSSL takes the first anchor whose name matches (these demo certificates
+# carry no key identifiers to tell them apart), as it did when every anchor
+# was parsed up front: never trusted through the decoy
+expect_msg 1 "decoy with the root's subject before the root" "certificate signature failure" \
+	"$T/bb.pdf" --trust "$T/decoy-first.pem"
+expect_msg 1 "decoy alone" "not trusted" "$T/bb.pdf" --trust "$T/decoy.pem"
+# a CERTIFICATE block that is not a certificate is refused when read
+{ echo "-----BEGIN CERTIFICATE-----"; head -c 300 /dev/urandom | base64; echo "-----END CERTIFICATE-----"; } \
+	>"$T/notcert.pem"
+cat "$K/root-ca.pem" "$T/notcert.pem" >"$T/root-and-junk.pem"
+expect_msg 2 "trust file with a block that is not a certificate" "certificate 2 is not a DER certificate" \
+	"$T/bb.pdf" --trust "$T/root-and-junk.pem"
+# OpenSSL's error strings are loaded only when an error is shown: still text
+printf -- '-----BEGIN CERTIFICATE-----\nMII!!!\n-----END CERTIFICATE-----\n' >"$T/badb64.pem"
+expect_msg 2 "unreadable trust file: OpenSSL's reason in words" "PEM routines::bad base64 decode" \
+	"$T/bb.pdf" --trust "$T/badb64.pem"
 
 # ---- attacks ---------------------------------------------------------------
 attack_dir() { # attack_dir DIR WHAT TRUST...
@@ -177,6 +210,8 @@ expect_msg 1 "ISA annotation reason" "/Annots of page of object 3 gains an entry
 expect_msg 1 "ISA re-pointed font reason" "Font object 6 changed" "$A/isa-repoint-font.pdf" "${TRUST[@]}"
 expect_msg 1 "SWA reason" "is not this signature's /Contents" "$A/swa-gap-widened.pdf" "${TRUST[@]}"
 expect_msg 1 "digest reason" "message digest does not match" "$A/flip-range2-ws.pdf" "${TRUST[@]}"
+expect_msg 1 "signature reason, OpenSSL's words" "CMS routines::verification failure" \
+	"$A/flip-gap-cms.pdf" "${TRUST[@]}"
 expect_msg 1 "USF reason" "/ByteRange does not start at 0" "$A/usf-byterange-not-zero.pdf" "${TRUST[@]}"
 expect_msg 1 "certified P=1 form fill reason" "DocMDP P=1 allows no changes" \
 	"$T/att-cert/certified-p1-form-fill.pdf" "${TRUST[@]}"

@@ -58,7 +58,10 @@ r1=$(rss)
 run 5s
 r2=$(rss)
 echo "RSS after warm-up ${r1} kB, after the 5 s run ${r2} kB"
-if ldd "$GAZETTE" | grep -q libasan; then
+# (ldd's output is read whole: `grep -q` could end the pipe early and, under
+# pipefail, make ldd's SIGPIPE look like "no sanitizer")
+libs=$(ldd "$GAZETTE")
+if grep -q libasan <<<"$libs"; then
 	# ASan holds freed memory in quarantine, so RSS says nothing here;
 	# LeakSanitizer checks the exit below instead.
 	echo "sanitizer build: RSS growth not judged; leaks are checked at exit"

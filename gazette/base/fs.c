@@ -90,6 +90,100 @@ end:
 	return ret;
 }
 
+static void map_ident(struct gaz_map *m, const struct stat *st)
+{
+	m->dev = (unsigned long long)st->st_dev;
+	m->ino = (unsigned long long)st->st_ino;
+	m->size = (unsigned long long)st->st_size;
+	m->mtime_s = (long long)st->st_mtim.tv_sec;
+	m->mtime_ns = (long long)st->st_mtim.tv_nsec;
+	m->ctime_s = (long long)st->st_ctim.tv_sec;
+	m->ctime_ns = (long long)st->st_ctim.tv_nsec;
+}
+
+int gaz_map_file(const char *path, size_t max, struct gaz_map *m)
+{
+	struct stat st;
+	void *p = MAP_FAILED;
+	char *data = NULL;
+	size_t len;
+	int rc = GAZ_EIO;
+
+	memset(m, 0, sizeof(*m));
+	if ((m->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = gaz_fail(GAZ_EIO, "cannot open %s: %s", path, strerror(errno));
+		goto end;
+	}
+	m->have_fd = 1;
+	if (fstat(m->fd, &st) < 0) {
+		rc = gaz_fail(GAZ_EIO, "cannot stat %s: %s", path, strerror(errno));
+		goto end;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = gaz_fail(GAZ_EIO, "%s is not a regular file", path);
+		goto end;
+	}
+	if ((uint64_t)st.st_size > max) {
+		rc = gaz_fail(GAZ_ETOOBIG, "%s is %lld bytes, over the cap of %zu", path,
+			      (long long)st.st_size, max);
+		goto end;
+	}
+	map_ident(m, &st);
+	if (st.st_size > 0) {
+#ifdef MAP_POPULATE
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, m->fd, 0);
+#else
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, m->fd, 0);
+#endif
+	}
+	if (p != MAP_FAILED) {
+		m->p = p;
+		m->len = (size_t)st.st_size;
+		m->mapped = 1;
+	} else {
+		/* empty, or a file system without mmap: read it */
+		if ((rc = gaz_read_file(path, max, &data, &len)))
+			goto end;
+		m->p = (const unsigned char *)data;
+		m->len = len;
+	}
+	rc = 0;
+end:
+	if (rc) {
+		if (m->have_fd)
+			close(m->fd);
+		memset(m, 0, sizeof(*m));
+	}
+	return rc;
+}
+
+int gaz_map_unchanged(const struct gaz_map *m, const char *path)
+{
+	struct gaz_map now;
+	struct stat st;
+
+	if (!m->have_fd || fstat(m->fd, &st) < 0)
+		return gaz_fail(GAZ_EIO, "cannot stat %s again", path);
+	map_ident(&now, &st);
+	if (now.dev != m->dev || now.ino != m->ino || now.size != m->size ||
+	    now.mtime_s != m->mtime_s || now.mtime_ns != m->mtime_ns ||
+	    now.ctime_s != m->ctime_s || now.ctime_ns != m->ctime_ns ||
+	    (m->p && m->len != m->size))
+		return gaz_fail(GAZ_EIO, "%s changed while it was being read", path);
+	return 0;
+}
+
+void gaz_unmap_file(struct gaz_map *m)
+{
+	if (m->mapped)
+		munmap((void *)m->p, m->len);
+	else
+		free((void *)m->p);
+	if (m->have_fd)
+		close(m->fd);
+	memset(m, 0, sizeof(*m));
+}
+
 int gaz_write_file_atomic(const char *path, const void *data, size_t n)
 {
 	return gaz_write_file_atomic2(path, data, n, NULL, 0);

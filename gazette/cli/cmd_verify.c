@@ -5,9 +5,10 @@
 #include "gazette/text.h"
 #include "gazette/verify.h"
 
-#include <openssl/crypto.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char cmd_verify_usage[] =
 	"usage: gazette verify FILE.pdf [--trust CA.pem]...\n"
@@ -138,6 +139,25 @@ static cJSON *archive_json(const struct gaz_av *av, const char *on)
 	return o;
 }
 
+/* The PDF is mapped, not copied (gaz_map_file): if another process
+ * truncates it while it is being checked, reading the lost pages raises
+ * SIGBUS.  Say so and exit 2, as for a file that cannot be read. */
+static const char *mapped_name;
+
+static void on_sigbus(int sig)
+{
+	static const char a[] = "gazette: ", b[] = ": the file shrank while it was being read\n";
+	ssize_t ignored;
+
+	(void)sig;
+	ignored = write(2, a, sizeof(a) - 1);
+	if (mapped_name)
+		ignored = write(2, mapped_name, strlen(mapped_name));
+	ignored = write(2, b, sizeof(b) - 1);
+	(void)ignored;
+	_exit(EXIT_USAGE);
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct gaz_verify_opts opts = { 0 };
@@ -147,9 +167,11 @@ int cmd_verify(int argc, char **argv)
 	struct gaz_archive *ar = NULL;
 	EVP_PKEY *log_pub = NULL;
 	struct gaz_av av = { 0 };
+	struct gaz_map map = { 0 };
+	struct sigaction sa;
 	int have_av = 0;
-	char *data = NULL, *json = NULL;
-	size_t len, ntrust = 0;
+	char *json = NULL;
+	size_t ntrust = 0;
 	int i, rc, missing, as_json = 0, ret = EXIT_USAGE;
 
 	if (!(trust = calloc((size_t)argc, sizeof(*trust))))
@@ -197,11 +219,16 @@ int cmd_verify(int argc, char **argv)
 	}
 	opts.trust = trust;
 	opts.ntrust = ntrust;
-	if ((rc = gaz_read_file(file, GAZ_PDF_MAX_FILE, &data, &len))) {
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	mapped_name = file;
+	sigaction(SIGBUS, &sa, NULL);
+	if ((rc = gaz_map_file(file, GAZ_PDF_MAX_FILE, &map))) {
 		ret = cli_error(file, rc);
 		goto end;
 	}
-	if ((rc = gaz_verify_pdf(data, len, &opts, &rep))) {
+	if ((rc = gaz_verify_pdf(map.p, map.len, &opts, &rep))) {
 		ret = cli_error(file, rc);
 		goto end;
 	}
@@ -218,8 +245,8 @@ int cmd_verify(int argc, char **argv)
 		if (!remote && (ret = ar_cli_open(archive, GAZ_AR_READONLY, NULL, &ar)))
 			goto end;
 		ret = EXIT_USAGE;
-		rc = remote ? gaz_archive_verify_remote(archive, log_pub, data, len, on, &av)
-			    : gaz_archive_verify_file(ar, data, len, on, &av);
+		rc = remote ? gaz_archive_verify_remote(archive, log_pub, map.p, map.len, on, &av)
+			    : gaz_archive_verify_file(ar, map.p, map.len, on, &av);
 		if (!rc && !remote && log_pub && av.found) {
 			/* the local archive's signed head, checked with the key too */
 			if (!av.head_signed) {
@@ -244,6 +271,11 @@ int cmd_verify(int argc, char **argv)
 			goto end;
 		}
 		have_av = 1;
+	}
+	/* the verdict is about the bytes the file still holds */
+	if ((rc = gaz_map_unchanged(&map, file))) {
+		ret = cli_error(file, rc);
+		goto end;
 	}
 	if (as_json) {
 		cJSON *j;
@@ -284,7 +316,7 @@ end:
 	gaz_verify_report_free(rep);
 	gaz_buf_release(&out);
 	free(json);
-	free(data);
+	gaz_unmap_file(&map);
 	free(trust);
 	return ret;
 }

@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "gazette/issue.h"
 
-#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -58,11 +57,10 @@ int main(int argc, char **argv)
 {
 	const struct cli_cmd *c;
 
-	/* OpenSSL's built-in defaults, never the machine's openssl.cnf: a
-	 * verdict or a signature must not depend on a host's security levels
-	 * or disabled algorithms.  This also saves parsing that file on every
-	 * run (about 2 M instructions, a fifth of `gazette --version`'s). */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	/* OpenSSL's built-in defaults, never the machine's openssl.cnf; no
+	 * clean-up at exit; error strings when an error is formatted
+	 * (gazette/base/crypto.c). */
+	gaz_crypto_init_cli();
 	if (argc < 2) {
 		overview(stderr);
 		return EXIT_USAGE;

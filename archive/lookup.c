@@ -289,10 +289,13 @@ int gaz_archive_find_sha256(struct gaz_archive *a, const unsigned char sha[32],
 	return rc;
 }
 
-/* Calls cb with each id whose index key starts with prefix (plen bytes)
- * and is exactly plen + 8 bytes long (exact) or any length ≥ 8 (ranges). */
+/* Calls cb with each id (and the entry's value) whose index key starts
+ * with prefix (plen bytes) and is exactly plen + 8 bytes long (exact) or
+ * any length ≥ 8 (ranges); a non-zero return of cb stops the scan and is
+ * returned. */
 static int scan_ids(struct gaz_archive *a, MDB_txn *txn, const unsigned char *prefix,
-		    size_t plen, int exact, int (*cb)(uint64_t id, void *ctx), void *ctx)
+		    size_t plen, int exact,
+		    int (*cb)(uint64_t id, const MDB_val *value, void *ctx), void *ctx)
 {
 	MDB_cursor *c = NULL;
 	MDB_val k = { plen, (void *)prefix }, v;
@@ -315,7 +318,7 @@ static int scan_ids(struct gaz_archive *a, MDB_txn *txn, const unsigned char *pr
 			break;
 		if (k.mv_size < plen + 8 || (exact && k.mv_size != plen + 8))
 			continue;
-		if ((rc = cb(rd_be64((unsigned char *)k.mv_data + k.mv_size - 8), ctx)))
+		if ((rc = cb(rd_be64((unsigned char *)k.mv_data + k.mv_size - 8), &v, ctx)))
 			break;
 	}
 	ar_cursor_done(a, c);
@@ -331,8 +334,9 @@ struct doc_list {
 	size_t n, cap;
 };
 
-static int collect_doc(uint64_t id, void *ctx)
+static int collect_doc(uint64_t id, const MDB_val *value, void *ctx)
 {
+	(void)value;
 	struct doc_list *l = ctx;
 	struct gaz_ar_doc d;
 	unsigned char k[8];
@@ -482,6 +486,41 @@ static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_s
 	return rc;
 }
 
+/* gaz_archive_locate's scan: one index entry, one appearance. */
+struct locate {
+	struct gaz_archive *a;
+	MDB_txn *txn;
+	enum gaz_ar_key key;
+	const char *value;
+	size_t vlen;
+	int from_index;
+	struct gaz_ar_docref *refs;
+	size_t max, found;
+	struct ar_span *doc_no;
+};
+
+static int locate_one(uint64_t id, const MDB_val *v, void *ctx)
+{
+	struct locate *l = ctx;
+	struct gaz_ar_docref r;
+	int rc;
+
+	if (l->from_index) {
+		if (ar_loc_decode(v->mv_data, v->mv_size, id, &r))
+			return gaz_fail(GAZ_ECORRUPT, "index entry of %s (document %llu) malformed "
+					"(run `gazette fsck`)", l->value, (unsigned long long)id);
+	} else if ((rc = ref_from_record(l->a, l->txn, id, l->key, l->value, l->vlen, &r,
+					 l->doc_no))) {
+		return rc < 0 ? rc : 0;
+	}
+	if (l->found == AR_LIST_MAX)
+		return gaz_fail(GAZ_ECORRUPT, "%s: over %u appearances", l->value, AR_LIST_MAX);
+	if (l->found < l->max)
+		l->refs[l->found] = r;
+	l->found++;
+	return 0;
+}
+
 int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
 		       const char *value, struct gaz_ar_docref *refs, size_t max, size_t *n,
 		       int *status)
@@ -489,10 +528,8 @@ int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
 	unsigned char k[IX_KEY_MAX];
 	struct ar_span doc_no = { NULL, 0 };
 	MDB_txn *t = txn;
-	MDB_cursor *c = NULL;
-	MDB_val kv, v;
 	size_t kl, vlen, found = 0;
-	int rc, op = MDB_SET_RANGE, st = GAZ_ST_UNKNOWN;
+	int rc, st = GAZ_ST_UNKNOWN;
 	int from_index;
 
 	if (!value || !*value || key > GAZ_AR_BY_CODE)
@@ -508,50 +545,11 @@ int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
 	}
 	if (!t && (rc = gaz_archive_read_begin(a, &t)))
 		return rc;
-	if ((rc = ar_index_cursor(a, t, &c)))
-		goto end;
-	kv.mv_size = kl;
-	kv.mv_data = k;
-	for (;;) {
-		struct gaz_ar_docref r;
-		uint64_t id;
-
-		rc = mdb_cursor_get(c, &kv, &v, op);
-		op = MDB_NEXT;
-		if (rc == MDB_NOTFOUND) {
-			rc = 0;
-			break;
-		}
-		if (rc) {
-			rc = gaz_archive_mdb_error(rc, "index");
-			break;
-		}
-		if (kv.mv_size < kl || memcmp(kv.mv_data, k, kl))
-			break;
-		if (kv.mv_size != kl + 8)
-			continue;
-		id = rd_be64((const unsigned char *)kv.mv_data + kl);
-		if (from_index) {
-			if (ar_loc_decode(v.mv_data, v.mv_size, id, &r)) {
-				rc = gaz_fail(GAZ_ECORRUPT, "index entry of %s (document %llu) malformed "
-					      "(run `gazette fsck`)", value, (unsigned long long)id);
-				break;
-			}
-		} else if ((rc = ref_from_record(a, t, id, key, value, vlen, &r, &doc_no))) {
-			if (rc < 0)
-				break;
-			rc = 0;
-			continue;
-		}
-		if (found == AR_LIST_MAX) {
-			rc = gaz_fail(GAZ_ECORRUPT, "%s: over %u appearances", value, AR_LIST_MAX);
-			break;
-		}
-		if (found < max)
-			refs[found] = r;
-		found++;
+	{
+		struct locate l = { a, t, key, value, vlen, from_index, refs, max, 0, &doc_no };
+		rc = scan_ids(a, t, k, kl, 1, locate_one, &l);
+		found = l.found;
 	}
-	ar_cursor_done(a, c);
 	if (!rc && !found)
 		rc = gaz_fail(GAZ_ENOTFOUND, "no document with %s %s in the archive", key_names[key],
 			      value);
@@ -563,7 +561,6 @@ int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
 			      "(run `gazette fsck`)", key_names[key], value);
 	if (!rc && status)
 		rc = current_status(a, t, &doc_no, &st);
-end:
 	if (!txn)
 		gaz_archive_read_end(a, t);
 	if (!rc) {
@@ -638,10 +635,24 @@ end:
 	return rc;
 }
 
+struct facet_cb {
+	int (*cb)(uint64_t doc_id, void *ctx);
+	void *ctx;
+};
+
+static int facet_id(uint64_t id, const MDB_val *value, void *ctx)
+{
+	const struct facet_cb *f = ctx;
+
+	(void)value;
+	return f->cb(id, f->ctx);
+}
+
 int gaz_archive_facet(struct gaz_archive *a, enum gaz_ar_facet f, const char *value,
 		      int (*cb)(uint64_t doc_id, void *ctx), void *ctx)
 {
 	unsigned char k[IX_KEY_MAX];
+	struct facet_cb fc = { cb, ctx };
 	MDB_txn *txn;
 	size_t kl;
 	int rc;
@@ -652,7 +663,7 @@ int gaz_archive_facet(struct gaz_archive *a, enum gaz_ar_facet f, const char *va
 	kl = ix_key(k, f, value ? value : "", f != GAZ_AR_F_DATE, NULL, 0);
 	if ((rc = gaz_archive_read_begin(a, &txn)))
 		return rc;
-	rc = scan_ids(a, txn, k, kl, f != GAZ_AR_F_DATE, cb, ctx);
+	rc = scan_ids(a, txn, k, kl, f != GAZ_AR_F_DATE, facet_id, &fc);
 	gaz_archive_read_end(a, txn);
 	return rc;
 }

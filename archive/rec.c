@@ -472,7 +472,7 @@ static int text_ok(const unsigned char *s, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	size_t i = 0, len;
-	unsigned c, lo, hi;
+	unsigned c;
 	uint64_t w;
 
 	while (i < n) {
@@ -496,18 +496,7 @@ static int text_ok(const unsigned char *s, size_t n)
 		}
 		if (c < 0x80)
 			continue;
-		lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2;
-		else if (c >= 0xE0 && c <= 0xEF)
-			len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-		else if (c >= 0xF0 && c <= 0xF4)
-			len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-		else
-			return 0;
-		if (n - i < len || s[i + 1] < lo || s[i + 1] > hi ||
-		    (len > 2 && (s[i + 2] & 0xC0) != 0x80) ||
-		    (len > 3 && (s[i + 3] & 0xC0) != 0x80))
+		if (!(len = gaz_utf8_seq(s + i, n - i)))
 			return 0;
 		i += len;
 	}

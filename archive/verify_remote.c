@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define REMOTE_JSON_MAX ((size_t)16 << 20) /* a document's JSON carries its text */
 #define REMOTE_TIMEOUT_S 30
@@ -88,12 +89,14 @@ static int http_get_json(void *cls, const char *path, cJSON **out)
 	char *body = NULL;
 	size_t n = 0, cap = 0;
 	int notfound = 0, rc;
+	time_t deadline;
 	unsigned long e;
 	const char *data;
 	int flags;
 
 	if ((size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
 		return gaz_fail(GAZ_EINVAL, "archive URL too long");
+	deadline = time(NULL) + REMOTE_TIMEOUT_S;
 	ERR_clear_error();
 	b = OSSL_HTTP_get(url, NULL, NULL, NULL, NULL, tls_layer, c, 0, NULL, NULL, 0,
 			  REMOTE_JSON_MAX, REMOTE_TIMEOUT_S);
@@ -135,8 +138,16 @@ static int http_get_json(void *cls, const char *path, cJSON **out)
 		}
 		k = BIO_read(b, body + n, (int)(cap - n));
 		if (k <= 0) {
-			if (BIO_should_retry(b))
+			/* a body still on its way: wait for it, up to the deadline
+			 * (a server trickling bytes cannot hold us longer) */
+			if (BIO_should_retry(b)) {
+				if (BIO_wait(b, deadline, 100) <= 0) {
+					rc = gaz_fail(GAZ_EIO, "%s: answer not complete after %d s", url,
+						      REMOTE_TIMEOUT_S);
+					goto end;
+				}
 				continue;
+			}
 			break;
 		}
 		n += (size_t)k;

@@ -556,7 +556,7 @@ int gaz_archive_locate(struct gaz_archive *a, MDB_txn *txn, enum gaz_ar_key key,
 	/* a 发文字号 read from a record (by 索引号 or code) is checked before it
 	 * keys the status look-up and may show in an error detail */
 	if (!rc && status && doc_no.p != (const unsigned char *)value &&
-	    (memchr(doc_no.p, 0, doc_no.n) || gaz_utf8_validate(doc_no.p, doc_no.n, NULL)))
+	    gaz_utf8_validate_text(doc_no.p, doc_no.n, NULL))
 		rc = gaz_fail(GAZ_ECORRUPT, "%s %s: the document's 发文字号 is not valid text "
 			      "(run `gazette fsck`)", key_names[key], value);
 	if (!rc && status)

@@ -170,7 +170,7 @@ static int check_str(const char *s, size_t n, const struct field *f)
 
 	if (n > f->cap)
 		return gaz_fail(GAZ_ETOOBIG, "%s: %zu bytes (at most %u)", f->name, n, f->cap);
-	if (memchr(s, 0, n) || gaz_utf8_validate((const unsigned char *)s, n, &bad))
+	if (gaz_utf8_validate_text((const unsigned char *)s, n, &bad))
 		return gaz_fail(GAZ_EINVAL, "%s: not valid UTF-8 text", f->name);
 	return 0;
 }
@@ -465,44 +465,6 @@ int ar_doc_split(const void *rec, size_t len, struct ar_span f[AR_DOC_NF])
 	return p == e ? 0 : GAZ_ECORRUPT;
 }
 
-/* 1 if s is NUL-free, well-formed UTF-8: gaz_utf8_validate's checks (ASCII
- * eight bytes at a time, runs of three-byte characters with any
- * continuation bytes), with the NUL test folded into the same pass. */
-static int text_ok(const unsigned char *s, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-	size_t i = 0, len;
-	unsigned c;
-	uint64_t w;
-
-	while (i < n) {
-		c = s[i];
-		if (c < 0x80) {
-			if (!c)
-				return 0;
-			for (i++; n - i >= 8; i += 8) {
-				memcpy(&w, s + i, 8);
-				if ((w | ((w - ones) & ~w)) & highs)
-					break;  /* a non-ASCII or a NUL byte: bytewise */
-			}
-			continue;
-		}
-		/* E1–EC, EE, EF: any two continuation bytes follow */
-		while (((c - 0xE1u) < 12u || (c - 0xEEu) < 2u) && n - i >= 3 &&
-		       ((s[i + 1] ^ 0x80u) | (s[i + 2] ^ 0x80u)) < 0x40u) {
-			if ((i += 3) == n)
-				return 1;
-			c = s[i];
-		}
-		if (c < 0x80)
-			continue;
-		if (!(len = gaz_utf8_seq(s + i, n - i)))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 /* Decodes a split document record; GAZ_ECORRUPT without a detail (the
  * caller re-runs the table-driven decoder for one). */
 static int doc_from_split(const struct ar_span *f, size_t len, struct gaz_ar_doc *d)
@@ -525,7 +487,7 @@ static int doc_from_split(const struct ar_span *f, size_t len, struct gaz_ar_doc
 
 	for (i = DOC_STR_FIRST; i <= DOC_STR_LAST; i++)
 		if (f[i].n > (i <= 6 ? GAZ_AR_DOCNO_MAX : GAZ_AR_FIELD_MAX) ||
-		    !text_ok(f[i].p, f[i].n))
+		    gaz_utf8_validate_text(f[i].p, f[i].n, NULL))
 			return GAZ_ECORRUPT;
 	if (memchr(f[16].p, 0, 10))
 		return GAZ_ECORRUPT;

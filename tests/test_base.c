@@ -54,6 +54,18 @@ static void test_utf8(void)
 	CHECK_EQ_INT(bad, 2); /* overlong '/' */
 	CHECK_EQ_INT(gaz_utf8_validate((const unsigned char *)"\xED\xA0\x80", 3, &bad), GAZ_EFORMAT);
 	CHECK_EQ_INT(gaz_utf8_validate((const unsigned char *)"\xE5\x85", 2, &bad), GAZ_EFORMAT);
+	/* the text variant also refuses NUL: alone, inside an eight-byte
+	 * ASCII run, after Han; the plain one accepts it */
+	CHECK_EQ_INT(gaz_utf8_validate((const unsigned char *)"abcdefgh\0ijklmnop", 17, &bad), 0);
+	CHECK_EQ_INT(gaz_utf8_validate_text((const unsigned char *)"abcdefgh\0ijklmnop", 17, &bad),
+		     GAZ_EFORMAT);
+	CHECK_EQ_INT(bad, 8);
+	CHECK_EQ_INT(gaz_utf8_validate_text((const unsigned char *)"\0", 1, &bad), GAZ_EFORMAT);
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(gaz_utf8_validate_text((const unsigned char *)"公报\0", 7, &bad), GAZ_EFORMAT);
+	CHECK_EQ_INT(bad, 6);
+	CHECK_EQ_INT(gaz_utf8_validate_text((const unsigned char *)"Notice 公报 of 2023, é 😀", 30, &bad), 0);
+	CHECK_EQ_INT(gaz_utf8_validate_text((const unsigned char *)"ab\xC0\xAF", 4, &bad), GAZ_EFORMAT);
 	CHECK_EQ_INT(gaz_utf8_decode((const unsigned char *)"〔", 3, &cp), 3);
 	CHECK_EQ_INT(cp, 0x3014);
 	CHECK_EQ_INT(gaz_utf8_count("公报ab", 8), 4);

@@ -80,8 +80,34 @@ static const unsigned char lead3[256] = {
 	[0xEE] = 1, 1,                               /* EE, EF */
 };
 
-int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off)
+/* Length (2 to 4) of the well-formed multi-byte sequence that starts
+ * s[0..n) (s[0] ≥ 0x80): no overlong form, no surrogate, nothing above
+ * U+10FFFF; 0 if there is none. */
+static inline size_t seq_len(const unsigned char *s, size_t n)
 {
+	unsigned c = s[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+	else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi || (len > 2 && (s[2] & 0xC0) != 0x80) ||
+	    (len > 3 && (s[3] & 0xC0) != 0x80))
+		return 0;
+	return len;
+}
+
+/* The validator; no_nul (a constant at each call, so the compiler makes
+ * two of it) also refuses NUL, tested in the same pass: the eight-byte
+ * ASCII step stops at a byte ≥ 0x80 or, with no_nul, at a zero byte. */
+static inline int scan(const unsigned char *s, size_t n, size_t *bad_off, int no_nul)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	size_t i = 0, len;
 	unsigned c;
 	uint64_t w;
@@ -89,9 +115,11 @@ int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off)
 	while (i < n) {
 		c = s[i];
 		if (c < 0x80) {
+			if (no_nul && !c)
+				goto bad;
 			for (i++; n - i >= 8; i += 8) {
 				memcpy(&w, s + i, 8);
-				if (w & 0x8080808080808080ull)
+				if ((no_nul ? w | ((w - ones) & ~w) : w) & highs)
 					break;
 			}
 			continue;
@@ -106,7 +134,7 @@ int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off)
 		}
 		if (c < 0x80)
 			continue;
-		if (!(len = gaz_utf8_seq(s + i, n - i)))
+		if (!(len = seq_len(s + i, n - i)))
 			goto bad;
 		i += len;
 	}
@@ -115,6 +143,16 @@ bad:
 	if (bad_off)
 		*bad_off = i;
 	return GAZ_EFORMAT;
+}
+
+int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off)
+{
+	return scan(s, n, bad_off, 0);
+}
+
+int gaz_utf8_validate_text(const unsigned char *s, size_t n, size_t *bad_off)
+{
+	return scan(s, n, bad_off, 1);
 }
 
 size_t gaz_utf8_count(const char *s, size_t n)

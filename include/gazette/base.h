@@ -136,27 +136,8 @@ size_t gaz_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 size_t gaz_utf8_encode(uint32_t cp, char *out);
 /* 0 if valid; else GAZ_EFORMAT and *bad_off is the offset of the first bad byte. */
 int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off);
-/* Length (2 to 4) of the well-formed multi-byte UTF-8 sequence that starts
- * s[0..n) (s[0] ≥ 0x80): no overlong form, no surrogate, nothing above
- * U+10FFFF; 0 if there is none.  The slow path of the validators. */
-static inline size_t gaz_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-	else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi || (len > 2 && (s[2] & 0xC0) != 0x80) ||
-	    (len > 3 && (s[3] & 0xC0) != 0x80))
-		return 0;
-	return len;
-}
+/* gaz_utf8_validate, and no NUL byte either: the strings of a record. */
+int gaz_utf8_validate_text(const unsigned char *s, size_t n, size_t *bad_off);
 /* Number of scalar values in valid UTF-8. */
 size_t gaz_utf8_count(const char *s, size_t n);
 

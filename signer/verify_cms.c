@@ -328,10 +328,7 @@ static int check_token(struct vctx *c, PKCS7 *token, const struct vranges *data,
 
 	/* the token's certificates for reuse, then the /DSS's */
 	p7certs = PKCS7_type_is_signed(token) ? token->d.sign->cert : NULL;
-	for (i = 0; i < sk_X509_num(p7certs); i++)
-		if ((rc = vctx_seen(c, sk_X509_value(p7certs, i))))
-			goto end;
-	if ((rc = vctx_dss_certs(c)))
+	if ((rc = vctx_reuse(c, p7certs)))
 		goto end;
 	rc = GAZ_ENOMEM;
 	if (!(tst = PKCS7_to_TS_TST_INFO(token))) {
@@ -521,10 +518,7 @@ int vcms_signature(struct vctx *c, const unsigned char *der, size_t derlen,
 	crls = CMS_get1_crls(cms);
 	/* the CMS's certificates are parsed already: the /DSS and the trust
 	 * files reuse them */
-	for (i = 0; i < sk_X509_num(certs); i++)
-		if ((rc = vctx_seen(c, sk_X509_value(certs, i))))
-			goto end;
-	if ((rc = vctx_dss_certs(c)))
+	if ((rc = vctx_reuse(c, certs)))
 		goto end;
 	rc = GAZ_ENOMEM;
 	if (CMS_set1_signers_certs(cms, c->extra_certs, 0) < 0)

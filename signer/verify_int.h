@@ -63,9 +63,6 @@ char *vstrdup(const char *s);
  * to c->crls. */
 int vctx_init(struct vctx *c, const struct gaz_verify_opts *o);
 void vctx_release(struct vctx *c);
-/* Remembers x (parsed elsewhere, e.g. with a CMS) for reuse; takes a
- * reference of its own.  GAZ_ENOMEM only; past VCTX_MAX_SEEN it is not kept. */
-int vctx_seen(struct vctx *c, X509 *x);
 /* The certificate with exactly these DER bytes: one already seen, else
  * parsed (and remembered).  A new reference, the caller's to X509_free;
  * NULL if OpenSSL refuses the bytes. */
@@ -76,6 +73,13 @@ int vctx_add_dss(struct vctx *c, const unsigned char *der, size_t len, size_t in
 /* Parses (or matches with what was seen) the queued /DSS certificates into
  * c->extra_certs.  GAZ_ENOMEM only. */
 int vctx_dss_certs(struct vctx *c);
+/* Remembers x (parsed elsewhere, e.g. with a CMS) for reuse; takes a
+ * reference of its own.  GAZ_ENOMEM only; past VCTX_MAX_SEEN it is not kept. */
+int vctx_seen(struct vctx *c, X509 *x);
+/* Remembers certs (parsed elsewhere: with a CMS or a timestamp token; each
+ * keeps a reference of c's own, up to VCTX_MAX_SEEN) for reuse, then runs
+ * vctx_dss_certs, which reuses them.  GAZ_ENOMEM only. */
+int vctx_reuse(struct vctx *c, const STACK_OF(X509) *certs);
 /* The Name DER span of the subject of a DER certificate, checking the outer
  * structure (exactly one definite-length Certificate).  0 or -1. */
 int vcert_subject(const unsigned char *der, size_t len, const unsigned char **subj,

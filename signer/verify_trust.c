@@ -220,6 +220,16 @@ int vctx_dss_certs(struct vctx *c)
 	return 0;
 }
 
+int vctx_reuse(struct vctx *c, const STACK_OF(X509) *certs)
+{
+	int i, rc;
+
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if ((rc = vctx_seen(c, sk_X509_value(certs, i))))
+			return rc;
+	return vctx_dss_certs(c);
+}
+
 /* ---- anchors ------------------------------------------------------------- */
 
 static int anchor_lookup(X509_LOOKUP *lu, X509_LOOKUP_TYPE type, const X509_NAME *name,

@@ -1,7 +1,7 @@
 /* Unit tests of the archive library on a real LMDB environment: the record
  * codec, publish/correct, look-ups, status, submissions, audit, fsck, map
  * growth, backup, a corrupted byte in a stored PDF. */
-#include "test.h"
+#include "archive_test.h"
 #include "archive/rec.h"
 #include "gazette/archive.h"
 #include "gazette/search.h"
@@ -11,18 +11,6 @@
 #include <unistd.h>
 
 #include <openssl/sha.h>
-
-static char root[64];
-
-static char *path(const char *name)
-{
-	static char buf[4][256];
-	static int k;
-	char *p = buf[k++ & 3];
-
-	snprintf(p, 256, "%s/%s", root, name);
-	return p;
-}
 
 static char *fake_pdf(const char *label, size_t size, size_t *len)
 {
@@ -189,17 +177,6 @@ static void test_doc_fast(void)
 	}
 	free(m);
 	gaz_buf_release(&b);
-}
-
-static struct gaz_issue *load_sample(void)
-{
-	struct gaz_issue *is = NULL;
-	struct gaz_diags dg = { 0 };
-
-	CHECK_EQ_INT(gaz_issue_load("sample-issue", &is, &dg), 0);
-	CHECK_EQ_INT(gaz_issue_check(is, &dg), 0);
-	gaz_diags_release(&dg);
-	return is;
 }
 
 static int count_cb(uint64_t id, void *ctx)

@@ -5,36 +5,13 @@
  * input; then damaged data files: a wrong locator (fsck names it), a
  * malformed locator, document record and status event (GAZ_ECORRUPT), a
  * schema newer than this program. */
-#include "test.h"
+#include "archive_test.h"
 #include "archive/store.h"
 #include "gazette/archive.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char root[64];
-
-static char *path(const char *name)
-{
-	static char buf[4][256];
-	static int k;
-	char *p = buf[k++ & 3];
-
-	snprintf(p, 256, "%s/%s", root, name);
-	return p;
-}
-
-static struct gaz_issue *load_sample(void)
-{
-	struct gaz_issue *is = NULL;
-	struct gaz_diags dg = { 0 };
-
-	CHECK_EQ_INT(gaz_issue_load("sample-issue", &is, &dg), 0);
-	CHECK_EQ_INT(gaz_issue_check(is, &dg), 0);
-	gaz_diags_release(&dg);
-	return is;
-}
 
 /* Where DIR/data.mdb is mapped in this process (/proc/self/maps), or 0. */
 static uintptr_t map_base(const char *dir)

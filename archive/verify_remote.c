@@ -15,6 +15,7 @@
  * the log's public key the signed tree head of that root must verify.
  * Every response is size-capped and parsed as untrusted JSON.
  */
+#include "archive/http_int.h"
 #include "archive/verify_remote.h"
 #include "gazette/dl/ssl.h"
 
@@ -196,30 +197,6 @@ static char *dupstr(const char *s)
 	return strdup(s ? s : "");
 }
 
-/* A path segment: unreserved characters as they are, the rest %XX. */
-static int seg(char *out, size_t cap, const char *s)
-{
-	static const char hx[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
-		if (o + 4 > cap)
-			return -1;
-		if (plain) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '%';
-			out[o++] = hx[c >> 4];
-			out[o++] = hx[c & 15];
-		}
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 static int bad(const char *what)
 {
 	return gaz_fail(GAZ_EFORMAT, "the archive's answer is malformed (%s)", what);
@@ -292,13 +269,17 @@ static int statuses_on(const struct ar_remote *r, struct gaz_av *av, const char 
 		struct gaz_ar_event *ev = NULL;
 		const cJSON *h, *e;
 		cJSON *j = NULL;
-		char path[REMOTE_URL_MAX], code[REMOTE_URL_MAX / 2];
+		struct out path;
 		size_t n = 0, k = 0;
 
-		if (seg(code, sizeof code, av->docs[i].code))
-			return gaz_fail(GAZ_EFORMAT, "a document's code is too long");
-		snprintf(path, sizeof path, "/api/v1/docs/%s.json", code);
-		if ((rc = r->get(r->cls, path, &j)))
+		out_init(&path, REMOTE_URL_MAX / 2);
+		out_raw(&path, "/api/v1/docs/");
+		out_seg(&path, av->docs[i].code);
+		out_raw(&path, ".json");
+		rc = path.err ? gaz_fail(GAZ_EFORMAT, "a document's code is too long")
+			      : r->get(r->cls, (const char *)path.b.data, &j);
+		out_release(&path);
+		if (rc)
 			return rc;
 		h = cJSON_GetObjectItemCaseSensitive(j, "status_history");
 		if (!cJSON_IsArray(h) || cJSON_GetArraySize(h) > REMOTE_DOCS_MAX)

@@ -161,7 +161,7 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 	 * these bytes (archive_verify.h). */
 	memset(&av, 0, sizeof av);
 	if (matched) {
-		rc = gaz_archive_verify_file(s->ar, pdf, len, NULL, &av);
+		rc = gaz_archive_verify_file(s->ar, NULL, pdf, len, NULL, &av);
 		if (rc == GAZ_ECORRUPT)
 			log_broken = 1;
 		else if (rc)

@@ -53,8 +53,8 @@ end:
 	return rc;
 }
 
-int gaz_archive_verify_file(struct gaz_archive *a, const void *bytes, size_t len,
-			    const char *on_date, struct gaz_av *out)
+int gaz_archive_verify_file(struct gaz_archive *a, EVP_PKEY *log_pub, const void *bytes,
+			    size_t len, const char *on_date, struct gaz_av *out)
 {
 	struct gaz_av av;
 	struct gaz_ar_version full;
@@ -100,6 +100,18 @@ int gaz_archive_verify_file(struct gaz_archive *a, const void *bytes, size_t len
 	}
 	if ((rc = prove(a, &av)))
 		goto fail;
+	if (log_pub) {
+		if (!av.head_signed) {
+			rc = gaz_fail(GAZ_ECORRUPT, "no signed tree head covers this version yet");
+			goto fail;
+		}
+		if (gaz_tlog_sth_verify(&av.head, log_pub)) {
+			rc = gaz_fail(GAZ_ECORRUPT,
+				      "the signed tree head does not verify with the log's key");
+			goto fail;
+		}
+		av.head_verified = 1;
+	}
 	gaz_ar_version_release(&full);
 	*out = av;
 	return 0;

@@ -246,20 +246,7 @@ int cmd_verify(int argc, char **argv)
 			goto end;
 		ret = EXIT_USAGE;
 		rc = remote ? gaz_archive_verify_remote(archive, log_pub, map.p, map.len, on, &av)
-			    : gaz_archive_verify_file(ar, map.p, map.len, on, &av);
-		if (!rc && !remote && log_pub && av.found) {
-			/* the local archive's signed head, checked with the key too */
-			if (!av.head_signed) {
-				gaz_av_release(&av);
-				rc = gaz_fail(GAZ_ECORRUPT, "no signed tree head covers this version yet");
-			} else if (gaz_tlog_sth_verify(&av.head, log_pub)) {
-				gaz_av_release(&av);
-				rc = gaz_fail(GAZ_ECORRUPT, "the signed tree head does not verify with %s",
-					      log_key);
-			} else {
-				av.head_verified = 1;
-			}
-		}
+			    : gaz_archive_verify_file(ar, log_pub, map.p, map.len, on, &av);
 		if (rc == GAZ_ECORRUPT) {
 			fprintf(stderr, "gazette: %s: the archive fails to prove this file: %s\n",
 				archive, gaz_errdetail());

@@ -43,12 +43,14 @@ struct gaz_av {
 };
 
 /* Looks the file up.  on_date: YYYY-MM-DD for "in force on", NULL for the
- * latest status.  Returns 0 with out->found = 0 when the bytes are not in
- * the archive; GAZ_ECORRUPT when the log does not prove the version (the
- * archive is then not to be trusted); other errors as archive.h.  On
- * success release with gaz_av_release(). */
-int gaz_archive_verify_file(struct gaz_archive *a, const void *bytes, size_t len,
-			    const char *on_date, struct gaz_av *out);
+ * latest status.  log_pub (may be NULL): the log's Ed25519 public key; when
+ * given, a signed tree head must cover the version and verify with it
+ * (head_verified), else GAZ_ECORRUPT.  Returns 0 with out->found = 0 when
+ * the bytes are not in the archive; GAZ_ECORRUPT when the log does not
+ * prove the version (the archive is then not to be trusted); other errors
+ * as archive.h.  On success release with gaz_av_release(). */
+int gaz_archive_verify_file(struct gaz_archive *a, EVP_PKEY *log_pub, const void *bytes,
+			    size_t len, const char *on_date, struct gaz_av *out);
 void gaz_av_release(struct gaz_av *av);
 
 /* The same answer from the archive's public web service or a static export

@@ -101,3 +101,79 @@ void gaz_crypto_error_string(unsigned long e, char *buf, size_t n)
 		pthread_once(&strings_once, load_strings);
 	ERR_error_string_n(e, buf, n);
 }
+
+/*
+ * RSA certificate keys without the decoder framework (OpenSSL 3.0 only).
+ *
+ * OpenSSL 3.0 decodes the public key of every certificate it parses (d2i_X509
+ * and everything that embeds one: CMS, timestamp tokens, PEM files) by
+ * building an OSSL_DECODER chain for it: it walks every key manager and
+ * every decoder of the loaded providers each time.  For the three or four
+ * certificates of one signature that is 7 M of the 16 M instructions a
+ * `gazette verify` spends outside SHA-256, about 1 ms (docs/verify.md).
+ * OpenSSL 3.1 and later do not need this.
+ *
+ * 3.0 skips the decoders for a key type some ENGINE claims a pkey method for:
+ * it then decodes with the built-in ASN.1 method (the same d2i_RSAPublicKey
+ * the provider's decoder ends in), and the signature checks with that key run
+ * through the built-in RSA method (the same RSA_verify the provider calls).
+ * So this registers one ENGINE, in-process, that claims exactly the
+ * rsaEncryption key type and hands back OpenSSL's own built-in RSA method:
+ * no code of ours touches the key or the arithmetic.  Only rsaEncryption:
+ * an id-ecPublicKey may be SM2, which the built-in EC method would verify
+ * as ECDSA, and RSASSA-PSS keys are rare; both keep the decoders.  Keys of
+ * private-key files are decoded by the providers as before and are not
+ * affected (a provided key never consults an ENGINE).
+ *
+ * A no-op on OpenSSL 3.1 or later at run time, or without ENGINE support.
+ */
+#if OPENSSL_VERSION_MAJOR == 3 && !defined(OPENSSL_NO_ENGINE) && !defined(OPENSSL_NO_DEPRECATED_3_0)
+#include <openssl/engine.h>
+#include <openssl/evp.h>
+
+static const int rsa_nids[] = { EVP_PKEY_RSA };
+/* The engine tables hold a pointer to it, not a reference that keeps it
+ * alive, and OpenSSL's clean-up at exit (when not disabled) empties them:
+ * kept here for the life of the process. */
+static ENGINE *rsa_engine;
+
+static int rsa_pkey_meths(ENGINE *e, EVP_PKEY_METHOD **meth, const int **nids, int nid)
+{
+	(void)e;
+	if (!meth) {
+		*nids = rsa_nids;
+		return 1;
+	}
+	*meth = nid == EVP_PKEY_RSA ? (EVP_PKEY_METHOD *)EVP_PKEY_meth_find(EVP_PKEY_RSA) : NULL;
+	return *meth != NULL;
+}
+
+static void register_rsa_engine(void)
+{
+	ENGINE *e;
+
+	if (OpenSSL_version_num() >= 0x30100000L || !EVP_PKEY_meth_find(EVP_PKEY_RSA))
+		return;
+	if (!(e = ENGINE_new()))
+		return;
+	if (!ENGINE_set_id(e, "gazette-rsa-spki") ||
+	    !ENGINE_set_name(e, "built-in RSA method for certificate keys (OpenSSL 3.0)") ||
+	    !ENGINE_set_pkey_meths(e, rsa_pkey_meths) || !ENGINE_register_pkey_meths(e)) {
+		ENGINE_free(e);
+		ERR_clear_error();
+		return;
+	}
+	rsa_engine = e;
+}
+
+void gaz_crypto_fast_certs(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, register_rsa_engine);
+}
+#else
+void gaz_crypto_fast_certs(void)
+{
+}
+#endif

@@ -219,6 +219,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	opts.trust = trust;
 	opts.ntrust = ntrust;
+	gaz_crypto_fast_certs();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigbus;
 	sigemptyset(&sa.sa_mask);

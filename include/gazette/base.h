@@ -163,6 +163,11 @@ int gaz_unhex(const char *s, void *out, size_t n);
  *    when gaz_crypto_error_string() formats an error.
  * A program that never calls it gets OpenSSL's usual behaviour. */
 void gaz_crypto_init_cli(void);
+/* RSA keys of certificates parsed from now on skip OpenSSL 3.0's decoder
+ * framework (about 1 ms per verification) and use OpenSSL's built-in RSA
+ * method instead; a no-op on OpenSSL 3.1 or later.  Process-wide, once;
+ * thread-safe.  gazette/base/crypto.c says why and what it touches. */
+void gaz_crypto_fast_certs(void);
 /* OpenSSL error code e as text ("error:0A000086:rsa routines::bad
  * signature"), into buf[0..n), loading the error strings first when
  * gaz_crypto_init_cli() deferred them.  Thread-safe. */

@@ -4,11 +4,12 @@
  */
 #include "search_int.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "search_query.h"
+
+#include "gazette/dl/m.h" /* last: it #defines log, sin, cos... */
 
 /* ---- parsing ------------------------------------------------------------- */
 
@@ -530,6 +531,8 @@ int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *qq,
 
 	memset(&q, 0, sizeof q);
 	q.txn = txn;
+	if ((rc = gaz_dl_m()))
+		return rc;
 	if (limit > GAZ_SEARCH_PAGE_MAX)
 		return gaz_fail(GAZ_EINVAL, "per-page limit over %u", GAZ_SEARCH_PAGE_MAX);
 	if (qq->offset > GAZ_SEARCH_DEPTH_MAX - limit)

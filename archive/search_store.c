@@ -8,7 +8,7 @@
 #include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "gazette/dl/zlib.h"
 
 int fts_open(MDB_txn *txn, int create, struct fts_dbis *d)
 {
@@ -295,11 +295,14 @@ int fts_rec_decode(const void *p, size_t n, struct rec *r)
 
 int fts_rec_text(const struct rec *r, uint64_t id, int check, char **text)
 {
-	char *t = malloc((size_t)r->text_len + 1);
 	uLongf n = r->text_len;
 	unsigned char h[32];
+	char *t;
+	int rc;
 
-	if (!t)
+	if (r->text_len && (rc = gaz_dl_zlib()))
+		return rc;
+	if (!(t = malloc((size_t)r->text_len + 1)))
 		return GAZ_ENOMEM;
 	if (r->text_len && (uncompress((Bytef *)t, &n, r->z, r->zlen) != Z_OK ||
 			    n != r->text_len)) {

@@ -8,7 +8,7 @@
 #include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "gazette/dl/zlib.h"
 
 /* Postings buffered before the writer flushes by itself. */
 #define FTS_WRITER_MEM (128u << 20)
@@ -302,6 +302,8 @@ static int put_record(struct gaz_search_writer *w, const struct gaz_search_doc *
 		if ((rc = add_field(&w->rec, fields[i])))
 			return rc;
 	if (doc->text_len) {
+		if ((rc = gaz_dl_zlib()))
+			return rc;
 		zn = compressBound(doc->text_len);
 		if (zn > w->zcap) {
 			unsigned char *z = realloc(w->z, zn);

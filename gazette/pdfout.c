@@ -10,10 +10,11 @@
 #include "gazette/dl/hb.h"
 #include "gazette/dl/qrencode.h"
 
-#include <math.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "gazette/dl/m.h" /* last: it #defines log, sin, cos... */
 
 #define QR_QUIET_MODULES 4
 #define READ_CHUNK 65536
@@ -804,7 +805,7 @@ int gaz_render_pdf(const struct gaz_layout *l, const struct gaz_fontset *fs,
 		return gaz_fail(GAZ_EINVAL, "layout has %zu pages", l->n_pages);
 	if (!(l->page_w > 0 && l->page_h > 0 && l->page_w <= 14400 && l->page_h <= 14400))
 		return gaz_fail(GAZ_EINVAL, "page size %gx%g", l->page_w, l->page_h);
-	if ((ret = gaz_dl_hpdf()))
+	if ((ret = gaz_dl_hpdf()) || (ret = gaz_dl_m()))
 		return ret;
 	if ((ret = pdfout_fonts_collect(l, fs, &fonts)))
 		return ret;

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "gazette/dl/zlib.h"
 
 #define NONE ((size_t)-1)
 #define NOREV ((size_t)-2) /* parsing before revisions exist: values must be direct */
@@ -823,6 +823,8 @@ static int inflate_capped(struct gaz_pdf *pdf, const unsigned char *in, size_t i
 	unsigned char chunk[65536];
 	int zr, rc = 0;
 
+	if ((rc = gaz_dl_zlib()))
+		return rc;
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit(&zs) != Z_OK)
 		return GAZ_ENOMEM;

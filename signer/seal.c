@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "gazette/dl/zlib.h"
 
 #define PNG_FILE_MAX ((size_t)16 << 20)
 #define PNG_SIDE_MAX 8192u
@@ -54,10 +54,14 @@ static int unfilter(unsigned char *d, uint32_t h, size_t stride, size_t bpp)
 
 static int deflate_buf(const unsigned char *p, size_t n, unsigned char **out, size_t *outlen)
 {
-	uLongf cap = compressBound((uLong)n);
-	unsigned char *z = malloc(cap);
+	uLongf cap;
+	unsigned char *z;
+	int rc;
 
-	if (!z)
+	if ((rc = gaz_dl_zlib()))
+		return rc;
+	cap = compressBound((uLong)n);
+	if (!(z = malloc(cap)))
 		return GAZ_ENOMEM;
 	if (compress2(z, &cap, p, (uLong)n, 6) != Z_OK) {
 		free(z);
@@ -73,6 +77,8 @@ static int inflate_all(const unsigned char *p, size_t n, unsigned char *out, siz
 	z_stream z;
 	int r;
 
+	if ((r = gaz_dl_zlib()))
+		return r;
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return GAZ_ENOMEM;

@@ -3,7 +3,8 @@
 (after 3 warm-up rounds), each a whole process started with posix_spawn
 (vfork-like: the child's rusage is the command's, not a copy of python's),
 stdout/stderr to /dev/null.  Alternating spreads a shared machine's changing
-load over every command alike.  Prints one line per command:
+load over every command alike; each round starts with the next command in
+turn, so none always runs right after the same neighbour.  Prints one line per command:
   LABEL median_wall_ms median_cpu_ms cpu_p25_ms cpu_p75_ms runs
 CPU = user + system time of the process, the steadier figure on a loaded
 machine.  Exits 1 if a command ever fails (exit status > 1)."""
@@ -14,7 +15,10 @@ cmds = [a.split("=", 1) for a in sys.argv[2:]]
 null = os.open(os.devnull, os.O_WRONLY)
 res = {label: ([], []) for label, _ in cmds}
 for r in range(runs + 3):
-    for label, cmd in cmds:
+    # Each round starts one command further on, so that no command always
+    # follows the same one (a heavy command leaves colder caches behind).
+    k = r % len(cmds)
+    for label, cmd in cmds[k:] + cmds[:k]:
         argv = shlex.split(cmd)
         t0 = time.perf_counter()
         pid = os.posix_spawnp(argv[0], argv, os.environ,

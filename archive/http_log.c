@@ -4,7 +4,7 @@
 #include "gazette/archive.h"
 #include "gazette/tlog.h"
 
-#include <cJSON.h>
+#include "gazette/dl/cjson.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #include "archive/http_int.h"
 #include "gazette/archive.h"
 
-#include <cjson/cJSON.h>
+#include "gazette/dl/cjson.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

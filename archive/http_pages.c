@@ -4,7 +4,7 @@
 #include "archive/http_int.h"
 #include "gazette/archive.h"
 
-#include <cJSON.h>
+#include "gazette/dl/cjson.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * the feed, error pages. */
 #include "archive/http_int.h"
 #include "gazette/archive.h"
+#include "gazette/dl/cjson.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@ int site_open(struct site *s, const char *archive_dir, int exporting)
 	int rc;
 
 	memset(s, 0, sizeof *s);
+	/* the pages and the JSON API write JSON (gazette/dl/cjson.h) */
+	if ((rc = gaz_dl_cjson()))
+		return rc;
 	s->exporting = exporting;
 	s->upload_max = GAZ_HTTP_UPLOAD_MAX;
 

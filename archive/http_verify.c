@@ -7,7 +7,7 @@
 #include "gazette/archive_verify.h"
 #include "gazette/tlog.h"
 
-#include <cJSON.h>
+#include "gazette/dl/cjson.h"
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>

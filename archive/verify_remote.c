@@ -19,7 +19,7 @@
 #include "archive/verify_remote.h"
 #include "gazette/dl/ssl.h"
 
-#include <cJSON.h>
+#include "gazette/dl/cjson.h"
 #include <openssl/err.h>
 #include <openssl/http.h>
 #include <openssl/sha.h>
@@ -424,6 +424,8 @@ int ar_verify_remote(const struct ar_remote *r, EVP_PKEY *log_pub, const void *b
 	size_t i;
 	int have_leaf = 0, rc;
 
+	if ((rc = gaz_dl_cjson()))
+		return rc;
 	memset(&av, 0, sizeof av);
 	SHA256(bytes, len, av.sha256);
 	gaz_hex(av.sha256, 32, hex);

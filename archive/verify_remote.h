@@ -5,7 +5,7 @@
 
 #include "gazette/archive_verify.h"
 
-#include <cJSON.h>
+#include "gazette/dl/cjson.h"
 
 struct ar_remote {
 	/* GET path (from "/api/v1/..."), parsed: 0 and *out (the caller

@@ -1,7 +1,7 @@
 /* Rendering a verification report as text or JSON (schema: docs/verify.md). */
 #include "verify_int.h"
 
-#include <cjson/cJSON.h>
+#include "gazette/dl/cjson.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,11 +145,14 @@ static void add_str(cJSON *o, const char *k, const char *v)
 
 int gaz_verify_report_json(const struct gaz_verify_report *r, const char *name, char **json)
 {
-	cJSON *root = cJSON_CreateObject(), *arr, *o, *x;
+	cJSON *root, *arr, *o, *x;
 	size_t i, j;
-	int rc = GAZ_ENOMEM;
+	int rc;
 
-	if (!root)
+	if ((rc = gaz_dl_cjson()))
+		return rc;
+	rc = GAZ_ENOMEM;
+	if (!(root = cJSON_CreateObject()))
 		return GAZ_ENOMEM;
 	add_str(root, "file", name);
 	cJSON_AddNumberToObject(root, "size", (double)r->file_len);

@@ -1,6 +1,7 @@
 /* gazette/dl: the libraries loaded on first use.  The failure paths (no
  * such library, no such function) and that each real loader succeeds, keeps
  * succeeding, and gives working functions. */
+#include "gazette/dl/cjson.h"
 #include "gazette/dl/deflate.h"
 #include "gazette/dl/hb.h"
 #include "gazette/dl/hpdf.h"
@@ -63,6 +64,7 @@ static void test_not_linked(void)
 		GAZ_DL_LCMS_SONAME, GAZ_DL_QRENCODE_SONAME, GAZ_DL_UNIBREAK_SONAME,
 		GAZ_DL_MHD_SONAME,
 		GAZ_DL_SSL_SONAME, GAZ_DL_ZLIB_SONAME, GAZ_DL_M_SONAME,
+		GAZ_DL_CJSON_SONAME,
 	};
 	size_t i;
 	void *h;
@@ -98,6 +100,7 @@ static void test_loaders(void)
 		CHECK_EQ_INT(gaz_dl_ssl(), 0);
 		CHECK_EQ_INT(gaz_dl_zlib(), 0);
 		CHECK_EQ_INT(gaz_dl_m(), 0);
+		CHECK_EQ_INT(gaz_dl_cjson(), 0);
 	}
 	/* the slots hold the library's own functions */
 	h = dlopen(GAZ_DL_HPDF_SONAME, RTLD_NOW | RTLD_NOLOAD);

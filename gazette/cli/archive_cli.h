@@ -5,7 +5,7 @@
 
 #include "gazette/archive.h"
 
-#include <cjson/cJSON.h>
+#include "gazette/dl/cjson.h"
 
 /* Opens the archive, printing the error; returns 0 or an exit code. */
 int ar_cli_open(const char *dir, int flags, const char *map_size, struct gaz_archive **a);

@@ -1,7 +1,7 @@
 #include "cli.h"
 #include "gazette/issue.h"
 
-#include <cjson/cJSON.h>
+#include "gazette/dl/cjson.h"
 #include <stdlib.h>
 
 #include <string.h>

@@ -220,6 +220,10 @@ int cmd_verify(int argc, char **argv)
 	opts.trust = trust;
 	opts.ntrust = ntrust;
 	gaz_crypto_fast_certs();
+	if ((as_json || archive) && (rc = gaz_dl_cjson())) {
+		ret = cli_error("verify", rc);
+		goto end;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigbus;
 	sigemptyset(&sa.sa_mask);

@@ -1,6 +1,7 @@
 /* gazette — the command-line entry point: a table of subcommands. */
 #include "cli.h"
 #include "gazette/issue.h"
+#include "gazette/dl/cjson.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -84,6 +85,13 @@ int main(int argc, char **argv)
 	if (!(c = find(argv[1]))) {
 		fprintf(stderr, "gazette: unknown command '%s' (see `gazette help`)\n", argv[1]);
 		return EXIT_USAGE;
+	}
+	/* cJSON is loaded on first use (gazette/dl/cjson.h): here for every
+	 * command but verify, which loads it only for --json or --archive. */
+	if (strcmp(c->name, "verify")) {
+		int rc = gaz_dl_cjson();
+		if (rc)
+			return cli_error(c->name, rc);
 	}
 	return c->run(argc - 1, argv + 1);
 }

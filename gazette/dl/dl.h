@@ -2,25 +2,26 @@
  * Libraries loaded on first use instead of at process start.
  *
  * The gazette command is one executable for every subcommand, but most
- * subcommands (sign, verify, get, log...) need only OpenSSL, LMDB (linked
- * statically) and cJSON.  The typesetting stack (libharu, libdeflate,
+ * subcommands (sign, verify, get, log...) need only OpenSSL and LMDB
+ * (linked statically).  The typesetting stack (libharu, libdeflate,
  * HarfBuzz, lcms2, libqrencode, libunibreak) and the web server
  * (libmicrohttpd, which pulls in GnuTLS and seven more libraries whose
  * constructors run at load) would otherwise be mapped and relocated on
  * every run: several milliseconds of a `gazette sign` that takes about ten.
- * zlib too is needed only for a compressed PDF object, a seal image or the
- * search index (about 0.1 ms per process).  So these are not linked; each is
+ * zlib, libm and cJSON are small, but each costs a process about 0.1 ms
+ * to load, and `gazette verify` needs them only for a compressed PDF
+ * object, --json or --archive.  So these are not linked; each is
  * opened with dlopen(), by its exact SONAME, the first time a module needs
  * it.
  *
  * One private header per library (gazette/dl/hpdf.h, deflate.h, hb.h,
- * lcms.h, qrencode.h, unibreak.h, mhd.h, ssl.h, zlib.h) includes the
- * library's own headers, lists the functions the project calls, declares a table of
- * typed pointers to them, and #defines each function's name to its table
- * slot, so that call sites read exactly as with a linked library.  A source
- * file that calls the library includes that header instead of the library's
- * headers, and calls the header's gaz_dl_NAME() before its first call into
- * the library:
+ * lcms.h, qrencode.h, unibreak.h, mhd.h, ssl.h, zlib.h, m.h, cjson.h)
+ * includes the library's own headers, lists the functions the project
+ * calls, declares a table of typed pointers to them, and #defines each
+ * function's name to its table slot, so that call sites read exactly as
+ * with a linked library.  A source file that calls the library includes
+ * that header instead of the library's headers, and calls the header's
+ * gaz_dl_NAME() before its first call into the library:
  *
  *	if ((ret = gaz_dl_hpdf()))
  *		goto end;

@@ -1,6 +1,7 @@
 /* The tables of the libraries loaded on first use (gazette/dl/dl.h). */
 #define GAZ_DL_TABLES
 
+#include "gazette/dl/cjson.h"
 #include "gazette/dl/deflate.h"
 #include "gazette/dl/hb.h"
 #include "gazette/dl/hpdf.h"
@@ -23,3 +24,4 @@ GAZ_DL_DEFINE(hb, GAZ_DL_HB_FUNCS, GAZ_DL_HB_SONAME, GAZ_DL_HB_PACKAGE)
 GAZ_DL_DEFINE(hb_subset, GAZ_DL_HB_SUBSET_FUNCS, GAZ_DL_HB_SUBSET_SONAME, GAZ_DL_HB_SUBSET_PACKAGE)
 GAZ_DL_DEFINE(zlib, GAZ_DL_ZLIB_FUNCS, GAZ_DL_ZLIB_SONAME, GAZ_DL_ZLIB_PACKAGE)
 GAZ_DL_DEFINE(m, GAZ_DL_M_FUNCS, GAZ_DL_M_SONAME, GAZ_DL_M_PACKAGE)
+GAZ_DL_DEFINE(cjson, GAZ_DL_CJSON_FUNCS, GAZ_DL_CJSON_SONAME, GAZ_DL_CJSON_PACKAGE)

@@ -289,6 +289,19 @@ int gaz_archive_find_sha256(struct gaz_archive *a, const unsigned char sha[32],
 	return rc;
 }
 
+/* One step of a scan over the keys from *key on: MDB_SET_RANGE on the first
+ * call (*op starts as MDB_SET_RANGE), MDB_NEXT after.  1 with the entry in
+ * key/val, 0 past the table's last key, or the error (naming `table`). */
+static int scan_next(MDB_cursor *c, MDB_val *key, MDB_val *val, int *op, const char *table)
+{
+	int rc = mdb_cursor_get(c, key, val, *op);
+
+	*op = MDB_NEXT;
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc ? gaz_archive_mdb_error(rc, table) : 1;
+}
+
 /* Calls cb with each id (and the entry's value) whose index key starts
  * with prefix (plen bytes) and is exactly plen + 8 bytes long (exact) or
  * any length ≥ 8 (ranges); a non-zero return of cb stops the scan and is
@@ -303,19 +316,11 @@ static int scan_ids(struct gaz_archive *a, MDB_txn *txn, const unsigned char *pr
 
 	if ((rc = ar_index_cursor(a, txn, &c)))
 		return rc;
-	for (;;) {
-		rc = mdb_cursor_get(c, &k, &v, op);
-		op = MDB_NEXT;
-		if (rc == MDB_NOTFOUND) {
+	while ((rc = scan_next(c, &k, &v, &op, "index")) > 0) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen)) {
 			rc = 0;
 			break;
 		}
-		if (rc) {
-			rc = gaz_archive_mdb_error(rc, "index");
-			break;
-		}
-		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen))
-			break;
 		if (k.mv_size < plen + 8 || (exact && k.mv_size != plen + 8))
 			continue;
 		if ((rc = cb(rd_be64((unsigned char *)k.mv_data + k.mv_size - 8), &v, ctx)))
@@ -455,19 +460,11 @@ static int current_status(struct gaz_archive *a, MDB_txn *txn, const struct ar_s
 	k[doc_no->n] = 0;
 	if ((rc = ar_status_cursor(a, txn, &c)))
 		return rc;
-	for (;; seq++) {
-		rc = mdb_cursor_get(c, &kv, &v, op);
-		op = MDB_NEXT;
-		if (rc == MDB_NOTFOUND) {
+	for (; (rc = scan_next(c, &kv, &v, &op, "status")) > 0; seq++) {
+		if (kv.mv_size != doc_no->n + 5 || memcmp(kv.mv_data, k, doc_no->n + 1)) {
 			rc = 0;
 			break;
 		}
-		if (rc) {
-			rc = gaz_archive_mdb_error(rc, "status");
-			break;
-		}
-		if (kv.mv_size != doc_no->n + 5 || memcmp(kv.mv_data, k, doc_no->n + 1))
-			break;
 		if (rd_be32((const unsigned char *)kv.mv_data + doc_no->n + 1) != seq ||
 		    ar_event_head(v.mv_data, v.mv_size, doc_no, seq, &s, &date)) {
 			rc = gaz_fail(GAZ_ECORRUPT, "%.*s: status event %u malformed "
@@ -709,17 +706,7 @@ int ar_events(struct gaz_archive *a, MDB_txn *txn, const char *doc_no,
 	key.mv_data = k;
 	if ((rc = mdb_cursor_open(txn, a->status, &c)))
 		return gaz_archive_mdb_error(rc, "status");
-	for (;;) {
-		rc = mdb_cursor_get(c, &key, &v, op);
-		op = MDB_NEXT;
-		if (rc == MDB_NOTFOUND) {
-			rc = 0;
-			break;
-		}
-		if (rc) {
-			rc = gaz_archive_mdb_error(rc, "status");
-			goto fail;
-		}
+	while ((rc = scan_next(c, &key, &v, &op, "status")) > 0) {
 		if (key.mv_size != kl + 4 || memcmp(key.mv_data, k, kl))
 			break;
 		if (n == cap) {
@@ -741,6 +728,8 @@ int ar_events(struct gaz_archive *a, MDB_txn *txn, const char *doc_no,
 			goto fail;
 		}
 	}
+	if (rc < 0)
+		goto fail;
 	mdb_cursor_close(c);
 	*out = ev;
 	*n_out = n;

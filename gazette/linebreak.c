@@ -137,8 +137,12 @@ int gaz_lb_opportunities(const uint32_t *cps, size_t n, unsigned char *brk)
 	if ((ret = gaz_dl_unibreak()))
 		goto end;
 	pthread_once(&ub_once, ub_init);
+	/* libunibreak 1.x ends its scan at EOS, which it defines as 0xFFFF:
+	 * a U+FFFF in the text would stop it early and trip its own
+	 * assertion.  The noncharacter (and anything beyond Unicode) breaks
+	 * like U+FFFD, its replacement. */
 	for (i = 0; i < n; i++)
-		u[i] = cps[i];
+		u[i] = cps[i] == 0xFFFF || cps[i] > 0x10FFFF ? 0xFFFD : cps[i];
 	set_linebreaks_utf32(u, n, "zh", ub);
 	for (i = 0; i + 1 < n; i++)
 		brk[i] = ub[i] == LINEBREAK_ALLOWBREAK && !clreq_forbids(cps[i], cps[i + 1]);

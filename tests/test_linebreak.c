@@ -229,6 +229,18 @@ int main(void)
 		  "鞍山市关于持续深化政务公开做好当前|重点工作的任务分解和责任分工方案");
 	CHECK_STR(balanced("长春新区2020年政务公开工作要点", 20), "长春新区2020年政务公开工作要点");
 
+	/* U+FFFF is libunibreak 1.x's end-of-string sentinel: in the text it
+	 * must neither cut the scan short (its assertion aborts) nor lose the
+	 * characters after it (found by fuzz_linebreak). */
+	{
+		const uint32_t cps[] = { 0x653F, 0xFFFF, 0x52A1, 0xFF0C, 0x516C, 0x5F00, 0xFFFF };
+		unsigned char brk[7];
+		CHECK(gaz_lb_opportunities(cps, 7, brk) == 0);
+		CHECK(brk[6] == 1);
+		CHECK(brk[2] == 0); /* no line starts with ， */
+		CHECK(brk[4] == 1); /* 公|开 may break, after the sentinel */
+	}
+
 	/* Bad measures are refused. */
 	{
 		struct gaz_lb_char c[1] = { { 0x4E00, EM, EM, 0, 0 } };

@@ -138,6 +138,13 @@ static int is_control(uint32_t cp)
 	       cp == 0x2028 || cp == 0x2029;
 }
 
+/* U+FDD0..FDEF and the last two code points of every plane: reserved
+ * never to be text (U+FFFF is also libunibreak 1.x's end-of-string). */
+static int is_noncharacter(uint32_t cp)
+{
+	return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
 static int is_bidi_control(uint32_t cp)
 {
 	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
@@ -197,7 +204,7 @@ static int clean_line(const unsigned char *l, size_t n, int at_eof,
 			i++;
 			continue;
 		}
-		if (is_control(cp))
+		if (is_control(cp) || is_noncharacter(cp))
 			note(&ls->n_ctrl, &ls->ctrl_col, &ls->ctrl_cp, col, cp);
 		else if (cp == 0xFFFD)
 			note(&ls->n_fffd, &ls->fffd_col, NULL, col, cp);
@@ -234,7 +241,8 @@ static void report_line(struct gaz_diags *d, const char *file, int line,
 				 "must be UTF-8 text", ls->n_bad, plural(ls->n_bad));
 	if (ls->n_ctrl)
 		gaz_diags_add_at(d, GAZ_SEV_ERROR, file, line, ls->ctrl_col, field,
-				 "control character U+%04X (%d on this line)",
+				 "%s U+%04X (%d on this line)",
+				 is_noncharacter(ls->ctrl_cp) ? "noncharacter" : "control character",
 				 (unsigned)ls->ctrl_cp, ls->n_ctrl);
 	if (ls->n_fffd)
 		gaz_diags_add_at(d, GAZ_SEV_ERROR, file, line, ls->fffd_col, field,

@@ -84,9 +84,14 @@ static void load_strings(void)
 #endif
 }
 
-void gaz_crypto_init_cli(void)
+void gaz_crypto_init_cli(unsigned flags)
 {
 	uint64_t opts = OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT;
+
+	/* Must come before anything asks for OPENSSL_INIT_ADD_ALL_CIPHERS (the
+	 * first fetch does): both are one run-once, and the first wins. */
+	if (flags & GAZ_CRYPTO_NO_CIPHER_NAMES)
+		opts |= OPENSSL_INIT_NO_ADD_ALL_CIPHERS;
 
 	if (LAZY_STRINGS) {
 		opts |= OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS;

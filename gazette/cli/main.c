@@ -58,10 +58,6 @@ int main(int argc, char **argv)
 {
 	const struct cli_cmd *c;
 
-	/* OpenSSL's built-in defaults, never the machine's openssl.cnf; no
-	 * clean-up at exit; error strings when an error is formatted
-	 * (gazette/base/crypto.c). */
-	gaz_crypto_init_cli();
 	if (argc < 2) {
 		overview(stderr);
 		return EXIT_USAGE;
@@ -86,6 +82,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gazette: unknown command '%s' (see `gazette help`)\n", argv[1]);
 		return EXIT_USAGE;
 	}
+	/* OpenSSL's built-in defaults, never the machine's openssl.cnf; no
+	 * clean-up at exit; error strings when an error is formatted; verify,
+	 * which decrypts nothing, without the legacy cipher names
+	 * (gazette/base/crypto.c). */
+	gaz_crypto_init_cli(strcmp(c->name, "verify") ? 0 : GAZ_CRYPTO_NO_CIPHER_NAMES);
 	/* cJSON is loaded on first use (gazette/dl/cjson.h): here for every
 	 * command but verify, which loads it only for --json or --archive. */
 	if (strcmp(c->name, "verify")) {

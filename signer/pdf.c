@@ -200,10 +200,17 @@ static struct gaz_pdf_obj *new_obj(struct lex *lx, enum gaz_pdf_type t, size_t s
 }
 
 /* A growable vector of pointers on the heap while a container is parsed. */
+/* A growing array.  It may start in a caller's buffer (VEC_ON(buf): the
+ * arrays and dictionaries of a page tree are small, and a heap round trip
+ * per object was a tenth of a verification's parsing); it moves to the
+ * heap when it outgrows it.  vec_free() frees only what it allocated. */
 struct vec {
 	void *v;
 	size_t n, cap, elem;
+	void *inline_buf;
 };
+#define VEC_ON(buf) { (buf), 0, sizeof(buf) / sizeof((buf)[0]), sizeof((buf)[0]), (buf) }
+#define VEC_OF(type) { NULL, 0, 0, sizeof(type), NULL }
 
 static int vec_push(struct vec *v, const void *e)
 {
@@ -214,7 +221,12 @@ static int vec_push(struct vec *v, const void *e)
 		if (v->n >= GAZ_PDF_MAX_ELEMENTS)
 			return gaz_fail(GAZ_ETOOBIG, "more than %u elements in an array or dictionary",
 					GAZ_PDF_MAX_ELEMENTS);
-		nv = realloc(v->v, ncap * v->elem);
+		if (v->v && v->v == v->inline_buf) {
+			if ((nv = malloc(ncap * v->elem)))
+				memcpy(nv, v->v, v->n * v->elem);
+		} else {
+			nv = realloc(v->v, ncap * v->elem);
+		}
 		if (!nv)
 			return GAZ_ENOMEM;
 		v->v = nv;
@@ -223,6 +235,13 @@ static int vec_push(struct vec *v, const void *e)
 	memcpy((char *)v->v + v->n * v->elem, e, v->elem);
 	v->n++;
 	return 0;
+}
+
+static void vec_free(struct vec *v)
+{
+	if (v->v != v->inline_buf)
+		free(v->v);
+	v->v = NULL;
 }
 
 static int parse_value(struct lex *lx, unsigned depth, struct gaz_pdf_obj **out);
@@ -357,7 +376,59 @@ end:
 	return rc;
 }
 
+static int parse_hex_slow(struct lex *lx, struct gaz_pdf_obj **out);
+
+/* A hex string.  The usual case (its '>' found, at most GAZ_PDF_MAX_STRING
+ * bytes however little white space it holds) decodes straight into the
+ * arena: a signature's /Contents is 10-30 KB of hex, read on every
+ * verification.  Anything else goes the byte-by-byte way, which gives the
+ * exact errors. */
 static int parse_hex(struct lex *lx, struct gaz_pdf_obj **out)
+{
+	struct gaz_rd *r = &lx->r;
+	size_t start = r->pos, n, i, k = 0;
+	const unsigned char *p = r->p + start + 1, *gt;
+	unsigned char *d;
+	struct gaz_pdf_obj *o;
+	int hi = -1, c;
+
+	gt = memchr(p, '>', r->len - start - 1);
+	if (!gt || (size_t)(gt - p) / 2 + 1 > GAZ_PDF_MAX_STRING)
+		return parse_hex_slow(lx, out);
+	n = (size_t)(gt - p);
+	if (!(o = new_obj(lx, GAZ_PDF_STRING, start)) || !(d = arena_alloc(lx->pdf, n / 2 + 2)))
+		return GAZ_ENOMEM;
+	for (i = 0; i < n; i++) {
+		c = p[i];
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			c = (c | 0x20) - 'a' + 10;
+		else if (is_ws(c))
+			continue;
+		else /* a bad digit: the slow way reports it (what was taken here
+		      * stays unused in the arena) */
+			return parse_hex_slow(lx, out);
+		if (hi < 0) {
+			hi = c;
+		} else {
+			d[k++] = (unsigned char)(hi * 16 + c);
+			hi = -1;
+		}
+	}
+	if (hi >= 0)
+		d[k++] = (unsigned char)(hi * 16);
+	d[k] = 0;
+	r->pos = start + n + 2;
+	o->u.str.p = d;
+	o->u.str.len = k;
+	o->u.str.hex = 1;
+	o->end = r->pos;
+	*out = o;
+	return 0;
+}
+
+static int parse_hex_slow(struct lex *lx, struct gaz_pdf_obj **out)
 {
 	struct gaz_rd *r = &lx->r;
 	struct gaz_buf b = GAZ_BUF_INIT(GAZ_PDF_MAX_STRING);
@@ -469,7 +540,8 @@ static int parse_number(struct lex *lx, struct gaz_pdf_obj **out)
 static int parse_array(struct lex *lx, unsigned depth, struct gaz_pdf_obj **out)
 {
 	struct gaz_rd *r = &lx->r;
-	struct vec v = { NULL, 0, 0, sizeof(struct gaz_pdf_obj *) };
+	struct gaz_pdf_obj *buf[16];
+	struct vec v = VEC_ON(buf);
 	size_t start = r->pos;
 	struct gaz_pdf_obj *o, *e;
 	int rc;
@@ -494,7 +566,7 @@ static int parse_array(struct lex *lx, unsigned depth, struct gaz_pdf_obj **out)
 	*out = o;
 	rc = 0;
 end:
-	free(v.v);
+	vec_free(&v);
 	return rc;
 }
 
@@ -510,10 +582,12 @@ static int kv_cmp(const void *a, const void *b)
 static int parse_dict(struct lex *lx, unsigned depth, struct gaz_pdf_obj **out)
 {
 	struct gaz_rd *r = &lx->r;
-	struct vec v = { NULL, 0, 0, sizeof(struct gaz_pdf_kv) };
-	size_t start = r->pos, i;
+	struct gaz_pdf_kv buf[16];
+	struct vec v = VEC_ON(buf);
+	size_t start = r->pos, i, j;
 	struct gaz_pdf_obj *o, *k;
 	struct gaz_pdf_kv kv, *sorted = NULL;
+	const struct gaz_pdf_kv *e;
 	int rc;
 
 	r->pos += 2; /* "<<" */
@@ -534,8 +608,18 @@ static int parse_dict(struct lex *lx, unsigned depth, struct gaz_pdf_obj **out)
 		if ((rc = parse_value(lx, depth + 1, &kv.val)) || (rc = vec_push(&v, &kv)))
 			goto end;
 	}
-	/* Duplicate keys are where readers disagree (shadow attacks): refuse. */
-	if (v.n > 1) {
+	/* Duplicate keys are where readers disagree (shadow attacks): refuse.
+	 * A small dictionary is checked pair by pair, a large one sorted. */
+	e = v.v;
+	if (v.n > 1 && v.n <= 16) {
+		for (i = 1; i < v.n; i++)
+			for (j = 0; j < i; j++)
+				if (e[i].key_len == e[j].key_len && !kv_cmp(&e[i], &e[j])) {
+					rc = gaz_fail(GAZ_EFORMAT, "duplicate key /%s in the dictionary "
+						      "at offset %zu", e[i].key, start);
+					goto end;
+				}
+	} else if (v.n > 16) {
 		rc = GAZ_ENOMEM;
 		if (!(sorted = malloc(v.n * sizeof(*sorted))))
 			goto end;
@@ -559,7 +643,7 @@ static int parse_dict(struct lex *lx, unsigned depth, struct gaz_pdf_obj **out)
 	rc = 0;
 end:
 	free(sorted);
-	free(v.v);
+	vec_free(&v);
 	return rc;
 }
 
@@ -1184,7 +1268,7 @@ static int trailer_offset(const struct gaz_pdf_obj *t, const char *key, size_t *
 /* Parses the section at off (once) and returns its index. */
 static int load_section(struct gaz_pdf *pdf, size_t off, int want_stream, size_t *out)
 {
-	struct vec ents = { NULL, 0, 0, sizeof(struct xent) };
+	struct vec ents = VEC_OF(struct xent);
 	struct gaz_pdf_obj *trailer = NULL;
 	struct xsec *s;
 	size_t i;
@@ -1265,7 +1349,7 @@ end:
 /* The chain of sections a revision sees, newest first. */
 static int build_chain(struct gaz_pdf *pdf, struct rev *rv)
 {
-	struct vec ch = { NULL, 0, 0, sizeof(size_t) };
+	struct vec ch = VEC_OF(size_t);
 	size_t off = rv->info.startxref, si, i;
 	int rc = 0;
 
@@ -1849,7 +1933,7 @@ static int walk_pages(struct gaz_pdf *pdf, size_t rev, int last, struct gaz_pdf_
 		      size_t *npages)
 {
 	struct { const struct gaz_pdf_obj *kids; size_t i; } stack[GAZ_PDF_MAX_DEPTH];
-	struct vec out = { NULL, 0, 0, sizeof(struct gaz_pdf_page) };
+	struct vec out = VEC_OF(struct gaz_pdf_page);
 	unsigned char *seen = NULL;
 	size_t depth = 0;
 	uint32_t maxnum;

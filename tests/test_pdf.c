@@ -498,6 +498,44 @@ static int get1(const char *body, const char *extra)
 	return rc;
 }
 
+/* Hex strings, both ways through parse_hex: the direct decoding and the
+ * byte-by-byte one it falls back to on a bad digit. */
+static void hex_is(const char *lit, const char *want, size_t wlen)
+{
+	struct gaz_buf b;
+	struct gaz_pdf *pdf = NULL;
+	const struct gaz_pdf_obj *o = NULL, *v;
+	char body[256];
+
+	snprintf(body, sizeof body, "<</Type/Catalog/H %s/After 7>>", lit);
+	CHECK_EQ_INT(one_obj(body, "", &pdf, &b), 0);
+	if (pdf && !gaz_pdf_get(pdf, 0, 1, 0, &o)) {
+		v = gaz_pdf_dict_get(o, "H");
+		CHECK(v && v->type == GAZ_PDF_STRING && v->u.str.hex && v->u.str.len == wlen &&
+		      !memcmp(v->u.str.p, want, wlen) && v->u.str.p[wlen] == 0);
+		if (v)
+			CHECK(v->end - v->start == strlen(lit));
+		v = gaz_pdf_dict_get(o, "After"); /* the lexer went on at the right byte */
+		CHECK(v && v->type == GAZ_PDF_INT && v->u.integer == 7);
+	} else {
+		CHECK(!"hex string object parses");
+	}
+	gaz_pdf_close(pdf);
+	gaz_buf_release(&b);
+}
+
+static void test_hex(void)
+{
+	hex_is("<>", "", 0);
+	hex_is("<ABC>", "\xab\xc0", 2);                /* odd: the last digit is padded */
+	hex_is("<0a0B\r\n 0C\t0d\f>", "\x0a\x0b\x0c\x0d", 4);
+	hex_is("< \n >", "", 0);
+	hex_is("<fF00>", "\xff\x00", 2);
+	CHECK_EQ_INT(get1("<</Type/Catalog/A <12x4>>>", ""), GAZ_EFORMAT);
+	CHECK_EQ_INT(get1("<</Type/Catalog/A <12:4>>>", ""), GAZ_EFORMAT);
+	CHECK_EQ_INT(get1("<</Type/Catalog/A <1234", ""), GAZ_EFORMAT);
+}
+
 /* gaz_pdf_last_page: the same page as the last of gaz_pdf_pages, through a
  * nested tree whose last subtrees hold no page (the walk must come back out
  * of them), without reading the pages before it. */
@@ -716,6 +754,7 @@ int main(void)
 	test_hybrid();
 	test_startxref_slack();
 	test_real_files();
+	test_hex();
 	test_last_page();
 	test_malformed();
 	return TEST_DONE();

@@ -1,15 +1,5 @@
 #include "gazette/base.h"
 
-int gaz_rd_peek(const struct gaz_rd *r)
-{
-	return r->pos < r->len ? r->p[r->pos] : -1;
-}
-
-int gaz_rd_peek_at(const struct gaz_rd *r, size_t ahead)
-{
-	return ahead < r->len - r->pos ? r->p[r->pos + ahead] : -1;
-}
-
 int gaz_rd_skip(struct gaz_rd *r, size_t n)
 {
 	if (n > r->len - r->pos)

@@ -94,9 +94,15 @@ static inline void gaz_rd_init(struct gaz_rd *r, const void *p, size_t len)
 	r->pos = 0;
 }
 static inline size_t gaz_rd_left(const struct gaz_rd *r) { return r->len - r->pos; }
-/* -1 at end of input. */
-int gaz_rd_peek(const struct gaz_rd *r);
-int gaz_rd_peek_at(const struct gaz_rd *r, size_t ahead);
+/* -1 at end of input.  Inline: the PDF lexer peeks at every byte it reads. */
+static inline int gaz_rd_peek(const struct gaz_rd *r)
+{
+	return r->pos < r->len ? r->p[r->pos] : -1;
+}
+static inline int gaz_rd_peek_at(const struct gaz_rd *r, size_t ahead)
+{
+	return ahead < r->len - r->pos ? r->p[r->pos + ahead] : -1;
+}
 /* GAZ_EFORMAT at end.  Inline, with take: the record decoder calls them
  * several times per field on every archive read. */
 static inline int gaz_rd_byte(struct gaz_rd *r, uint8_t *out)

@@ -117,10 +117,11 @@ static char *path_join(const char *a, const char *b)
 struct line_scan {
 	int n_bad, bad_col, cut;
 	int n_ctrl, ctrl_col;
+	int n_nonchar, nonchar_col;
 	int n_fffd, fffd_col;
 	int n_bidi, bidi_col;
 	int n_zw, zw_col;
-	uint32_t ctrl_cp, bidi_cp, zw_cp;
+	uint32_t ctrl_cp, nonchar_cp, bidi_cp, zw_cp;
 };
 
 static void note(int *n, int *col, uint32_t *first, int c, uint32_t cp)
@@ -204,8 +205,10 @@ static int clean_line(const unsigned char *l, size_t n, int at_eof,
 			i++;
 			continue;
 		}
-		if (is_control(cp) || is_noncharacter(cp))
+		if (is_control(cp))
 			note(&ls->n_ctrl, &ls->ctrl_col, &ls->ctrl_cp, col, cp);
+		else if (is_noncharacter(cp))
+			note(&ls->n_nonchar, &ls->nonchar_col, &ls->nonchar_cp, col, cp);
 		else if (cp == 0xFFFD)
 			note(&ls->n_fffd, &ls->fffd_col, NULL, col, cp);
 		else if (is_bidi_control(cp))
@@ -241,9 +244,12 @@ static void report_line(struct gaz_diags *d, const char *file, int line,
 				 "must be UTF-8 text", ls->n_bad, plural(ls->n_bad));
 	if (ls->n_ctrl)
 		gaz_diags_add_at(d, GAZ_SEV_ERROR, file, line, ls->ctrl_col, field,
-				 "%s U+%04X (%d on this line)",
-				 is_noncharacter(ls->ctrl_cp) ? "noncharacter" : "control character",
+				 "control character U+%04X (%d on this line)",
 				 (unsigned)ls->ctrl_cp, ls->n_ctrl);
+	if (ls->n_nonchar)
+		gaz_diags_add_at(d, GAZ_SEV_ERROR, file, line, ls->nonchar_col, field,
+				 "noncharacter U+%04X (%d on this line)",
+				 (unsigned)ls->nonchar_cp, ls->n_nonchar);
 	if (ls->n_fffd)
 		gaz_diags_add_at(d, GAZ_SEV_ERROR, file, line, ls->fffd_col, field,
 				 "U+FFFD replacement character (%d on this line): the "

@@ -478,6 +478,11 @@ static void test_line_bytes(void)
 	expect_doc(__LINE__, "现将当前", "现将\xef\xbf\xbf当前", 11, 3, "正文", E, "noncharacter U+FFFF");
 	expect_doc(__LINE__, "现将当前", "现将\xef\xb7\x90当前", 11, 3, "正文", E, "noncharacter U+FDD0");
 	expect_doc(__LINE__, "现将当前", "现将\xf0\x9f\xbf\xbe当前", 11, 3, "正文", E, "noncharacter U+1FFFE");
+	/* both on one line: each kind reported, counted and placed on its own */
+	expect_doc(__LINE__, "现将当前", "现将\x01\x02当\xef\xbf\xbf前", 11, 3, "正文", E,
+		   "control character U+0001 (2 on this line)");
+	expect_doc(__LINE__, "现将当前", "现将\x01\x02当\xef\xbf\xbf前", 11, 6, "正文", E,
+		   "noncharacter U+FFFF (1 on this line)");
 	expect_doc(__LINE__, "现将当前", "现将\xef\xbf\xbd当前", 11, 3, "正文", E, "U+FFFD");
 	expect_doc(__LINE__, "现将当前", "现将\xe2\x80\xae当前", 11, 3, "正文", E,
 		   "bidirectional control U+202E");

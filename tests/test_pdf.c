@@ -539,6 +539,30 @@ static void test_hex(void)
 /* gaz_pdf_last_page: the same page as the last of gaz_pdf_pages, through a
  * nested tree whose last subtrees hold no page (the walk must come back out
  * of them), without reading the pages before it. */
+/* gaz_pdf_last_page on a file of catalog 1, page tree root 2 and objects 3
+ * (and 4, if given). */
+static int last_page_rc(const char *root, const char *o3, const char *o4)
+{
+	struct w w;
+	struct gaz_pdf *pdf;
+	struct gaz_pdf_page last;
+	int rc = -100;
+
+	w_init(&w);
+	w_obj(&w, 1, "<</Type/Catalog/Pages 2 0 R>>");
+	w_obj(&w, 2, root);
+	w_obj(&w, 3, o3);
+	if (o4)
+		w_obj(&w, 4, o4);
+	w_xref(&w, o4 ? 5 : 4, "/Root 1 0 R", 1);
+	if ((pdf = open_ok(&w.b))) {
+		rc = gaz_pdf_last_page(pdf, 0, &last);
+		gaz_pdf_close(pdf);
+	}
+	gaz_buf_release(&w.b);
+	return rc;
+}
+
 static void test_last_page(void)
 {
 	struct w w;
@@ -585,37 +609,12 @@ static void test_last_page(void)
 	gaz_buf_release(&w.b);
 
 	/* no page at all; a tree containing itself; a broken last page */
-	w_init(&w);
-	w_obj(&w, 1, "<</Type/Catalog/Pages 2 0 R>>");
-	w_obj(&w, 2, "<</Type/Pages/Kids[3 0 R]/Count 0>>");
-	w_obj(&w, 3, "<</Type/Pages/Kids[]/Count 0>>");
-	w_xref(&w, 4, "/Root 1 0 R", 1);
-	if ((pdf = open_ok(&w.b))) {
-		CHECK_EQ_INT(gaz_pdf_last_page(pdf, 0, &last), GAZ_ENOTFOUND);
-		gaz_pdf_close(pdf);
-	}
-	gaz_buf_release(&w.b);
-	w_init(&w);
-	w_obj(&w, 1, "<</Type/Catalog/Pages 2 0 R>>");
-	w_obj(&w, 2, "<</Type/Pages/Kids[3 0 R 2 0 R]/Count 1>>");
-	w_obj(&w, 3, "<</Type/Page/Parent 2 0 R>>");
-	w_xref(&w, 4, "/Root 1 0 R", 1);
-	if ((pdf = open_ok(&w.b))) {
-		CHECK_EQ_INT(gaz_pdf_last_page(pdf, 0, &last), GAZ_EFORMAT);
-		gaz_pdf_close(pdf);
-	}
-	gaz_buf_release(&w.b);
-	w_init(&w);
-	w_obj(&w, 1, "<</Type/Catalog/Pages 2 0 R>>");
-	w_obj(&w, 2, "<</Type/Pages/Kids[3 0 R 4 0 R]/Count 2>>");
-	w_obj(&w, 3, "<</Type/Page/Parent 2 0 R>>");
-	w_obj(&w, 4, "<</Type/Font>>");
-	w_xref(&w, 5, "/Root 1 0 R", 1);
-	if ((pdf = open_ok(&w.b))) {
-		CHECK_EQ_INT(gaz_pdf_last_page(pdf, 0, &last), GAZ_EFORMAT);
-		gaz_pdf_close(pdf);
-	}
-	gaz_buf_release(&w.b);
+	CHECK_EQ_INT(last_page_rc("<</Type/Pages/Kids[3 0 R]/Count 0>>",
+				  "<</Type/Pages/Kids[]/Count 0>>", NULL), GAZ_ENOTFOUND);
+	CHECK_EQ_INT(last_page_rc("<</Type/Pages/Kids[3 0 R 2 0 R]/Count 1>>",
+				  "<</Type/Page/Parent 2 0 R>>", NULL), GAZ_EFORMAT);
+	CHECK_EQ_INT(last_page_rc("<</Type/Pages/Kids[3 0 R 4 0 R]/Count 2>>",
+				  "<</Type/Page/Parent 2 0 R>>", "<</Type/Font>>"), GAZ_EFORMAT);
 }
 
 static void test_malformed(void)

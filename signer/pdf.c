@@ -199,7 +199,6 @@ static struct gaz_pdf_obj *new_obj(struct lex *lx, enum gaz_pdf_type t, size_t s
 	return o;
 }
 
-/* A growable vector of pointers on the heap while a container is parsed. */
 /* A growing array.  It may start in a caller's buffer (VEC_ON(buf): the
  * arrays and dictionaries of a page tree are small, and a heap round trip
  * per object was a tenth of a verification's parsing); it moves to the
@@ -1926,11 +1925,7 @@ static int seen_add(unsigned char *bits, uint32_t max, uint32_t num)
 	return 0;
 }
 
-/* The page tree walk: every page in order, or (last) from the end and
- * stopping at the first page found, which is the document's last page;
- * only the nodes on the way to it are read. */
-static int walk_pages(struct gaz_pdf *pdf, size_t rev, int last, struct gaz_pdf_page **pages,
-		      size_t *npages)
+int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, size_t *npages)
 {
 	struct { const struct gaz_pdf_obj *kids; size_t i; } stack[GAZ_PDF_MAX_DEPTH];
 	struct vec out = VEC_OF(struct gaz_pdf_page);
@@ -1958,14 +1953,12 @@ static int walk_pages(struct gaz_pdf *pdf, size_t rev, int last, struct gaz_pdf_
 			ref = node;
 			node = NULL;
 		} else {
-			size_t nk = stack[depth - 1].kids->u.array.n, i = stack[depth - 1].i++;
-
-			if (i >= nk) {
+			if (stack[depth - 1].i >= stack[depth - 1].kids->u.array.n) {
 				if (--depth == 0)
 					break;
 				continue;
 			}
-			ref = stack[depth - 1].kids->u.array.v[last ? nk - 1 - i : i];
+			ref = stack[depth - 1].kids->u.array.v[stack[depth - 1].i++];
 		}
 		if (ref->type != GAZ_PDF_REF) {
 			rc = gaz_fail(GAZ_EFORMAT, "page tree /Kids entry is not a reference");
@@ -1990,8 +1983,6 @@ static int walk_pages(struct gaz_pdf *pdf, size_t rev, int last, struct gaz_pdf_
 			}
 			if ((rc = vec_push(&out, &pg)))
 				goto end;
-			if (last)
-				break;
 		} else if (d->type == GAZ_PDF_DICT && gaz_pdf_is_name(type, "Pages")) {
 			if ((rc = gaz_pdf_dict_resolve(pdf, rev, d, "Kids", &kids)) ||
 			    kids->type != GAZ_PDF_ARRAY) {
@@ -2020,25 +2011,6 @@ static int walk_pages(struct gaz_pdf *pdf, size_t rev, int last, struct gaz_pdf_
 end:
 	free(out.v);
 	free(seen);
-	return rc;
-}
-
-int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, size_t *npages)
-{
-	return walk_pages(pdf, rev, 0, pages, npages);
-}
-
-int gaz_pdf_last_page(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page *page)
-{
-	struct gaz_pdf_page *p = NULL;
-	size_t n = 0;
-	int rc = walk_pages(pdf, rev, 1, &p, &n);
-
-	if (!rc && n == 0)
-		rc = GAZ_ENOTFOUND;
-	if (!rc)
-		*page = p[0];
-	free(p);
 	return rc;
 }
 

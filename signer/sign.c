@@ -418,7 +418,7 @@ int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, si
 			const struct gaz_sign_opts *o, unsigned char **out, size_t *outlen)
 {
 	struct gaz_pdf *doc = NULL;
-	struct gaz_pdf_page last;
+	struct gaz_pdf_page *pages = NULL;
 	const struct gaz_pdf_obj *cat, *acro = NULL;
 	struct upd *u = NULL;
 	struct sigpos pos;
@@ -426,7 +426,7 @@ int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, si
 	double box[4], rect[4] = { 0, 0, 0, 0 };
 	uint32_t catnum, catgen, sig, field, ap = 0;
 	unsigned char *cms = NULL;
-	size_t csize = 0, cms_len = 0;
+	size_t npages = 0, csize = 0, cms_len = 0;
 	char name[32], salt[48];
 	int64_t now = o->time >= 0 ? o->time : (int64_t)time(NULL);
 	int rc;
@@ -438,12 +438,11 @@ int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, si
 	if ((rc = gaz_pdf_open(pdf, len, &doc)))
 		goto end;
 	if ((rc = gaz_pdf_catalog(doc, GAZ_PDF_LATEST, &cat, &catnum, &catgen)) ||
-	    (rc = check_existing(doc, cat, o->certify)))
+	    (rc = check_existing(doc, cat, o->certify)) ||
+	    (rc = gaz_pdf_pages(doc, GAZ_PDF_LATEST, &pages, &npages)))
 		goto end;
-	/* the widget goes on the last page: only the tree nodes on its way are read */
-	if ((rc = gaz_pdf_last_page(doc, GAZ_PDF_LATEST, &last))) {
-		if (rc == GAZ_ENOTFOUND)
-			rc = gaz_fail(GAZ_EFORMAT, "the PDF has no pages");
+	if (npages == 0) {
+		rc = gaz_fail(GAZ_EFORMAT, "the PDF has no pages");
 		goto end;
 	}
 	if ((rc = contents_size(s, o, &csize)))
@@ -460,7 +459,7 @@ int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, si
 	    (rc = write_sigdict(u, sig, o, now, csize, &pos)))
 		goto end;
 	if (sl) {
-		media_box(doc, last.dict, box);
+		media_box(doc, pages[npages - 1].dict, box);
 		if ((rc = write_seal(u, sl, box, &ap, rect)))
 			goto end;
 	} else if ((rc = upd_alloc(u, &ap)) ||
@@ -471,12 +470,12 @@ int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, si
 	if ((rc = upd_obj_begin(u, field, 0)) ||
 	    (rc = gaz_buf_printf(&u->out, "<</Type/Annot/Subtype/Widget/FT/Sig/T (%s)/V %u 0 R"
 				 "/P %u %u R/F 132/Rect [%.2f %.2f %.2f %.2f]", name, sig,
-				 last.num, last.gen,
+				 pages[npages - 1].num, pages[npages - 1].gen,
 				 rect[0], rect[1], rect[2], rect[3])) ||
 	    (rc = gaz_buf_printf(&u->out, "/AP <</N %u 0 R>>", ap)) ||
 	    (rc = gaz_buf_addstr(&u->out, ">>")) ||
 	    (rc = upd_obj_end(u)) ||
-	    (rc = write_page(u, &last, field)) ||
+	    (rc = write_page(u, &pages[npages - 1], field)) ||
 	    (rc = write_catalog(u, cat, catnum, catgen, field, sig, o->certify)))
 		goto end;
 	snprintf(salt, sizeof salt, "signature %lld", (long long)now);
@@ -493,6 +492,7 @@ int gaz_pdf_sign_update(const struct gaz_signer *s, const unsigned char *pdf, si
 end:
 	seal_free(sl);
 	free(cms);
+	free(pages);
 	if (u)
 		upd_release(u);
 	free(u);

@@ -536,87 +536,6 @@ static void test_hex(void)
 	CHECK_EQ_INT(get1("<</Type/Catalog/A <1234", ""), GAZ_EFORMAT);
 }
 
-/* gaz_pdf_last_page: the same page as the last of gaz_pdf_pages, through a
- * nested tree whose last subtrees hold no page (the walk must come back out
- * of them), without reading the pages before it. */
-/* gaz_pdf_last_page on a file of catalog 1, page tree root 2 and objects 3
- * (and 4, if given). */
-static int last_page_rc(const char *root, const char *o3, const char *o4)
-{
-	struct w w;
-	struct gaz_pdf *pdf;
-	struct gaz_pdf_page last;
-	int rc = -100;
-
-	w_init(&w);
-	w_obj(&w, 1, "<</Type/Catalog/Pages 2 0 R>>");
-	w_obj(&w, 2, root);
-	w_obj(&w, 3, o3);
-	if (o4)
-		w_obj(&w, 4, o4);
-	w_xref(&w, o4 ? 5 : 4, "/Root 1 0 R", 1);
-	if ((pdf = open_ok(&w.b))) {
-		rc = gaz_pdf_last_page(pdf, 0, &last);
-		gaz_pdf_close(pdf);
-	}
-	gaz_buf_release(&w.b);
-	return rc;
-}
-
-static void test_last_page(void)
-{
-	struct w w;
-	struct gaz_pdf *pdf;
-	struct gaz_pdf_page *pages = NULL, last = { 0, 0, NULL };
-	size_t n = 0;
-
-	w_init(&w);
-	w_obj(&w, 1, "<</Type/Catalog/Pages 2 0 R>>");
-	/* 2 -> [3 (pages 5, 6), 4 (page 7, empty 8), empty 9, 10 (empty 11)] */
-	w_obj(&w, 2, "<</Type/Pages/Kids[3 0 R 4 0 R 9 0 R 10 0 R]/Count 3>>");
-	w_obj(&w, 3, "<</Type/Pages/Kids[5 0 R 6 0 R]/Count 2>>");
-	w_obj(&w, 4, "<</Type/Pages/Kids[7 0 R 8 0 R]/Count 1>>");
-	/* page 5 is broken: only the full walk reads it */
-	w_obj(&w, 5, "<</Type/Pagez>>");
-	w_obj(&w, 6, "<</Type/Page/Parent 3 0 R/MediaBox[0 0 595 842]>>");
-	w_obj(&w, 7, "<</Type/Page/Parent 4 0 R/MediaBox[0 0 100 200]>>");
-	w_obj(&w, 8, "<</Type/Pages/Kids[]/Count 0>>");
-	w_obj(&w, 9, "<</Type/Pages/Kids[]/Count 0>>");
-	w_obj(&w, 10, "<</Type/Pages/Kids[11 0 R]/Count 0>>");
-	w_obj(&w, 11, "<</Type/Pages/Kids[]/Count 0>>");
-	w_xref(&w, 12, "/Root 1 0 R", 1);
-	if ((pdf = open_ok(&w.b))) {
-		/* the full walk refuses page 5 */
-		CHECK_EQ_INT(gaz_pdf_pages(pdf, 0, &pages, &n), GAZ_EFORMAT);
-		free(pages);
-		pages = NULL;
-		CHECK_EQ_INT(gaz_pdf_last_page(pdf, 0, &last), 0);
-		CHECK_EQ_INT(last.num, 7);
-		CHECK(last.dict && gaz_pdf_dict_get(last.dict, "MediaBox"));
-		gaz_pdf_close(pdf);
-	}
-	gaz_buf_release(&w.b);
-
-	/* the same as the full walk on a valid file */
-	base_file(&w);
-	if ((pdf = open_ok(&w.b))) {
-		CHECK_EQ_INT(gaz_pdf_pages(pdf, 0, &pages, &n), 0);
-		CHECK_EQ_INT(gaz_pdf_last_page(pdf, GAZ_PDF_LATEST, &last), 0);
-		CHECK(n == 2 && last.num == pages[1].num && last.dict == pages[1].dict);
-		free(pages);
-		gaz_pdf_close(pdf);
-	}
-	gaz_buf_release(&w.b);
-
-	/* no page at all; a tree containing itself; a broken last page */
-	CHECK_EQ_INT(last_page_rc("<</Type/Pages/Kids[3 0 R]/Count 0>>",
-				  "<</Type/Pages/Kids[]/Count 0>>", NULL), GAZ_ENOTFOUND);
-	CHECK_EQ_INT(last_page_rc("<</Type/Pages/Kids[3 0 R 2 0 R]/Count 1>>",
-				  "<</Type/Page/Parent 2 0 R>>", NULL), GAZ_EFORMAT);
-	CHECK_EQ_INT(last_page_rc("<</Type/Pages/Kids[3 0 R 4 0 R]/Count 2>>",
-				  "<</Type/Page/Parent 2 0 R>>", "<</Type/Font>>"), GAZ_EFORMAT);
-}
-
 static void test_malformed(void)
 {
 	struct gaz_buf b;
@@ -754,7 +673,6 @@ int main(void)
 	test_startxref_slack();
 	test_real_files();
 	test_hex();
-	test_last_page();
 	test_malformed();
 	return TEST_DONE();
 }

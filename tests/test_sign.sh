@@ -367,6 +367,17 @@ expect_fail() { # CODE LABEL PATTERN args...
 printf 'not-the-passphrase\n' >"$T/wrongpass"
 printf 'plain text, not a PDF\n' >"$T/text.pdf"
 head -c 300 "$T/plain.pdf" >"$T/truncated.pdf"
+# two pages, the first of them no page (same length, so the xref still fits):
+# the widget goes on the last page, but the whole tree is checked first
+qpdf --empty --object-streams=disable --pages "$T/plain.pdf" "$T/plain.pdf" -- "$T/two.pdf"
+python3 - "$T/two.pdf" "$T/badtree.pdf" <<'EOF'
+import re, sys
+d = open(sys.argv[1], "rb").read()
+pages = list(re.finditer(rb"/Type\s*/Page(?![a-z])", d))
+assert len(pages) == 2, len(pages)
+i = pages[0].end() - 1
+open(sys.argv[2], "wb").write(d[:i] + b"x" + d[i + 1:])
+EOF
 expect_fail 2 "wrong passphrase" "wrong passphrase" sign "$T/plain.pdf" -o "$T/out.pdf" \
 	--key "$K/signer.key" --cert "$K/signer.pem" --pass-file "$T/wrongpass"
 expect_fail 2 "wrong PKCS#12 passphrase" "wrong passphrase" sign "$T/plain.pdf" -o "$T/out.pdf" \
@@ -380,6 +391,8 @@ expect_fail 2 "key/certificate mismatch" "does not match" sign "$T/plain.pdf" -o
 expect_fail 2 "unreadable input" "cannot open" sign "$T/missing.pdf" -o "$T/out.pdf" "${SIGN[@]}"
 expect_fail 1 "not a PDF" "not a PDF" sign "$T/text.pdf" -o "$T/out.pdf" "${SIGN[@]}"
 expect_fail 1 "truncated PDF" "malformed" sign "$T/truncated.pdf" -o "$T/out.pdf" "${SIGN[@]}"
+expect_fail 1 "broken page tree before the last page" "neither /Page nor /Pages" sign \
+	"$T/badtree.pdf" -o "$T/out.pdf" "${SIGN[@]}"
 expect_fail 2 "--pass on the command line" "never taken on the command line" sign \
 	"$T/plain.pdf" -o "$T/out.pdf" --key "$K/signer.key" --pass "$PASS"
 expect_fail 2 "--password= on the command line" "never taken on the command line" sign \

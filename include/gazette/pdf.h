@@ -196,12 +196,6 @@ struct gaz_pdf_page {
  * listed twice is GAZ_EFORMAT).  *pages is malloc'ed (free() it); the dicts
  * in it are borrowed. */
 int gaz_pdf_pages(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page **pages, size_t *n);
-/* The last page of revision rev (where a signature's widget goes), found by
- * the same walk from the end of each /Kids: only the tree nodes on the way
- * are read, not every page (on a 112-page file: 84 k instructions instead
- * of gaz_pdf_pages()'s 1.2 M).  The rest of the tree is not checked.  GAZ_ENOTFOUND if
- * the tree holds no page. */
-int gaz_pdf_last_page(struct gaz_pdf *pdf, size_t rev, struct gaz_pdf_page *page);
 
 /* Stream data.  raw: the encoded bytes in the file (borrowed pointer into the
  * caller's buffer).  decoded: FlateDecode (with PNG predictors) or no filter;

@@ -83,15 +83,18 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* OpenSSL's built-in defaults, never the machine's openssl.cnf; no
-	 * clean-up at exit; error strings when an error is formatted; verify,
-	 * which decrypts nothing, without the legacy cipher names
-	 * (gazette/base/crypto.c). */
-	gaz_crypto_init_cli(strcmp(c->name, "verify") ? 0 : GAZ_CRYPTO_NO_CIPHER_NAMES);
-	/* cJSON is loaded on first use (gazette/dl/cjson.h): here for every
-	 * command but verify, which loads it only for --json or --archive. */
-	if (strcmp(c->name, "verify")) {
-		int rc = gaz_dl_cjson();
-		if (rc)
+	 * clean-up at exit; error strings when an error is formatted
+	 * (gazette/base/crypto.c).  verify, the short process courts and
+	 * citizens run, also goes without the legacy cipher names (it decrypts
+	 * nothing) and loads cJSON (gazette/dl/cjson.h) only for --json or
+	 * --archive; every other command loads it here. */
+	if (!strcmp(c->name, "verify")) {
+		gaz_crypto_init_cli(GAZ_CRYPTO_NO_CIPHER_NAMES);
+	} else {
+		int rc;
+
+		gaz_crypto_init_cli(0);
+		if ((rc = gaz_dl_cjson()))
 			return cli_error(c->name, rc);
 	}
 	return c->run(argc - 1, argv + 1);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of `gazette verify`: genuine files signed by gazette sign
 # (B-B, B-T, B-LT, certification, + DSS, + document timestamp), mutool and
-# (when npm can fetch it) node's @signpdf must verify (exit 0); every attack
+# node's @signpdf (committed files, tests/interop/) must verify (exit 0); every attack
 # file made by tests/pdfattack.py, an untrusted CA, an expired and a revoked
 # signer must be invalid (exit 1); usage and I/O errors exit 2.
 set -euo pipefail
@@ -126,24 +126,27 @@ msign "$T/expired.p12" "$T/base.pdf" "$T/mutool-expired.pdf"
 msign "$T/revoked.p12" "$T/base.pdf" "$T/mutool-revoked.pdf"
 expect_msg 0 "mutool sign" "chain:      trusted" "$T/mutool.pdf" --trust "$T/ca.pem"
 
-if command -v npm >/dev/null && command -v node >/dev/null &&
-	(cd "$T" && timeout 120 npm install --silent --no-audit --no-fund --prefix "$T/npm" \
-		@signpdf/signpdf @signpdf/signer-p12 @signpdf/placeholder-plain node-forge >>"$LOG" 2>&1); then
-	# (@signpdf's string placeholder duplicates an existing /AcroForm key,
-	# which this verifier refuses as ambiguous: sign a form-less file)
-	NODE_PATH=$T/npm/node_modules node "$SRC/tests/signpdf.js" "$T/plain.pdf" "$T/s.p12" \
-		"$T/pass.txt" "$T/signpdf.pdf"
-	NODE_PATH=$T/npm/node_modules node "$SRC/tests/signpdf.js" "$T/plain.pdf" "$T/s.p12" \
-		"$T/pass.txt" "$T/signpdf-cades.pdf" ETSI.CAdES.detached
-	NODE_PATH=$T/npm/node_modules node "$SRC/tests/signpdf.js" "$T/base.pdf" "$T/s.p12" \
-		"$T/pass.txt" "$T/signpdf-dupkey.pdf"
-	expect_msg 1 "@signpdf on a form: duplicate /AcroForm refused" "duplicate key /AcroForm" \
-		"$T/signpdf-dupkey.pdf" --trust "$T/ca.pem"
-	expect 0 "@signpdf adbe.pkcs7.detached" "$T/signpdf.pdf" --trust "$T/ca.pem"
-	expect 0 "@signpdf ETSI.CAdES.detached" "$T/signpdf-cades.pdf" --trust "$T/ca.pem"
-else
-	echo "skip @signpdf: npm/node or the registry is unavailable"
-fi
+# node's @signpdf: files it signed, committed with the throwaway CA that
+# issued their signer (tests/interop/make-signpdf.sh re-creates them; the
+# tests download nothing).  @signpdf's string placeholder duplicates an
+# existing /AcroForm key, which this verifier refuses as ambiguous.
+I=$SRC/tests/interop
+expect_msg 1 "@signpdf on a form: duplicate /AcroForm refused" "duplicate key /AcroForm" \
+	"$I/signpdf-dupkey.pdf" --trust "$I/interop-ca.pem"
+expect_msg 0 "@signpdf adbe.pkcs7.detached" "chain:      trusted" \
+	"$I/signpdf-pkcs7.pdf" --trust "$I/interop-ca.pem"
+expect_msg 0 "@signpdf ETSI.CAdES.detached" "ETSI.CAdES.detached" \
+	"$I/signpdf-cades.pdf" --trust "$I/interop-ca.pem"
+expect_msg 1 "@signpdf file, gazette root only" "not trusted" "$I/signpdf-pkcs7.pdf" "${TRUST[@]}"
+# a flipped byte inside the signed range of the @signpdf file
+python3 - "$I/signpdf-pkcs7.pdf" "$T/signpdf-flip.pdf" <<'PYFLIP'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[300] ^= 0x01
+open(sys.argv[2], "wb").write(d)
+PYFLIP
+expect_msg 1 "@signpdf file with a flipped byte" "message digest does not match" "$T/signpdf-flip.pdf" \
+	--trust "$I/interop-ca.pem"
 
 # ---- trust ------------------------------------------------------------------
 expect_msg 1 "no --trust: nothing is trusted" "not trusted" "$T/bb.pdf"

@@ -34,6 +34,7 @@ struct face {
 #define GLYPH_KNOWN 0x80000000u
 #define GLYPH_HAS 0x40000000u    /* the face maps the code point */
 #define GLYPH_USABLE 0x20000000u /* ... and usable() says so */
+#define GLYPH_PLACED 0x10000000u /* ... and placed as mainland text wants */
 #define GLYPH_ADV 0x0000ffffu
 
 struct gaz_fontset {
@@ -249,6 +250,56 @@ static int usable(const struct face *f, uint32_t cp, hb_codepoint_t *gid)
 	return 1;
 }
 
+/* Full-width punctuation whose place in its em box differs between
+ * mainland and Taiwan/Hong Kong fonts.  Mainland typesetting (GB/T 15834,
+ * clreq §3.1.6) sets 、。，．；：！？ in the left half of the box, and the
+ * quotation marks “‘ ’” full width, against the character they belong to.
+ * AR PL UMing and UKai centre 、。 (UKai also ，；：！) in every face of
+ * their collections, and WenQuanYi Zen Hei centres ，；：！ and draws
+ * proportional quotes; picking such a glyph leaves a visible hole. */
+enum punct { PUNCT_NONE, PUNCT_LEFT, PUNCT_OPENING, PUNCT_CLOSING };
+
+static enum punct punct_kind(uint32_t cp)
+{
+	switch (cp) {
+	case 0x3001: case 0x3002: case 0xFF0C: case 0xFF0E:
+	case 0xFF1A: case 0xFF1B: case 0xFF01: case 0xFF1F:
+		return PUNCT_LEFT;
+	case 0x2018: case 0x201C:
+		return PUNCT_OPENING;
+	case 0x2019: case 0x201D:
+		return PUNCT_CLOSING;
+	default:
+		return PUNCT_NONE;
+	}
+}
+
+/* Whether the face's glyph for cp sits where mainland text wants it:
+ * full width, and its ink's centre in the left 40% of the box (、。，…),
+ * or in the right half (opening quotes) / left half (closing quotes). */
+static int placed(const struct face *f, uint32_t cp, hb_codepoint_t gid)
+{
+	enum punct k = punct_kind(cp);
+	hb_glyph_extents_t e;
+	int64_t adv, mid;
+
+	if (k == PUNCT_NONE)
+		return 1;
+	adv = hb_font_get_glyph_h_advance(f->font, gid);
+	if (adv * 10 < (int64_t)f->upem * 9 || !hb_font_get_glyph_extents(f->font, gid, &e) ||
+	    e.width <= 0)
+		return 0;
+	mid = (int64_t)e.x_bearing * 2 + e.width; /* twice the ink's centre */
+	switch (k) {
+	case PUNCT_LEFT:
+		return mid * 5 <= adv * 4;
+	case PUNCT_OPENING:
+		return mid >= adv;
+	default:
+		return mid <= adv;
+	}
+}
+
 /* What the face knows of a BMP code point, looked up once. */
 static uint32_t glyph_info(const struct face *f, uint32_t cp)
 {
@@ -262,7 +313,9 @@ static uint32_t glyph_info(const struct face *f, uint32_t cp)
 	if (hb_font_get_nominal_glyph(f->font, cp, &gid)) {
 		a = (int64_t)hb_font_get_glyph_h_advance(f->font, gid) * 1000 / f->upem;
 		adv = a < 0 ? 0 : a > GLYPH_ADV ? GLYPH_ADV : (uint32_t)a;
-		v |= GLYPH_HAS | adv | (usable(f, cp, &gid) ? GLYPH_USABLE : 0);
+		v |= GLYPH_HAS | adv;
+		if (usable(f, cp, &gid))
+			v |= GLYPH_USABLE | (placed(f, cp, gid) ? GLYPH_PLACED : 0);
 	}
 	f->bmp[cp] = v;
 	return v;
@@ -273,6 +326,12 @@ int gaz_fontset_pick(const struct gaz_fontset *fs, enum gaz_font_role role, uint
 	hb_codepoint_t gid;
 	int i;
 
+	/* Punctuation: the first face of the chain that places it as mainland
+	 * text wants, else (below) the first that has it at all. */
+	if (punct_kind(cp) != PUNCT_NONE)
+		for (i = 0; i < fs->chain_len[role]; i++)
+			if (glyph_info(&fs->faces[fs->chain[role][i]], cp) & GLYPH_PLACED)
+				return fs->chain[role][i];
 	for (i = 0; i < fs->chain_len[role]; i++) {
 		const struct face *f = &fs->faces[fs->chain[role][i]];
 		if (cp < 0x10000 ? (glyph_info(f, cp) & GLYPH_USABLE) != 0 : usable(f, cp, &gid))

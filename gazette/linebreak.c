@@ -202,33 +202,6 @@ static float pair_cap(const struct fit *f, size_t i, int *which)
 	return 0;
 }
 
-/* Applies a squeeze of d pt to the line [s, last]: the line end first,
- * then the pairs from the right. */
-static void squeeze(struct fit *f, size_t s, size_t last, float d)
-{
-	size_t i;
-	float t;
-	int which;
-
-	t = cap_r(f, last);
-	if (t > d)
-		t = d;
-	f->c[last].cut_r = t;
-	d -= t;
-	for (i = last; d > 0 && i > s; i--) {
-		t = pair_cap(f, i, &which);
-		if (t <= 0)
-			continue;
-		if (t > d)
-			t = d;
-		if (which == 0)
-			f->c[i - 1].cut_r += t;
-		else
-			f->c[i].cut_l += t;
-		d -= t;
-	}
-}
-
 struct lines {
 	struct gaz_lb_line *v;
 	size_t n, cap;
@@ -254,22 +227,6 @@ static size_t last_visible(const struct gaz_lb_char *c, size_t s, size_t e)
 	while (e > s + 1 && is_space(c[e - 1].cp))
 		e--;
 	return e - 1;
-}
-
-/* Width of [s, last] and the squeeze available inside it. */
-static void measure_span(const struct fit *f, size_t s, size_t last, float *nat, float *cap)
-{
-	size_t i;
-	int which;
-	float w = 0, k = 0;
-
-	for (i = s; i <= last; i++) {
-		w += f->c[i].w;
-		if (i > s)
-			k += pair_cap(f, i, &which);
-	}
-	*nat = w;
-	*cap = k + cap_r(f, last);
 }
 
 /* End (exclusive) of the line starting at s for measure m.  The narrowest
@@ -317,25 +274,42 @@ static size_t fit_one(const struct fit *f, const unsigned char *brk, size_t s, f
 	return best;
 }
 
-/* Sets [s, e) as one line at x0 in measure: squeezed if it is too wide,
- * justified unless it is the paragraph's last. */
+/* Sets [s, e) as one line at x0 in measure.  Adjacent punctuation is
+ * always closed up (clreq §3.1.6.2, 标点挤压: 。（ leaves half an em
+ * between the marks, not a full one; ”） and （《 touch): that is how the
+ * marks are set, not a way to make room.  Then the line-end mark gives
+ * its right half if the line is still too wide (推入); a line that is not
+ * the paragraph's last is justified. */
 static void set_line(struct fit *f, size_t s, size_t e, float measure, float x0, int justify,
 		     struct gaz_lb_line *ln)
 {
 	size_t last = last_visible(f->c, s, e), i;
-	float m = measure - x0, nat, cap;
+	float m = measure - x0, nat = 0, t;
+	int which;
 
 	for (i = s; i < e; i++)
 		f->c[i].cut_l = f->c[i].cut_r = 0;
-	measure_span(f, s, last, &nat, &cap);
+	for (i = s; i <= last; i++) {
+		nat += f->c[i].w;
+		if (i > s && (t = pair_cap(f, i, &which)) > 0) {
+			if (which == 0)
+				f->c[i - 1].cut_r += t;
+			else
+				f->c[i].cut_l += t;
+			nat -= t;
+		}
+	}
 	memset(ln, 0, sizeof *ln);
 	ln->start = s;
 	ln->end = e;
 	ln->x0 = x0;
 	ln->last = e == f->n;
 	if (nat > m) {
-		squeeze(f, s, last, nat - m);
-		ln->width = nat - (nat - m < cap ? nat - m : cap);
+		t = cap_r(f, last);
+		if (t > nat - m)
+			t = nat - m;
+		f->c[last].cut_r = t;
+		ln->width = nat - t;
 	} else if (justify && !ln->last && last > s) {
 		ln->space = (m - nat) / (float)(last - s);
 		ln->width = m;

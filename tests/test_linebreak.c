@@ -98,6 +98,28 @@ static char *balanced(const char *s, float ems)
 	return out;
 }
 
+/* s set on one wide line, unjustified: its width in ems, and the cuts of
+ * character k (cut_l + cut_r, in ems) in *cut. */
+static float closed_up(const char *s, size_t k, float *cut)
+{
+	uint32_t cps[64];
+	struct gaz_lb_char c[64];
+	unsigned char brk[64];
+	struct gaz_lb_line *ln = NULL;
+	size_t n = decode(s, cps, c, 64), nl = 0;
+	float w = -1;
+
+	*cut = -1;
+	CHECK(gaz_lb_opportunities(cps, n, brk) == 0);
+	CHECK(gaz_lb_fit(c, n, brk, 40 * EM, 0, 0, 0, &ln, &nl) == 0);
+	if (nl == 1 && k < n) {
+		w = ln[0].width / EM;
+		*cut = (c[k].cut_l + c[k].cut_r) / EM;
+	}
+	free(ln);
+	return w;
+}
+
 /* Every line start/end in `lines` ('|'-separated) obeys the prohibitions. */
 static int obeys(const char *lines)
 {
@@ -182,6 +204,22 @@ int main(void)
 	 * line-end ， give one em. */
 	r = set("一二“三。”四，五六七", 7, 0, 1);
 	CHECK_STR(r, "一二“三。”四，|五六七");
+	/* Adjacent punctuation is closed up even when the line has room:
+	 * 。（ keeps half an em between the marks, ”） and （《 touch; a lone
+	 * mark and a mark before an ideograph keep their full em. */
+	{
+		float cut, w;
+		w = closed_up("发布。（牵头", 2, &cut);
+		CHECK(fabsf(w - 5.5f) < 0.001f && fabsf(cut - 0.5f) < 0.001f);
+		w = closed_up("“稳”）。〔责", 2, &cut);
+		CHECK(fabsf(w - 5.5f) < 0.001f && fabsf(cut - 0.5f) < 0.001f);
+		CHECK(fabsf(closed_up("“稳”）。〔责", 4, &cut) - 5.5f) < 0.001f &&
+		      fabsf(cut - 0.5f) < 0.001f);
+		w = closed_up("一（《二》）", 2, &cut);
+		CHECK(fabsf(w - 5.0f) < 0.001f && fabsf(cut - 0.5f) < 0.001f);
+		w = closed_up("一，二。三", 1, &cut);
+		CHECK(fabsf(w - 5.0f) < 0.001f && cut == 0);
+	}
 	/* First-line indent narrows the first line only. */
 	CHECK_STR(set("一二三四五六七八九十", 4, 2, 1), "一二|三四五六|七八九十");
 	/* A run with no opportunity longer than the line is still broken. */

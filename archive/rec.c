@@ -21,9 +21,14 @@ struct field {
 	uint32_t cap;     /* K_STR only */
 	size_t off;
 	const char *name;
+	uint8_t line;     /* K_STR typed at the command line: one line of text */
 };
 
-#define F(tag, kind, cap, st, m) { tag, kind, cap, offsetof(struct st, m), #m }
+#define F(tag, kind, cap, st, m) { tag, kind, cap, offsetof(struct st, m), #m, 0 }
+/* Who did it and why (--by, --reason, --note, a submitted file's name):
+ * printed in lists such as `gazette audit`, where a newline or escape
+ * sequence would pass for more than it is. */
+#define FL(tag, cap, st, m) { tag, K_STR, cap, offsetof(struct st, m), #m, 1 }
 
 static const struct field version_fields[] = {
 	F(1, K_U32, 0, gaz_ar_version, year),
@@ -34,8 +39,8 @@ static const struct field version_fields[] = {
 	F(6, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_version, date),
 	F(7, K_H32, 0, gaz_ar_version, pdf_sha256),
 	F(8, K_U64, 0, gaz_ar_version, pdf_size),
-	F(9, K_STR, GAZ_AR_NOTE_MAX, gaz_ar_version, reason),
-	F(10, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_version, who),
+	FL(9, GAZ_AR_NOTE_MAX, gaz_ar_version, reason),
+	FL(10, GAZ_AR_FIELD_MAX, gaz_ar_version, who),
 	F(11, K_I64, 0, gaz_ar_version, time),
 	F(12, K_U64, 0, gaz_ar_version, first_doc),
 	F(13, K_U32, 0, gaz_ar_version, n_docs),
@@ -70,9 +75,9 @@ static const struct field event_fields[] = {
 	F(2, K_U32, 0, gaz_ar_event, seq),
 	F(3, K_U8, 0, gaz_ar_event, status),
 	F(4, K_DATE, 0, gaz_ar_event, date),
-	F(5, K_STR, GAZ_AR_DOCNO_MAX, gaz_ar_event, by_doc),
-	F(6, K_STR, GAZ_AR_NOTE_MAX, gaz_ar_event, note),
-	F(7, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_event, who),
+	FL(5, GAZ_AR_DOCNO_MAX, gaz_ar_event, by_doc),
+	FL(6, GAZ_AR_NOTE_MAX, gaz_ar_event, note),
+	FL(7, GAZ_AR_FIELD_MAX, gaz_ar_event, who),
 	F(8, K_I64, 0, gaz_ar_event, time),
 };
 
@@ -83,19 +88,19 @@ static const struct field submission_fields[] = {
 	F(4, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, title),
 	F(5, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, issuer),
 	F(6, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, published),
-	F(7, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, file),
+	FL(7, GAZ_AR_FIELD_MAX, gaz_ar_submission, file),
 	F(8, K_H32, 0, gaz_ar_submission, sha256),
-	F(9, K_STR, GAZ_AR_FIELD_MAX, gaz_ar_submission, who),
+	FL(9, GAZ_AR_FIELD_MAX, gaz_ar_submission, who),
 	F(10, K_I64, 0, gaz_ar_submission, time),
 };
 
 static const struct field audit_fields[] = {
 	F(1, K_U64, 0, ar_audit, seq),
 	F(2, K_I64, 0, ar_audit, time),
-	F(3, K_STR, GAZ_AR_FIELD_MAX, ar_audit, who),
-	F(4, K_STR, GAZ_AR_FIELD_MAX, ar_audit, action),
-	F(5, K_STR, GAZ_AR_FIELD_MAX, ar_audit, subject),
-	F(6, K_STR, GAZ_AR_NOTE_MAX, ar_audit, detail),
+	FL(3, GAZ_AR_FIELD_MAX, ar_audit, who),
+	FL(4, GAZ_AR_FIELD_MAX, ar_audit, action),
+	FL(5, GAZ_AR_FIELD_MAX, ar_audit, subject),
+	FL(6, GAZ_AR_NOTE_MAX, ar_audit, detail),
 };
 
 static const struct field meta_fields[] = {
@@ -172,6 +177,12 @@ static int check_str(const char *s, size_t n, const struct field *f)
 		return gaz_fail(GAZ_ETOOBIG, "%s: %zu bytes (at most %u)", f->name, n, f->cap);
 	if (gaz_utf8_validate_text((const unsigned char *)s, n, &bad))
 		return gaz_fail(GAZ_EINVAL, "%s: not valid UTF-8 text", f->name);
+	for (bad = 0; f->line && bad < n; bad++) {
+		unsigned char c = (unsigned char)s[bad];
+		if ((c < 0x20 && c != '\t') || c == 0x7F ||
+		    (c == 0xC2 && bad + 1 < n && (unsigned char)s[bad + 1] <= 0x9F))
+			return gaz_fail(GAZ_EINVAL, "%s: contains a control character", f->name);
+	}
 	return 0;
 }
 

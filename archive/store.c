@@ -6,6 +6,7 @@
 #include "archive/store.h"
 #include "gazette/tlog.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -219,6 +220,28 @@ static int open_error(int rc, const char *dir)
 	return gaz_archive_mdb_error(rc, dir);
 }
 
+/* A new archive goes into a new or empty directory (or one where an earlier
+ * creation died: its LMDB and lock files only), never among other files —
+ * an issue folder given as --archive by mistake, say. */
+static int only_archive_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d)
+		return gaz_fail(GAZ_EIO, "%s: %s", dir, strerror(errno));
+	while (!rc && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    strcmp(e->d_name, "data.mdb") && strcmp(e->d_name, "lock.mdb") &&
+		    strcmp(e->d_name, "writer.lock"))
+			rc = gaz_fail(GAZ_EINVAL, "%s: not an archive, and not empty (it holds %s): "
+					  "a new archive is only made in a new or empty directory",
+				      dir, e->d_name);
+	closedir(d);
+	return rc;
+}
+
 int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *opts,
 		     struct gaz_archive **out)
 {
@@ -275,6 +298,8 @@ int gaz_archive_open(const char *dir, int flags, const struct gaz_archive_opts *
 			goto fail;
 		}
 		fresh = 1;
+		if ((rc = only_archive_files(dir)))
+			goto fail;
 	} else if (st.st_size < 2 * 4096) {
 		rc = gaz_fail(GAZ_ECORRUPT, "%s: data.mdb is truncated (%lld bytes)", dir,
 			      (long long)st.st_size);

@@ -5,7 +5,9 @@ Usage: mkarchive.py CORPUS.jsonl OUTDIR DOCS_PER_ISSUE PDF_BYTES
 
 Writes OUTDIR/issue-NNNNN/ (issue.conf + one .txt per document) and
 OUTDIR/issue-NNNNN.pdf (a PDF-looking file of PDF_BYTES random bytes, so
-that every issue's PDF is distinct), and OUTDIR/issue-NNNNN.pages (the
+that every issue's PDF is distinct; `gazette publish` takes only real
+signed PDFs, which bench/serve.sh makes in its place), and
+OUTDIR/issue-NNNNN.pages (the
 page map).  Issues are numbered 1..12 per year from 2001 on.  Document
 numbers are rebuilt as PREFIX〔YEAR〕ID号, unique per corpus line.
 """

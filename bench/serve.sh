@@ -48,8 +48,15 @@ if [ ! -f "$out/.archive-complete" ]; then
 	python3 "$here/mkarchive.py" "$out/corpus.jsonl" "$out/issues" "$per" "$pdf_bytes" >/dev/null
 	export SOURCE_DATE_EPOCH=1700000000 USER=bench
 	t0=$(date +%s)
+	K=$src/keys-example
 	for d in "$out"/issues/issue-*/; do
 		d=${d%/}
+		# publish takes only a real signed PDF with the pages the map
+		# names: one page per document, padded to about pdf_bytes
+		python3 "$src/tests/pdfgen.py" pages "$d.unsigned.pdf" "$per" $((pdf_bytes / 1024))
+		"$G" sign "$d.unsigned.pdf" -o "$d.pdf" --key "$K/signer.key" --cert "$K/signer.pem" \
+			--chain "$K/chain.pem" --pass-file "$K/passphrase.txt" --approval >/dev/null
+		rm -f "$d.unsigned.pdf"
 		"$G" publish "$d" --archive "$out/ar" --signed-pdf "$d.pdf" --page-map "$d.pages" \
 			--map-size 8G >/dev/null
 	done

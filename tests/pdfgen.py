@@ -4,8 +4,13 @@
   pdfgen.py base OUT.pdf      one page, an empty signature field (object 5)
   pdfgen.py certify OUT.pdf   the same with a text field too (object 7)
   pdfgen.py plain OUT.pdf     one page, no form at all
+  pdfgen.py pages OUT.pdf N [PAD_KB [LABEL]]
+                              N pages, no form, plus PAD_KB of random bytes
+                              in an unreferenced stream (archive tests that
+                              need real, distinct PDFs of a given size) and
+                              the string GAZETTE-MARKER-LABEL-END
 """
-import sys, zlib
+import os, sys, zlib
 
 
 def build(objs, root=1, header=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"):
@@ -62,7 +67,30 @@ def base(with_text_field=False):
     return build(objs)
 
 
+def pages(n, pad_kb=0, label=None):
+    kids = b" ".join(b"%d 0 R" % (10 + 2 * i) for i in range(n))
+    objs = [(1, b"<</Type/Catalog/Pages 2 0 R>>"),
+            (2, b"<</Type/Pages/Kids[" + kids + b"]/Count %d>>" % n),
+            (3, b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>")]
+    for i in range(n):
+        content = b"BT /F1 24 Tf 72 700 Td (Page %d) Tj ET" % (i + 1)
+        objs.append((10 + 2 * i, b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
+                                 b"/Contents %d 0 R/Resources<</Font<</F1 3 0 R>>>>>>" % (11 + 2 * i)))
+        objs.append((11 + 2 * i, stream(b"", content)))
+    if pad_kb:
+        objs.append((4, stream(b"", os.urandom(pad_kb * 1024))))
+    if label:
+        objs.append((5, b"(GAZETTE-MARKER-" + label.encode() + b"-END)"))
+    objs.sort()
+    return build(objs)
+
+
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
+    if kind == "pages":
+        data = pages(int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 0,
+                     sys.argv[5] if len(sys.argv) > 5 else None)
+        open(out, "wb").write(data)
+        sys.exit(0)
     data = {"base": lambda: base(False), "certify": lambda: base(True), "plain": plain}[kind]()
     open(out, "wb").write(data)

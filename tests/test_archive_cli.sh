@@ -21,16 +21,9 @@ A=$T/ar
 PAGES="黔江府办发〔2018〕67号=1-3,西府办发〔2017〕38号=4-5,穗更新〔2018〕21号=6-8,长新办发〔2020〕9号=9-10,05-anshan-2023-17.txt=11-14"
 . "$SRC/tests/lib.sh"
 
-mkpdf() { # FILE LABEL: a small PDF-looking file with a unique marker
-	{
-		printf '%%PDF-1.7\n%% %s\n' "$2"
-		head -c 20000 /dev/urandom | base64 -w 76
-		printf 'GAZETTE-MARKER-%s-END\n%%%%EOF\n' "$2"
-	} >"$1"
-}
-mkpdf "$T/v1.pdf" v1
-mkpdf "$T/v2.pdf" v2
-mkpdf "$T/v3.pdf" v3
+signed_pdf "$T/v1.pdf" 16 v1
+signed_pdf "$T/v2.pdf" 16 v2
+signed_pdf "$T/v3.pdf" 16 v3
 
 # --- publish, correct -----------------------------------------------------------
 expect 2 "$GAZETTE" get --archive "$T/none" 2023/7
@@ -47,6 +40,29 @@ expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --pages
 has err "no such document"
 expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$S/issue.conf" --pages "$PAGES" --reason x
 has err "not a PDF"
+# --pages takes the PDF's page ranges as given, not the PDF: it must be a
+# well-formed PDF, signed, intact, with the pages the ranges name.
+{ printf '%%PDF-1.4\n'; head -c 5000 /dev/urandom; } >"$T/garbage.pdf"
+expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/garbage.pdf" --pages "$PAGES" --reason x
+has err "not published: malformed PDF"
+python3 "$SRC/tests/pdfgen.py" pages "$T/unsigned14.pdf" 14
+expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/unsigned14.pdf" --pages "$PAGES" --reason x
+has err "not published: no signature"
+python3 - "$T/v2.pdf" "$T/flipped.pdf" <<'EOF'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[b.index(b"(Page 3)") + 3] ^= 0x20
+open(sys.argv[2], "wb").write(b)
+EOF
+expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/flipped.pdf" --pages "$PAGES" --reason x
+has err "signature 1 is not intact"
+python3 "$SRC/tests/pdfgen.py" pages "$T/short.pdf" 12
+"$GAZETTE" sign "$T/short.pdf" -o "$T/short-signed.pdf" --key "$SRC/keys-example/signer.key" \
+	--pass-file "$SRC/keys-example/passphrase.txt" --cert "$SRC/keys-example/signer.pem" >/dev/null
+expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/short-signed.pdf" --pages "$PAGES" --reason x
+has err "a page range ends at page 14, the PDF has 12 pages"
+expect 0 "$GAZETTE" get --archive "$A" 2023/7
+has out "version 1 of 1"
 expect 1 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --trust "$SRC/keys-example/root-ca.pem"
 has err "not a signed copy of"
 printf '# page map\n%s\n' "$PAGES" | tr ',' '\n' >"$T/pages.map"
@@ -55,6 +71,21 @@ expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --page-
 has out "stored 2023/7 version 2"
 
 # --- get ------------------------------------------------------------------------------
+# -o never replaces a device, pipe or directory, nor the archive's own files
+mkfifo "$T/fifo.pdf"
+mkdir "$T/adir"
+expect 2 "$GAZETTE" get --archive "$A" 2023/7 -o "$T/fifo.pdf"
+has err "not a regular file"
+[ -p "$T/fifo.pdf" ] || fail "get -o replaced a FIFO"
+expect 2 "$GAZETTE" get --archive "$A" 2023/7 -o "$T/adir"
+has err "not a regular file"
+expect 2 "$GAZETTE" get --archive "$A" 2023/7 -o "$A/data.mdb"
+has err "inside the archive"
+expect 0 "$GAZETTE" fsck --archive "$A"
+# verify against an archive that cannot be opened says nothing of the file (2)
+mkdir "$T/fakear"
+head -c 16384 /dev/urandom >"$T/fakear/data.mdb"
+expect 2 "$GAZETTE" verify "$T/v1.pdf" --trust "$SRC/keys-example/root-ca.pem" --archive "$T/fakear"
 expect 0 "$GAZETTE" get --archive "$A" 2023/7
 has out "version 2 of 2"
 has out "勘误：第3页标题错字"
@@ -128,6 +159,10 @@ expect 3 "$GAZETTE" status "$D" --archive "$A" --json
 has out '"in_force":	false'
 has out '"by":	"黔江府办发〔2020〕5号"'
 has out '"recorded_by":	"chief"'
+expect 2 "$GAZETTE" status "$D" --archive "$A" --set 失效 --date 2024-01-01 --user $'\e[31mchief\r\n'
+has err "--user contains a control character"
+expect 2 "$GAZETTE" status "$D" --archive "$A" --set 失效 --date 2024-01-01 --note $'a\nb'
+has err "--note contains a control character (U+000A)"
 expect 1 "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2017-01-01
 has err "before the document was published"
 expect 2 "$GAZETTE" status "$D" --archive "$A" --set 作废 --date 2024-01-01
@@ -256,8 +291,7 @@ else
 	echo "SKIP: read-only archive (mount -t tmpfs not permitted)"
 fi
 if mount -t tmpfs -o size=1m tmpfs "$T/full" 2>/dev/null; then
-	mkpdf "$T/big.pdf" big
-	head -c 3000000 /dev/urandom >>"$T/big.pdf"
+	signed_pdf "$T/big.pdf" 3000
 	expect 2 "$GAZETTE" publish "$S" --archive "$T/full/ar" --signed-pdf "$T/big.pdf" --pages "$PAGES"
 	has err "the disk is probably full); nothing was written"
 	if [ -e "$T/full/ar/data.mdb" ]; then

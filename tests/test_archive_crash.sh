@@ -23,10 +23,11 @@ KILL_RUNS=${KILL_RUNS:-100}
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 
-# a base PDF (random body); variants differ in their last line
-{ printf '%%PDF-1.7\n'; head -c 450000 /dev/urandom | base64 -w 76; } >"$T/base.pdf"
-small() { { printf '%%PDF-1.7\n%% small %s\n' "$1"; head -c 30000 /dev/urandom | base64 -w 76; } >"$T/cand.pdf"; }
-big() { cp "$T/base.pdf" "$T/cand.pdf"; printf '%% variant %s\n%%%%EOF\n' "$1" >>"$T/cand.pdf"; }
+. "$SRC/tests/lib.sh"
+# candidate PDFs: real signed files (publish refuses anything else), each
+# with its own random padding: ~30 KB or ~600 KB
+small() { signed_pdf "$T/cand.pdf" 30; }
+big() { signed_pdf "$T/cand.pdf" 600; }
 
 # The archive's newest version of 2023/7 (0 if none), checking on the way
 # that the issue is whole: 5 documents, the PDF re-hashes, the audit trail
@@ -145,7 +146,7 @@ echo "[$SECONDS s] SIGKILL: $KILL_RUNS runs (0-${span}us): $old left the old sta
 start=$(state "before readers")
 (
 	for i in $(seq 8); do
-		{ printf '%%PDF-1.7\n%% reader round %s\n' "$i"; head -c 400000 /dev/urandom | base64 -w 76; } >"$T/w$i.pdf"
+		signed_pdf "$T/w$i.pdf" 500
 		"$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/w$i.pdf" --pages "$PAGES" \
 			--reason "round $i" >/dev/null
 	done

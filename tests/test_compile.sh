@@ -146,4 +146,13 @@ rc=0; "$GAZETTE" compile "$SAMPLE" -o 2>"$T/usage.err" || rc=$?
 rc=0; "$GAZETTE" compile "$SAMPLE" -o "$T/no/such/dir/x.pdf" >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "unwritable output: exit $rc"
 [ ! -e "$T/no" ] || fail "unwritable output: something was created"
+# -o never replaces a file of the issue, nor a device, pipe or directory
+fresh
+rc=0; "$GAZETTE" compile "$T/issue" -o "$T/issue/issue.conf" >/dev/null 2>"$T/usage.err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "is also an input" "$T/usage.err" || fail "-o issue.conf: exit $rc"
+cmp -s "$T/issue/issue.conf" "$SAMPLE/issue.conf" || fail "-o issue.conf replaced the config"
+mkfifo "$T/fifo.pdf"
+rc=0; "$GAZETTE" compile "$SAMPLE" -o "$T/fifo.pdf" >/dev/null 2>"$T/usage.err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "not a regular file" "$T/usage.err" && [ -p "$T/fifo.pdf" ] ||
+	fail "-o FIFO: exit $rc"
 echo "ok: $pages pages, text equal, clreq clean, deterministic, $n_bad bad inputs refused"

@@ -27,9 +27,40 @@ pass=$(head -n1 "$K/passphrase.txt")
 ! grep -rqF -- "$pass" "$T/out" "$T/err" || fail "passphrase printed"
 ! grep -aqF -- "$pass" "$T/ar/data.mdb" || fail "passphrase stored in the archive"
 
-# A correction needs a reason; with one it becomes version 2.
-expect 1 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --time 2026-01-02T03:04:05Z
+# A correction needs a reason; with one it becomes version 2.  A refused
+# publish writes no -o copy: a signed PDF the archive never published
+# would pass for the standard text.
+cp "$T/signed.pdf" "$T/keep.pdf"
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --time 2026-01-02T03:04:05Z \
+	-o "$T/never.pdf"
 has err "reason"
+[ ! -e "$T/never.pdf" ] || fail "a refused publish wrote its -o copy"
+expect 1 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --time 2026-01-02T03:04:05Z \
+	-o "$T/keep.pdf"
+cmp "$T/keep.pdf" "$T/signed.pdf" || fail "a refused publish replaced an existing -o file"
+# -o never replaces what publish reads or the archive's own files.
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --reason x -o "$T/ar/data.mdb"
+has err "inside the archive"
+expect 0 "$GAZETTE" fsck --archive "$T/ar"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --reason x -o "$K/passphrase.txt"
+has err "is also an input"
+cp -r "$S" "$T/issue-copy"
+expect 2 "$GAZETTE" publish "$T/issue-copy" --archive "$T/ar" "${SIGN[@]}" --reason x \
+	-o "$T/issue-copy/issue.conf"
+has err "is also an input"
+cmp "$T/issue-copy/issue.conf" "$S/issue.conf" || fail "publish -o replaced issue.conf"
+# One line of text for --reason/--by: a newline would forge audit entries.
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" \
+	--reason $'typo\n     9  2099-01-01T00:00:00Z  admin  publish  2023/7/9'
+has err "control character (U+000A)"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --reason x --by $'\e[31mroot'
+has err "--by contains a control character (U+001B)"
+expect 0 "$GAZETTE" audit --archive "$T/ar"
+hasnt out "2099-01-01"
+# A new archive only in a new or empty directory, never among other files.
+expect 2 "$GAZETTE" publish "$S" --archive "$T/issue-copy" "${SIGN[@]}"
+has err "not an archive, and not empty"
+[ ! -e "$T/issue-copy/data.mdb" ] || fail "an archive was made among the issue's files"
 expect 0 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --time 2026-01-02T03:04:05Z --reason "勘误：重新签署"
 has out "version 2"
 

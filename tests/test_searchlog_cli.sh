@@ -16,8 +16,8 @@ PAGES="黔江府办发〔2018〕67号=1-3,西府办发〔2017〕38号=4-5,穗更
 . "$SRC/tests/lib.sh"
 json() { python3 -c "import json,sys; d=json.load(open('$T/out')); print($1)"; }
 
-printf '%%PDF-1.7\n%% v1\n%%%%EOF\n' >"$T/v1.pdf"
-printf '%%PDF-1.7\n%% v2\n%%%%EOF\n' >"$T/v2.pdf"
+signed_pdf "$T/v1.pdf"
+signed_pdf "$T/v2.pdf"
 expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v1.pdf" --pages "$PAGES"
 
 # --- search ---------------------------------------------------------------------
@@ -183,7 +183,7 @@ has out "clean"
 # A wrong passphrase or a key that is not Ed25519 stops before anything is
 # stored; then the new version and its head commit together.
 cp -a "$A/data.mdb" "$T/before.mdb"
-printf '%%PDF-1.7\n%% v3\n%%%%EOF\n' >"$T/v3.pdf"
+signed_pdf "$T/v3.pdf"
 expect 2 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v3.pdf" --pages "$PAGES" \
 	--reason "勘误" --log-key "$K/log-key.pem" --log-pass-file "$T/badpass"
 expect 2 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v3.pdf" --pages "$PAGES" \

@@ -393,6 +393,17 @@ expect_fail 1 "not a PDF" "not a PDF" sign "$T/text.pdf" -o "$T/out.pdf" "${SIGN
 expect_fail 1 "truncated PDF" "malformed" sign "$T/truncated.pdf" -o "$T/out.pdf" "${SIGN[@]}"
 expect_fail 1 "broken page tree before the last page" "neither /Page nor /Pages" sign \
 	"$T/badtree.pdf" -o "$T/out.pdf" "${SIGN[@]}"
+# -o never replaces a device, pipe or directory, nor the key material
+mkfifo "$T/fifo.pdf"
+cp "$K/passphrase.txt" "$T/pass-copy.txt"
+expect_fail 2 "output is a FIFO" "not a regular file" sign "$T/plain.pdf" -o "$T/fifo.pdf" "${SIGN[@]}"
+[ -p "$T/fifo.pdf" ] && ok "the FIFO is still a FIFO" || fail "sign -o replaced a FIFO"
+expect_fail 2 "output is the passphrase file" "is also an input" sign "$T/plain.pdf" \
+	-o "$T/pass-copy.txt" --key "$K/signer.key" --cert "$K/signer.pem" --pass-file "$T/pass-copy.txt"
+cmp -s "$T/pass-copy.txt" "$K/passphrase.txt" && ok "the passphrase file is untouched" ||
+	fail "sign -o replaced the passphrase file"
+expect_fail 2 "a newline in --reason" "control character" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --reason $'a\nb'
 expect_fail 2 "--pass on the command line" "never taken on the command line" sign \
 	"$T/plain.pdf" -o "$T/out.pdf" --key "$K/signer.key" --pass "$PASS"
 expect_fail 2 "--password= on the command line" "never taken on the command line" sign \

@@ -211,7 +211,13 @@ int gaz_write_file_atomic2(const char *path, const void *data, size_t n,
 {
 	char *tmp = NULL, *dircopy = NULL;
 	int fd = -1, dfd, ret = GAZ_EIO;
+	struct stat st;
 
+	/* rename() would replace whatever is there: a device node (-o
+	 * /dev/full), a symbolic link, a directory tree's entry. */
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
+		return gaz_fail(GAZ_EINVAL, "%s exists and is not a regular file (a device, "
+				"directory, link or pipe): not replaced", path);
 	if (!(tmp = malloc(strlen(path) + 16)))
 		return GAZ_ENOMEM;
 	sprintf(tmp, "%s.tmp.XXXXXX", path);

@@ -51,4 +51,19 @@ int cli_issue_read(const char *dir, struct gaz_issue **is, struct gaz_diags *d);
  * argv[*i] is not that option.  *missing is set when the value is absent. */
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
 
+/* Whether `-o out` may be written, checked before any work: not an existing
+ * device, directory, link or pipe; not the same file as any of inputs[0..n)
+ * (entries may be NULL); not in the archive directory (archive may be
+ * NULL).  Prints why not and returns EXIT_USAGE, else 0. */
+int cli_output_ok(const char *cmd, const char *out, const char *const *inputs, size_t n,
+		  const char *archive);
+/* The same with the issue's files (issue.conf and every document) as the
+ * inputs. */
+int cli_output_ok_issue(const char *cmd, const char *out, const struct gaz_issue *is,
+			const char *archive);
+/* value (may be NULL) is valid UTF-8 on one line: no C0/C1 control
+ * character, DEL or line/paragraph separator.  Prints why not, naming
+ * opt, and returns EXIT_USAGE, else 0. */
+int cli_text_ok(const char *cmd, const char *opt, const char *value);
+
 #endif

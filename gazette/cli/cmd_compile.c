@@ -44,7 +44,7 @@ int cmd_compile(int argc, char **argv)
 		return cli_usage("compile", "ISSUE_DIR missing");
 	if (!out || !*out)
 		return cli_usage("compile", "-o OUT.pdf missing");
-	if ((ret = cli_issue_load(dir, &is, &d)))
+	if ((ret = cli_issue_load(dir, &is, &d)) || (ret = cli_output_ok_issue("compile", out, is, NULL)))
 		goto end;
 	if (d.n_errors) {
 		fprintf(stderr, "gazette: %s: %zu error%s: not compiled, %s not written\n", dir,

@@ -227,6 +227,8 @@ int cmd_get(int argc, char **argv)
 		return cli_usage("get", "'%s' is not YEAR/NUMBER[/VERSION]", issue);
 	if (sha && gaz_unhex(sha, md, 32))
 		return cli_usage("get", "--sha256 needs 64 hex digits");
+	if (out && (ret = cli_output_ok("get", out, &file, 1, archive)))
+		return ret;
 	if (file) {
 		char *bytes = NULL;
 		size_t len = 0;

@@ -2,6 +2,7 @@
 #include "archive_cli.h"
 #include "gazette/compile.h"
 #include "gazette/issue.h"
+#include "gazette/pdf.h"
 #include "gazette/tlog.h"
 #include "gazette/verify.h"
 #include "sign_opts.h"
@@ -32,9 +33,11 @@ const char cmd_publish_usage[] =
 	"the issue is re-compiled and FILE must be a signed copy of exactly that\n"
 	"output (its first revision byte-identical), which also gives each\n"
 	"document's pages, and its signatures must verify (`gazette verify`) and\n"
-	"chain to a --trust anchor.  With --pages/--page-map the PDF and the page\n"
-	"ranges are taken as given (KEY=FIRST-LAST; KEY is the 发文字号 or the\n"
-	"document's file name).\n\n"
+	"chain to a --trust anchor.  With --pages/--page-map the page ranges are\n"
+	"taken as given (KEY=FIRST-LAST; KEY is the 发文字号 or the document's file\n"
+	"name) and the PDF is not compared with a compile, but it must be a\n"
+	"well-formed PDF with those pages whose every signature is intact (its\n"
+	"chain is not checked).\n\n"
 	"  --reason TEXT      why a new version is published (勘误); also written\n"
 	"                     into the signature's /Reason\n"
 	"  --by NAME          who publishes (default $USER)\n"
@@ -43,6 +46,10 @@ const char cmd_publish_usage[] =
 	"                     key) in the same transaction, so the new version can be\n"
 	"                     proven against a signed head at once; its passphrase\n"
 	"                     from --log-pass-file FILE or GAZETTE_LOG_KEY_PASS\n\n"
+	"-o is written only once the archive holds the new version, and never\n"
+	"over an input, the archive's files, a device, pipe or directory.  A new\n"
+	"archive is made only in a new or empty directory.  --reason and --by are\n"
+	"one line of text (no control characters).\n"
 	"Time is the clock, or SOURCE_DATE_EPOCH when set.\n"
 	"exit 0: stored; 1: check errors, refused (no reason, already stored, not\n"
 	"this issue's PDF); 2: usage, I/O, key or signing error.\n";
@@ -134,11 +141,67 @@ static int check_signatures(const char *path, const char *pdf, size_t len,
 	return ret;
 }
 
+/* A PDF given with --pages/--page-map is not compared with a compile, but it
+ * must be a well-formed PDF whose every signature is intact (digest and
+ * signature valid, nothing but DSS or document timestamps after it) and
+ * that has the pages the ranges name.  Its chain is not checked here: that
+ * mode has no --trust (the archive's readers verify against theirs). */
+static int check_given(const char *path, const char *pdf, size_t len,
+		       const struct gaz_page_range *pages, size_t n)
+{
+	struct gaz_verify_opts o = { NULL, 0, 0 };
+	struct gaz_verify_report *rep = NULL;
+	struct gaz_pdf *doc = NULL;
+	struct gaz_pdf_page *pg = NULL;
+	size_t npages = 0, i, j;
+	int rc, ret = EXIT_FAILED;
+
+	if (len < 5 || memcmp(pdf, "%PDF-", 5)) {
+		fprintf(stderr, "gazette: %s: not a PDF file\n", path);
+		return EXIT_FAILED;
+	}
+	if ((rc = gaz_verify_pdf(pdf, len, &o, &rep)))
+		return cli_error(path, rc);
+	for (i = 0; i < rep->problems.n; i++)
+		fprintf(stderr, "gazette: %s: not published: %s\n", path, rep->problems.v[i]);
+	if (rep->problems.n)
+		goto end;
+	for (i = 0; i < rep->nsigs; i++) {
+		const struct gaz_sig_report *s = &rep->sigs[i];
+		if (s->digest == GAZ_CHECK_OK && s->signature == GAZ_CHECK_OK &&
+		    (s->whole_file || s->changes_allowed))
+			continue;
+		fprintf(stderr, "gazette: %s: not published: signature %zu is not intact\n", path,
+			i + 1);
+		for (j = 0; j < s->problems.n; j++)
+			fprintf(stderr, "  %s\n", s->problems.v[j]);
+		goto end;
+	}
+	if ((rc = gaz_pdf_open(pdf, len, &doc)) ||
+	    (rc = gaz_pdf_pages(doc, GAZ_PDF_LATEST, &pg, &npages))) {
+		fprintf(stderr, "gazette: %s: not published: its pages cannot be read: %s\n", path,
+			gaz_errdetail());
+		goto end;
+	}
+	for (i = 0; i < n; i++)
+		if (pages[i].last > npages) {
+			fprintf(stderr, "gazette: %s: not published: a page range ends at page %u, "
+					"the PDF has %zu pages\n", path, (unsigned)pages[i].last, npages);
+			goto end;
+		}
+	ret = EXIT_OK;
+end:
+	free(pg);
+	gaz_pdf_close(doc);
+	gaz_verify_report_free(rep);
+	return ret;
+}
+
 /* The issue's compiled PDF signed here, or the signed copy given, checked
  * against the compile; fills *pdf (malloc'ed) and the page ranges. */
 static int build_signed(const struct gaz_issue *is, struct cli_sign *cs, const char *signed_path,
-			const char *const *trust, size_t ntrust, const char *copy_out,
-			const char *reason, char **pdf, size_t *pdf_len, struct gaz_page_range *pages)
+			const char *const *trust, size_t ntrust, const char *reason, char **pdf,
+			size_t *pdf_len, struct gaz_page_range *pages)
 {
 	struct gaz_compile_result cr = { 0 };
 	struct gaz_signer *s = NULL;
@@ -197,10 +260,6 @@ static int build_signed(const struct gaz_issue *is, struct cli_sign *cs, const c
 		memcpy(out, cr.pdf, cr.len);
 		memcpy(out + cr.len, upd, ulen);
 		*pdf_len = cr.len + ulen;
-		if (copy_out && (rc = gaz_write_file_atomic(copy_out, out, *pdf_len))) {
-			ret = cli_error(copy_out, rc);
-			goto end;
-		}
 	}
 	*pdf = out;
 	out = NULL;
@@ -283,6 +342,10 @@ int cmd_publish(int argc, char **argv)
 		return cli_usage("publish", "-o writes the PDF signed here; it needs --key");
 	if (log_pass && !log_key)
 		return cli_usage("publish", "--log-pass-file goes with --log-key");
+	if ((ret = cli_text_ok("publish", "--reason", reason)) ||
+	    (ret = cli_text_ok("publish", "--by", by)) ||
+	    (ret = cli_text_ok("publish", "--location", cs.o.location)))
+		return ret;
 	if (cs.key && (ret = cli_sign_finish("publish", &cs)))
 		return ret;
 	/* the log key before the work: a wrong passphrase stops here */
@@ -297,6 +360,12 @@ int cmd_publish(int argc, char **argv)
 			dir, d.n_errors, d.n_errors == 1 ? "" : "s");
 		ret = EXIT_FAILED;
 		goto end;
+	}
+	if (copy_out) {
+		const char *keep[] = { cs.key, cs.cert, cs.chain, cs.passfile, log_key, log_pass };
+		if ((ret = cli_output_ok_issue("publish", copy_out, is, archive)) ||
+		    (ret = cli_output_ok("publish", copy_out, keep, 6, archive)))
+			goto end;
 	}
 	if (!(pages = calloc(is->n_docs ? is->n_docs : 1, sizeof *pages))) {
 		ret = ar_cli_fail(dir, GAZ_ENOMEM);
@@ -316,8 +385,10 @@ int cmd_publish(int argc, char **argv)
 			ret = ar_cli_fail(pdf_path, rc);
 			goto end;
 		}
-	} else if ((ret = build_signed(is, &cs, pdf_path, trust, ntrust, copy_out, reason, &pdf,
-				       &pdf_len, pages))) {
+		if ((ret = check_given(pdf_path, pdf, pdf_len, pages, is->n_docs)))
+			goto end;
+	} else if ((ret = build_signed(is, &cs, pdf_path, trust, ntrust, reason, &pdf, &pdf_len,
+				       pages))) {
 		goto end;
 	}
 	if (pdf_len < 5 || memcmp(pdf, "%PDF-", 5)) {
@@ -339,6 +410,16 @@ int cmd_publish(int argc, char **argv)
 	printf("stored %s/%s version %u (%zu documents) in %s%s\n", gaz_fv(&is->cfg.year),
 	       gaz_fv(&is->cfg.number), version, is->n_docs, archive,
 	       lk ? "; log tree head signed" : "");
+	/* -o only once the archive holds this version: a refused or failed
+	 * store leaves no signed copy that was never published */
+	if (copy_out && (rc = gaz_write_file_atomic(copy_out, pdf, pdf_len))) {
+		cli_error(copy_out, rc);
+		fprintf(stderr, "gazette: the version is stored; `gazette get --archive %s %s/%s -o "
+				"FILE` writes its PDF\n", archive, gaz_fv(&is->cfg.year),
+			gaz_fv(&is->cfg.number));
+		ret = EXIT_USAGE;
+		goto end;
+	}
 	ret = EXIT_OK;
 end:
 	gaz_archive_close(a);

@@ -50,8 +50,17 @@ int cmd_sign(int argc, char **argv)
 	}
 	if (!in || !outp || !cs.key)
 		return cli_usage("sign", "IN.pdf, -o OUT.pdf and --key are required");
-	if ((ret = cli_sign_finish("sign", &cs)))
+	if ((ret = cli_sign_finish("sign", &cs)) ||
+	    (ret = cli_text_ok("sign", "--reason", cs.o.reason)) ||
+	    (ret = cli_text_ok("sign", "--location", cs.o.location)))
 		return ret;
+	{
+		/* -o IN.pdf signs in place (the original stays, byte for byte, as
+		 * the first revision); the key material is never replaced. */
+		const char *keep[] = { cs.key, cs.cert, cs.chain, cs.passfile };
+		if ((ret = cli_output_ok("sign", outp, keep, 4, NULL)))
+			return ret;
+	}
 	ret = EXIT_USAGE;
 	if ((rc = gaz_read_file(in, GAZ_SIGN_PDF_MAX, &pdf, &len))) {
 		ret = cli_error(in, rc);

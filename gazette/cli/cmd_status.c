@@ -63,6 +63,10 @@ int cmd_status(int argc, char **argv)
 			return cli_usage("status", "%s", gaz_errdetail());
 		if (log_pass && !log_key)
 			return cli_usage("status", "--log-pass-file goes with --log-key");
+		if ((ret = cli_text_ok("status", "--by", by)) ||
+		    (ret = cli_text_ok("status", "--note", note)) ||
+		    (ret = cli_text_ok("status", "--user", user)))
+			return ret;
 		if (log_key && (rc = gaz_tlog_load_key(log_key, log_pass, &lk)))
 			return cli_error(log_key, rc);
 		if ((ret = ar_cli_open(archive, GAZ_AR_WRITE, NULL, &a))) {

@@ -90,6 +90,10 @@ int cmd_submissions(int argc, char **argv)
 		}
 	}
 	if (adding) {
+		if ((ret = cli_text_ok("submissions", "--by", by))) {
+			free(files);
+			return ret;
+		}
 		ret = nfiles ? add(archive, by, files, nfiles)
 			     : cli_usage("submissions", "add needs FILE...");
 		free(files);

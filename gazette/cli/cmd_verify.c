@@ -247,8 +247,12 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (archive) {
 		int remote = !strncmp(archive, "http://", 7) || !strncmp(archive, "https://", 8);
-		if (!remote && (ret = ar_cli_open(archive, GAZ_AR_READONLY, NULL, &ar)))
+		/* an archive that cannot be opened (missing, damaged) says
+		 * nothing about the file: 2, not 1 */
+		if (!remote && ar_cli_open(archive, GAZ_AR_READONLY, NULL, &ar)) {
+			ret = EXIT_USAGE;
 			goto end;
+		}
 		ret = EXIT_USAGE;
 		rc = remote ? gaz_archive_verify_remote(archive, log_pub, map.p, map.len, on, &av)
 			    : gaz_archive_verify_file(ar, log_pub, map.p, map.len, on, &av);

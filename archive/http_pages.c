@@ -578,6 +578,45 @@ static int find_doc(struct site *s, const char *key, struct gaz_ar_doc **docs, s
 	return rc;
 }
 
+/* A key typed with other brackets, spaces, width or case (西府办发[2017]38号,
+ * a lower-case code): 301 to the canonical URL of its newest appearance,
+ * found through the search index's normalised keys.  GAZ_ENOTFOUND if
+ * none. */
+static int doc_redirect(struct site *s, struct resp *r, const char *key, int json,
+			int verify_view)
+{
+	struct gaz_ar_doc d;
+	MDB_txn *txn = NULL;
+	uint64_t ids[64];
+	size_t n = 0;
+	struct out u;
+	int rc;
+
+	if ((rc = site_read_begin(s, &txn)))
+		return rc;
+	rc = gaz_search_lookup(txn, key, ids, sizeof ids / sizeof *ids, &n);
+	site_read_end(s, txn);
+	if (rc || !n)
+		return rc ? rc : GAZ_ENOTFOUND;
+	if ((rc = gaz_archive_get_doc(s->ar, ids[n - 1], &d)))
+		return rc;
+	out_init(&u, sizeof r->location);
+	out_raw(&u, json ? "/api/v1/docs/" : verify_view ? "/verify/" : "/docs/");
+	out_seg(&u, verify_view ? d.code : d.doc_no);
+	if (json)
+		out_raw(&u, ".json");
+	if (!u.err && u.b.len < sizeof r->location) {
+		memcpy(r->location, u.b.data, u.b.len);
+		r->location[u.b.len] = '\0';
+		r->status = 301;
+	} else {
+		rc = GAZ_ENOTFOUND;
+	}
+	out_release(&u);
+	gaz_ar_doc_release(&d);
+	return rc;
+}
+
 static void meta_row(struct out *o, const char *k, const char *v)
 {
 	out_raw(o, "<tr><th scope=\"row\">");
@@ -620,8 +659,11 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	memset(&ver, 0, sizeof ver);
-	if ((rc = find_doc(s, key, &docs, &n)))
+	if ((rc = find_doc(s, key, &docs, &n))) {
+		if (rc == GAZ_ENOTFOUND)
+			rc = doc_redirect(s, r, key, json, verify_view);
 		goto end;
+	}
 	d = &docs[n - 1];  /* newest appearance */
 	rc = gaz_archive_status_history(s->ar, d->doc_no, &ev, &nev);
 	if (rc && rc != GAZ_ENOTFOUND)

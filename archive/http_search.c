@@ -278,6 +278,7 @@ static int json_results(struct resp *r, const struct sform *f, const struct view
 		cJSON_AddNumberToObject(x, "issue_year", h->issue_year);
 		cJSON_AddNumberToObject(x, "issue_number", h->issue_number);
 		cJSON_AddNumberToObject(x, "score", h->score);
+		cJSON_AddBoolToObject(x, "exact", h->exact);
 		cJSON_AddStringToObject(x, "snippet", h->plain ? h->plain : "");
 		sp = cJSON_AddArrayToObject(x, "matches");
 		for (k = 0; sp && k < h->n_spans; k++) {

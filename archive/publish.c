@@ -273,6 +273,8 @@ static int publish_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 		sd.text = p->texts[i];
 		sd.text_len = p->text_lens[i];
 		sd.doc_no = d.doc_no;
+		sd.index_no = d.index_no;
+		sd.code = d.code;
 		sd.issuer = d.issuer;
 		sd.subject = d.subject;
 		sd.genre = d.genre;

@@ -30,13 +30,9 @@ int fts_match_at(const struct units *du, size_t p, const struct clause *c)
 
 int fts_doc_units(struct qstate *q, const struct rec *r, const char *text)
 {
-	int rc;
-
 	q->du.n = 0;
 	q->du.max = GAZ_SEARCH_TEXT_MAX;
-	if (r->sl[R_TITLE] && (rc = fts_tokenize(r->s[R_TITLE], r->sl[R_TITLE], 1, &q->du)))
-		return rc;
-	return fts_tokenize(text, r->text_len, 0, &q->du);
+	return fts_rec_units(r, text, &q->du);
 }
 
 int fts_load_rec(struct qstate *q, uint64_t id, struct rec *r)
@@ -137,8 +133,9 @@ static int make_snippet(struct qstate *q, const struct gaz_search_query *qq,
 
 			if (!fts_match_at(&q->du, p, c))
 				continue;
-			if (q->du.v[p].title) {
-				h->title_match = 1;
+			if (q->du.v[p].title != ZONE_BODY) {
+				/* the title or the numbers: shown above the snippet */
+				h->title_match |= q->du.v[p].title == ZONE_TITLE;
 				continue;
 			}
 			if (nsp == cap) {
@@ -233,6 +230,7 @@ int fts_fill_hit(struct qstate *q, const struct gaz_search_query *qq, const stru
 
 	h->id = c->id;
 	h->score = c->score;
+	h->exact = c->exact;
 	if ((rc = fts_load_rec(q, c->id, &r)) || (rc = fts_rec_text(&r, c->id, 0, &text)) ||
 	    (rc = fts_doc_units(q, &r, text)) || (rc = fts_col_entry(q, c->id, &e)))
 		goto end;

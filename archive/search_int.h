@@ -36,12 +36,16 @@
 
 enum { UNIT_CJK = 1, UNIT_WORD = 2 };
 
+/* Where a unit comes from.  Postings keep one bit: any zone but the body
+ * counts as "in title" (boosted).  Phrases never span zones. */
+enum { ZONE_BODY = 0, ZONE_TITLE = 1, ZONE_NUMBER = 2 /* 发文字号, 索引号 */ };
+
 /* One unit: a CJK character or an ASCII word, normalised. */
 struct unit {
 	uint8_t kind;
 	uint8_t joined;   /* a CJK unit directly after another CJK unit */
 	uint8_t len;      /* bytes in key */
-	uint8_t title;    /* from the title */
+	uint8_t title;    /* zone (ZONE_*): non-zero is boosted like the title */
 	uint32_t start, end; /* byte range in the source text */
 	char key[FTS_WORD_MAX]; /* UTF-8 of the character, or the word */
 };
@@ -51,9 +55,15 @@ struct units {
 	size_t n, cap, max;
 };
 
-/* Appends the units of s[0..n) (title flag as given); GAZ_ETOOBIG past
+/* Appends the units of s[0..n) (zone as given); GAZ_ETOOBIG past
  * u->max units, GAZ_ENOMEM. Invalid UTF-8 is a separator. */
-int fts_tokenize(const char *s, size_t n, int title, struct units *u);
+int fts_tokenize(const char *s, size_t n, int zone, struct units *u);
+/* A document's units in index order: title, then (record format 2) its
+ * 发文字号 and 索引号 in ZONE_NUMBER, then the body.  The writer, queries
+ * and fsck all tokenise through this, so they agree.  NULL/0 = absent. */
+int fts_tokenize_doc(struct units *u, const char *title, size_t tl, const char *doc_no,
+		     size_t dl, const char *index_no, size_t il, const char *text,
+		     size_t len);
 void fts_units_release(struct units *u);
 
 /* Normalises a filter value into a field term: 0x01, field letter, the
@@ -66,6 +76,23 @@ size_t fts_field_term(char field, const char *value, char out[FTS_TERM_MAX]);
 #define FIELD_SUBJECT 's'
 #define FIELD_GENRE 'g'
 #define FIELD_ISSUE 'n'
+#define FIELD_KEY 'k'   /* a whole 发文字号 or 索引号, fts_key_norm'ed */
+#define FIELD_CODE 'c'  /* a verification code, fts_code_norm'ed */
+
+/* A 发文字号 or 索引号 as typed, made comparable: full-width ASCII
+ * narrowed, lower case, spaces and quotes dropped, and the brackets
+ * 〔〕 [] () （） 【】 ［］ ﹝﹞ 〖〗 all made ( ).  Writes the key term
+ * 0x01 'k' value into out; returns its length (0: nothing left). */
+size_t fts_key_norm(const char *s, size_t n, char out[FTS_TERM_MAX]);
+/* A verification code as typed: Crockford base32 (gaz_text_doc_code's
+ * alphabet), case-insensitive, I and L read as 1, O as 0, hyphens and
+ * spaces dropped.  Writes 0x01 'c' and the 10 canonical characters;
+ * returns 12, or 0 when s is not a code. */
+size_t fts_code_norm(const char *s, size_t n, char out[FTS_TERM_MAX]);
+/* The key terms of a document (record format 2): its 发文字号 and 索引号
+ * (once if they normalise alike) and its code; returns how many (≤ 3). */
+size_t fts_key_terms(const char *doc_no, size_t dl, const char *index_no, size_t il,
+		     const char *code, size_t cl, char terms[3][FTS_TERM_MAX], size_t lens[3]);
 
 /* ---- varints ---------------------------------------------------------------- */
 
@@ -147,17 +174,27 @@ void fts_piter_close(struct piter *it);
 /* ---- records ------------------------------------------------------------------- */
 
 /* A decoded fts_docs record; strings point into the LMDB value (valid for
- * the transaction) and are not NUL-terminated. */
+ * the transaction) and are not NUL-terminated.  Format 1 has the first 7
+ * fields; format 2 adds 索引号 and the code, and its 发文字号 and 索引号
+ * are tokenised (ZONE_NUMBER) and its key terms indexed.  Both formats
+ * live side by side: documents indexed before format 2 keep theirs. */
+#define FTS_REC_V1 1
+#define FTS_REC_V2 2
+#define FTS_REC_NF 9
 struct rec {
+	uint8_t version;
 	uint32_t issue_year, issue_number, ntokens, text_len;
 	uint8_t status;
 	unsigned char sha256[32];
-	const char *s[7];
-	size_t sl[7];
+	const char *s[FTS_REC_NF];
+	size_t sl[FTS_REC_NF];
 	const unsigned char *z;  /* deflated text */
 	size_t zlen;
 };
-enum { R_TITLE, R_DOCNO, R_ISSUER, R_SUBJECT, R_GENRE, R_WRITTEN, R_PUBLISHED };
+enum { R_TITLE, R_DOCNO, R_ISSUER, R_SUBJECT, R_GENRE, R_WRITTEN, R_PUBLISHED, R_INDEXNO,
+       R_CODE };
+/* The units of a decoded record (fts_tokenize_doc as its format says). */
+int fts_rec_units(const struct rec *r, const char *text, struct units *u);
 
 int fts_rec_decode(const void *p, size_t n, struct rec *r);
 /* Inflates r's text (malloc'ed, NUL-terminated); with check, also checks

@@ -218,6 +218,8 @@ static double posting_score(const struct qstate *q, uint32_t dl)
 
 static int better(const struct cand *a, const struct cand *b)
 {
+	if (a->exact != b->exact)
+		return a->exact > b->exact;
 	return a->score > b->score || (a->score == b->score && a->id > b->id);
 }
 
@@ -327,6 +329,9 @@ static int exact_score(struct qstate *q, uint64_t id, uint32_t dl, double *score
 
 		if (c->rawlen) {
 			tt = count_raw(r.s[R_TITLE], r.sl[R_TITLE], c->raw, c->rawlen);
+			if (r.version >= FTS_REC_V2) /* the numbers weigh like the title */
+				tt += count_raw(r.s[R_DOCNO], r.sl[R_DOCNO], c->raw, c->rawlen) +
+				      count_raw(r.s[R_INDEXNO], r.sl[R_INDEXNO], c->raw, c->rawlen);
 			tf = tt + count_raw(text, r.text_len, c->raw, c->rawlen);
 			title = tt > 0;
 		} else {
@@ -346,6 +351,110 @@ static int exact_score(struct qstate *q, uint64_t id, uint32_t dl, double *score
 	*score = s;
 end:
 	free(text);
+	return rc;
+}
+
+/* ---- exact keys ---------------------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The ids under the key terms the text normalises to (a 发文字号/索引号
+ * and, if it reads as one, a code), ascending and distinct: up to max of
+ * them in ids, *n how many. */
+static int key_ids(MDB_txn *txn, MDB_dbi terms, const char *text, uint64_t *ids, size_t max,
+		   size_t *n)
+{
+	char t[2][FTS_TERM_MAX];
+	size_t tl[2], i, k = 0, len = strlen(text);
+	int rc = 0;
+
+	tl[0] = fts_key_norm(text, len, t[0]);
+	tl[1] = fts_code_norm(text, len, t[1]);
+	for (i = 0; i < 2 && !rc; i++) {
+		struct piter it;
+
+		if (!tl[i])
+			continue;
+		if ((rc = fts_piter_open(txn, terms, t[i], tl[i], &it)))
+			break;
+		for (; !it.done && !rc && k < max; rc = fts_piter_next(&it))
+			ids[k++] = it.id;
+		fts_piter_close(&it);
+	}
+	if (rc)
+		return rc;
+	qsort(ids, k, sizeof *ids, cmp_u64);
+	for (i = 0, len = 0; i < k; i++)
+		if (!len || ids[len - 1] != ids[i])
+			ids[len++] = ids[i];
+	*n = len;
+	return 0;
+}
+
+int gaz_search_lookup(MDB_txn *txn, const char *key, uint64_t *ids, size_t max, size_t *n)
+{
+	struct fts_dbis d;
+	int rc;
+
+	if (!key)
+		return gaz_fail(GAZ_EINVAL, "no key");
+	rc = fts_open(txn, 0, &d);
+	if (rc == GAZ_ENOTFOUND) {
+		*n = 0;
+		return 0;
+	}
+	return rc ? rc : key_ids(txn, d.terms, key, ids, max, n);
+}
+
+static int is_exact(const struct qstate *q, uint64_t id)
+{
+	return q->nexact && bsearch(&id, q->exact, q->nexact, sizeof id, cmp_u64);
+}
+
+/* The documents whose key the query is, passing the columns and the
+ * filter terms (the first nreq terms that are field terms). */
+static int exact_pass(struct qstate *q, const char *text)
+{
+	struct piter f[5]; /* the filter terms: fts_field_terms makes ≤ 5 */
+	size_t nf = 0, i, j, k = 0, found;
+	int rc;
+
+	if (!(q->exact = malloc(KEY_HITS_MAX * sizeof *q->exact)))
+		return GAZ_ENOMEM;
+	if ((rc = key_ids(q->txn, q->d.terms, text, q->exact, KEY_HITS_MAX, &found)) || !found)
+		return rc;
+	for (i = 0; i < q->nreq; i++) {
+		if (q->t[i].key[0] != 1 || nf == sizeof f / sizeof *f)
+			continue;
+		if ((rc = fts_piter_open(q->txn, q->d.terms, q->t[i].key, q->t[i].len, &f[nf])))
+			goto end;
+		nf++;
+	}
+	for (i = 0; i < found; i++) {
+		const unsigned char *e;
+
+		if ((rc = fts_col_entry(q, q->exact[i], &e)))
+			goto end;
+		if (!e || !col_pass(q, e))
+			continue;
+		for (j = 0; j < nf; j++) {
+			if ((rc = fts_piter_seek(&f[j], q->exact[i])))
+				goto end;
+			if (f[j].done || f[j].id != q->exact[i])
+				break;
+		}
+		if (j == nf)
+			q->exact[k++] = q->exact[i];
+	}
+	q->nexact = k;
+end:
+	for (j = 0; j < nf; j++)
+		fts_piter_close(&f[j]);
 	return rc;
 }
 
@@ -404,7 +513,7 @@ static int collect(struct qstate *q, struct candv *all, struct cand *top, size_t
 				return gaz_fail(GAZ_ECORRUPT, "search: malformed column block");
 			}
 			for (i = 0; i < FTS_COL_N; i++) {
-				struct cand c;
+				struct cand c = { 0 };
 
 				e = (const unsigned char *)v.mv_data + i * FTS_COL_SIZE;
 				if (!e[9] || !col_pass(q, e))
@@ -449,8 +558,8 @@ static int collect(struct qstate *q, struct candv *all, struct cand *top, size_t
 		if (!e)
 			return gaz_fail(GAZ_ECORRUPT, "search: posting names unindexed document %llu",
 					(unsigned long long)target);
-		if (col_pass(q, e)) {
-			struct cand c;
+		if (col_pass(q, e) && !is_exact(q, target)) {
+			struct cand c = { 0 };
 
 			c.id = target;
 			c.score = q->nc ? posting_score(q, lx_get_be32(e)) : (double)lx_get_be32(e + 4);
@@ -480,6 +589,7 @@ static void qstate_release(struct qstate *q)
 	free(q->t);
 	for (i = 0; i < q->nc; i++)
 		free(q->c[i].u);
+	free(q->exact);
 	fts_units_release(&q->du);
 }
 
@@ -597,6 +707,8 @@ int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *qq,
 		ret = GAZ_ENOMEM;
 		goto end;
 	}
+	if (q.nc && (ret = exact_pass(&q, qq->text)))
+		goto end;
 	if ((ret = collect(&q, &all, top, &ntop, k, &count)))
 		goto end;
 	if (q.verify) {
@@ -632,6 +744,19 @@ int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *qq,
 		}
 		count -= rejected;
 		exact = n == 0;
+	}
+	/* exact keys last: they rank above every other hit whatever their
+	 * full-text score (shown, and ordering them among themselves) */
+	for (i = 0; i < q.nexact; i++) {
+		struct cand c = { q.exact[i], 0, 1 };
+		const unsigned char *e;
+		int ok;
+
+		if ((ret = fts_col_entry(&q, c.id, &e)) ||
+		    (ret = exact_score(&q, c.id, lx_get_be32(e), &c.score, &ok)))
+			goto end;
+		topk_offer(top, &ntop, k, &c);
+		count++;
 	}
 	res->total = count;
 	res->total_exact = exact;

@@ -13,6 +13,9 @@
 #define BM25_B 0.75
 #define SNIPPET_DEFAULT 80
 #define LIMIT_DEFAULT 20
+/* Documents an exact key (发文字号, 索引号, code) ranks first; beyond
+ * these, its other copies are ordinary full-text hits. */
+#define KEY_HITS_MAX 1000
 
 struct qterm {
 	char key[FTS_TERM_MAX];
@@ -34,6 +37,7 @@ struct clause {
 struct cand {
 	uint64_t id;
 	double score;
+	int exact;           /* the query is its key: before every other hit */
 };
 
 struct qstate {
@@ -49,6 +53,9 @@ struct qstate {
 	uint32_t from, to;   /* column dates, 0 = open */
 	enum gaz_search_status status;
 	int superseded;      /* include superseded documents */
+	uint64_t *exact;     /* ids whose key the query is (ascending), passing
+				the filters; KEY_HITS_MAX */
+	size_t nexact;
 	/* column cache */
 	uint64_t colkey;
 	int col_ok;

@@ -268,7 +268,8 @@ int fts_rec_decode(const void *p, size_t n, struct rec *r)
 
 	memset(r, 0, sizeof *r);
 	gaz_rd_init(&rd, p, n);
-	if (gaz_rd_byte(&rd, &ver) || ver != 1 || gaz_rd_byte(&rd, &r->status) ||
+	if (gaz_rd_byte(&rd, &ver) || ver < FTS_REC_V1 || ver > FTS_REC_V2 ||
+	    gaz_rd_byte(&rd, &r->status) ||
 	    gaz_rd_take(&rd, 16 + 32, &q))
 		return gaz_fail(GAZ_ECORRUPT, "search: malformed document record");
 	r->issue_year = lx_get_be32(q);
@@ -276,7 +277,8 @@ int fts_rec_decode(const void *p, size_t n, struct rec *r)
 	r->ntokens = lx_get_be32(q + 8);
 	r->text_len = lx_get_be32(q + 12);
 	memcpy(r->sha256, q + 16, 32);
-	for (i = 0; i < 7; i++) {
+	r->version = ver;
+	for (i = 0; i < (ver == FTS_REC_V1 ? 7 : FTS_REC_NF); i++) {
 		uint64_t len;
 		const unsigned char *s = rd.p + rd.pos;
 

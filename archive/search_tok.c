@@ -52,7 +52,7 @@ static int push(struct units *u, const struct unit *x)
 	return 0;
 }
 
-int fts_tokenize(const char *s, size_t n, int title, struct units *u)
+int fts_tokenize(const char *s, size_t n, int zone, struct units *u)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
@@ -76,7 +76,7 @@ int fts_tokenize(const char *s, size_t n, int title, struct units *u)
 			if (!in_word) {
 				memset(&w, 0, sizeof w);
 				w.kind = UNIT_WORD;
-				w.title = (uint8_t)title;
+				w.title = (uint8_t)zone;
 				w.start = (uint32_t)i;
 				in_word = 1;
 			}
@@ -98,7 +98,7 @@ int fts_tokenize(const char *s, size_t n, int title, struct units *u)
 			memset(&x, 0, sizeof x);
 			x.kind = UNIT_CJK;
 			x.joined = (uint8_t)prev_cjk;
-			x.title = (uint8_t)title;
+			x.title = (uint8_t)zone;
 			x.start = (uint32_t)i;
 			x.end = (uint32_t)(i + k);
 			x.len = (uint8_t)gaz_utf8_encode(c, x.key);
@@ -113,6 +113,28 @@ int fts_tokenize(const char *s, size_t n, int title, struct units *u)
 	if (in_word && (rc = push(u, &w)))
 		return rc;
 	return 0;
+}
+
+int fts_tokenize_doc(struct units *u, const char *title, size_t tl, const char *doc_no,
+		     size_t dl, const char *index_no, size_t il, const char *text, size_t len)
+{
+	int rc;
+
+	if ((tl && (rc = fts_tokenize(title, tl, ZONE_TITLE, u))) ||
+	    (dl && (rc = fts_tokenize(doc_no, dl, ZONE_NUMBER, u))) ||
+	    (il && (rc = fts_tokenize(index_no, il, ZONE_NUMBER, u))) ||
+	    (len && (rc = fts_tokenize(text, len, ZONE_BODY, u))))
+		return rc;
+	return 0;
+}
+
+int fts_rec_units(const struct rec *r, const char *text, struct units *u)
+{
+	int v2 = r->version >= FTS_REC_V2;
+
+	return fts_tokenize_doc(u, r->s[R_TITLE], r->sl[R_TITLE], r->s[R_DOCNO],
+				v2 ? r->sl[R_DOCNO] : 0, r->s[R_INDEXNO], v2 ? r->sl[R_INDEXNO] : 0,
+				text, r->text_len);
 }
 
 void fts_units_release(struct units *u)
@@ -191,7 +213,7 @@ int fts_termset_build(struct termset *ts, const struct units *u)
 	for (i = 0; i < u->n; i++) {
 		const struct unit *x = &u->v[i];
 
-		ts_add(ts, x->key, x->len, x->title);
+		ts_add(ts, x->key, x->len, x->title != ZONE_BODY);
 		if (x->joined) {
 			const struct unit *p = &u->v[i - 1];
 
@@ -281,5 +303,91 @@ size_t fts_field_terms(const char *issuer, const char *subject, const char *genr
 			k++;
 		}
 	}
+	return k;
+}
+
+/* ---- key terms: 发文字号, 索引号, verification codes ------------------------ */
+
+/* Opening and closing brackets people type in a 发文字号 (after norm():
+ * full-width ( [ are already ASCII). */
+static uint32_t bracket(uint32_t c)
+{
+	switch (c) {
+	case '(': case '[': case 0x3014: case 0x3010: case 0xFE5D: case 0x3016:
+		return '(';
+	case ')': case ']': case 0x3015: case 0x3011: case 0xFE5E: case 0x3017:
+		return ')';
+	default:
+		return c;
+	}
+}
+
+size_t fts_key_norm(const char *s, size_t n, char out[FTS_TERM_MAX])
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 2, k, m;
+	uint32_t c;
+	char enc[4];
+
+	out[0] = 1;
+	out[1] = FIELD_KEY;
+	while (i < n) {
+		if (!(k = gaz_utf8_decode(p + i, n - i, &c))) {
+			k = 1;
+			c = 0xFFFD;
+		}
+		i += k;
+		c = bracket(norm(c));
+		if (c == 0 || gaz_text_is_space(c) || c == '"' || c == 0x201C || c == 0x201D)
+			continue;
+		if (!(m = gaz_utf8_encode(c, enc)) || o + m > 2 + FTS_FIELD_TERM_MAX)
+			break;
+		memcpy(out + o, enc, m);
+		o += m;
+	}
+	return o == 2 ? 0 : o;
+}
+
+size_t fts_code_norm(const char *s, size_t n, char out[FTS_TERM_MAX])
+{
+	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 2, k;
+	uint32_t c;
+
+	out[0] = 1;
+	out[1] = FIELD_CODE;
+	while (i < n) {
+		if (!(k = gaz_utf8_decode(p + i, n - i, &c)))
+			return 0;
+		i += k;
+		c = norm(c);
+		if (c == '-' || gaz_text_is_space(c))
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (c == 'I' || c == 'L')
+			c = '1';
+		else if (c == 'O')
+			c = '0';
+		if (c > 0x7f || !c || !strchr(b32, (int)c) || o == 12)
+			return 0;
+		out[o++] = (char)c;
+	}
+	return o == 12 ? o : 0;
+}
+
+size_t fts_key_terms(const char *doc_no, size_t dl, const char *index_no, size_t il,
+		     const char *code, size_t cl, char terms[3][FTS_TERM_MAX], size_t lens[3])
+{
+	size_t k = 0;
+
+	if (dl && (lens[k] = fts_key_norm(doc_no, dl, terms[k])))
+		k++;
+	if (il && (lens[k] = fts_key_norm(index_no, il, terms[k])) &&
+	    !(k && lens[0] == lens[k] && !memcmp(terms[0], terms[k], lens[k])))
+		k++;
+	if (cl && (lens[k] = fts_code_norm(code, cl, terms[k])))
+		k++;
 	return k;
 }

@@ -92,9 +92,7 @@ static int check_docs(MDB_txn *txn, const struct fts_dbis *d, struct vstate *vs,
 		    (ret = fts_rec_text(&r, id, 1, &text)))
 			goto end;
 		u.n = 0;
-		if ((r.sl[R_TITLE] && (ret = fts_tokenize(r.s[R_TITLE], r.sl[R_TITLE], 1, &u))) ||
-		    (ret = fts_tokenize(text, r.text_len, 0, &u)) ||
-		    (ret = fts_termset_build(&ts, &u)))
+		if ((ret = fts_rec_units(&r, text, &u)) || (ret = fts_termset_build(&ts, &u)))
 			goto end;
 		if (u.n != r.ntokens) {
 			ret = gaz_fail(GAZ_ECORRUPT, "search: document %llu: token count differs",
@@ -115,6 +113,15 @@ static int check_docs(MDB_txn *txn, const struct fts_dbis *d, struct vstate *vs,
 		nf = fts_field_terms(f[0], f[1], f[2], r.issue_year, r.issue_number, ft, fl);
 		for (i = 0; i < nf; i++)
 			sum += fts_term_hash(ft[i], fl[i], 1, 0);
+		if (r.version >= FTS_REC_V2) {
+			char kt[3][FTS_TERM_MAX];
+			size_t kl[3], nk;
+
+			nk = fts_key_terms(r.s[R_DOCNO], r.sl[R_DOCNO], r.s[R_INDEXNO],
+					   r.sl[R_INDEXNO], r.s[R_CODE], r.sl[R_CODE], kt, kl);
+			for (i = 0; i < nk; i++)
+				sum += fts_term_hash(kt[i], kl[i], 1, 0);
+		}
 		for (i = 0; i < 3; i++) {
 			free(f[i]);
 			f[i] = NULL;

@@ -282,14 +282,15 @@ static int put_record(struct gaz_search_writer *w, const struct gaz_search_doc *
 		      uint32_t ntokens)
 {
 	unsigned char hdr[2 + 16 + 32], kb[8];
-	const char *fields[7] = { doc->title, doc->doc_no, doc->issuer, doc->subject,
-				  doc->genre, doc->written, doc->published };
+	const char *fields[FTS_REC_NF] = { doc->title, doc->doc_no, doc->issuer, doc->subject,
+					   doc->genre, doc->written, doc->published,
+					   doc->index_no, doc->code };
 	uLongf zn;
 	MDB_val k = { 8, kb }, v;
 	int i, rc;
 
 	gaz_buf_reset(&w->rec);
-	hdr[0] = 1;
+	hdr[0] = FTS_REC_V2;
 	hdr[1] = (unsigned char)doc->status;
 	lx_put_be32(hdr + 2, doc->issue_year);
 	lx_put_be32(hdr + 6, doc->issue_number);
@@ -298,7 +299,7 @@ static int put_record(struct gaz_search_writer *w, const struct gaz_search_doc *
 	SHA256((const unsigned char *)(doc->text ? doc->text : ""), doc->text_len, hdr + 18);
 	if ((rc = gaz_buf_add(&w->rec, hdr, sizeof hdr)))
 		return rc;
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < FTS_REC_NF; i++)
 		if ((rc = add_field(&w->rec, fields[i])))
 			return rc;
 	if (doc->text_len) {
@@ -329,6 +330,11 @@ static int put_record(struct gaz_search_writer *w, const struct gaz_search_doc *
 	return 0;
 }
 
+static size_t slen(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
 static int check_field(const char *name, const char *s)
 {
 	size_t n, bad;
@@ -346,8 +352,8 @@ static int check_field(const char *name, const char *s)
 
 int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_doc *doc)
 {
-	char fterms[5][FTS_TERM_MAX];
-	size_t flens[5], nf, i, bad;
+	char fterms[5][FTS_TERM_MAX], kterms[3][FTS_TERM_MAX];
+	size_t flens[5], klens[3], nf, nk, i, bad;
 	uint64_t tokens;
 	int rc;
 
@@ -362,6 +368,7 @@ int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_d
 							      doc->text_len, &bad)))
 		return gaz_fail(GAZ_EFORMAT, "search: text is not UTF-8");
 	if ((rc = check_field("title", doc->title)) || (rc = check_field("doc_no", doc->doc_no)) ||
+	    (rc = check_field("index_no", doc->index_no)) || (rc = check_field("code", doc->code)) ||
 	    (rc = check_field("issuer", doc->issuer)) ||
 	    (rc = check_field("subject", doc->subject)) ||
 	    (rc = check_field("genre", doc->genre)) ||
@@ -372,15 +379,15 @@ int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_d
 		return gaz_fail(GAZ_EINVAL, "search: unknown status %d", (int)doc->status);
 
 	w->u.n = 0;
-	if (doc->title && (rc = fts_tokenize(doc->title, strlen(doc->title), 1, &w->u)))
-		return rc;
-	if (doc->text_len && (rc = fts_tokenize(doc->text, doc->text_len, 0, &w->u)))
+	if ((rc = fts_tokenize_doc(&w->u, doc->title, slen(doc->title), doc->doc_no,
+				   slen(doc->doc_no), doc->index_no, slen(doc->index_no),
+				   doc->text, doc->text_len)))
 		return rc;
 	w->ntouched = 0;
 	for (i = 0; i < w->u.n; i++) {
 		const struct unit *x = &w->u.v[i];
 
-		if ((rc = acc_touch(w, x->key, x->len, doc->id, x->title)))
+		if ((rc = acc_touch(w, x->key, x->len, doc->id, x->title != ZONE_BODY)))
 			goto fail;
 		if (x->joined) {
 			const struct unit *p = x - 1;
@@ -398,6 +405,11 @@ int gaz_search_writer_add(struct gaz_search_writer *w, const struct gaz_search_d
 			     doc->issue_number, fterms, flens);
 	for (i = 0; i < nf; i++)
 		if ((rc = acc_touch(w, fterms[i], flens[i], doc->id, 0)))
+			goto fail;
+	nk = fts_key_terms(doc->doc_no, slen(doc->doc_no), doc->index_no, slen(doc->index_no),
+			   doc->code, slen(doc->code), kterms, klens);
+	for (i = 0; i < nk; i++)
+		if ((rc = acc_touch(w, kterms[i], klens[i], doc->id, 0)))
 			goto fail;
 	if ((rc = acc_commit(w)))
 		return rc;

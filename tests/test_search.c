@@ -480,6 +480,215 @@ static void test_ranking(void)
 	mdb_txn_abort(txn);
 }
 
+/* Record format 1 (before 发文字号 and 索引号 were indexed): the v2 record of
+ * id rewritten as format 1 with doc_no in its 发文字号 field, as an older
+ * archive holds it.  Its postings (made without numbers: the document was
+ * added without any) stay valid for format 1. */
+static void make_v1_record(MDB_txn *txn, uint64_t id, const char *doc_no)
+{
+	MDB_dbi dbi;
+	MDB_val k, v;
+	unsigned char kb[8], out[8192];
+	const unsigned char *p, *end;
+	size_t o = 0, i;
+
+	for (i = 0; i < 8; i++)
+		kb[i] = (unsigned char)(id >> (56 - 8 * i));
+	k.mv_size = 8;
+	k.mv_data = kb;
+	CHECK_EQ_INT(mdb_dbi_open(txn, "fts_docs", 0, &dbi), 0);
+	CHECK_EQ_INT(mdb_get(txn, dbi, &k, &v), 0);
+	CHECK(v.mv_size < sizeof out - 256);
+	p = v.mv_data;
+	end = p + v.mv_size;
+	CHECK_EQ_INT(p[0], 2);
+	memcpy(out, p, 50);
+	out[0] = 1;
+	o = 50;
+	p += 50;
+	for (i = 0; i < 9; i++) {
+		size_t len = 0, shift = 0;
+		const unsigned char *f = p;
+
+		while (*p & 0x80)
+			len |= (size_t)(*p++ & 0x7f) << shift, shift += 7;
+		len |= (size_t)*p++ << shift;
+		if (i == 1) {  /* 发文字号: one-byte length in the test */
+			out[o++] = (unsigned char)strlen(doc_no);
+			memcpy(out + o, doc_no, strlen(doc_no));
+			o += strlen(doc_no);
+		} else if (i < 7) {
+			memcpy(out + o, f, (size_t)(p - f) + len);
+			o += (size_t)(p - f) + len;
+		} else {
+			CHECK_EQ_INT(len, 0); /* 索引号 and code: absent */
+		}
+		p += len;
+	}
+	memcpy(out + o, p, (size_t)(end - p));
+	o += (size_t)(end - p);
+	v.mv_size = o;
+	v.mv_data = out;
+	CHECK_EQ_INT(mdb_put(txn, dbi, &k, &v, 0), 0);
+}
+
+/* 发文字号, 索引号 and verification codes: parts of them find the document
+ * like title words; the whole of one, however typed, finds it first. */
+static void test_doc_numbers(void)
+{
+	static const char body[] = "各乡、镇人民政府，县级各部门：现将工作要点印发给你们。";
+	static const char cites[] = "根据西府办发〔2017〕38号的要求，落实西府办发〔2017〕38号，"
+				    "并参照西府办发〔2017〕38号执行。";
+	MDB_txn *txn;
+	struct gaz_search_doc d = { 0 };
+	struct gaz_search_query q = { 0 };
+	struct gaz_search_results *r;
+	uint64_t base = 2000000, ids[8];
+	size_t n, i;
+
+	CHECK_EQ_INT(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	d.issuer = "编号测试机关";
+	d.id = base + 1;
+	d.title = "关于印发工作要点的通知";
+	d.doc_no = "西府办发〔2017〕38号";
+	d.index_no = "008463152/2017-00213";
+	d.code = "MF4E1G6184";
+	d.text = body;
+	d.text_len = strlen(body);
+	CHECK_EQ_INT(gaz_search_add(txn, &d), 0);
+	/* cites A's number in its title and three times in its text: a
+	 * better full-text score for that number than A itself */
+	d.id = base + 2;
+	d.title = "关于落实西府办发〔2017〕38号的通知";
+	d.doc_no = "穗更新〔2018〕21号";
+	d.index_no = "007482893/2018-00116";
+	d.code = "7Z0QW3RT5K";
+	d.text = cites;
+	d.text_len = strlen(cites);
+	CHECK_EQ_INT(gaz_search_add(txn, &d), 0);
+	/* a corrected issue carries A again (same number and code) */
+	d.id = base + 3;
+	d.title = "关于印发工作要点的通知";
+	d.doc_no = "西府办发〔2017〕38号";
+	d.index_no = "008463152/2017-00213";
+	d.code = "MF4E1G6184";
+	d.text = body;
+	d.text_len = strlen(body);
+	CHECK_EQ_INT(gaz_search_add(txn, &d), 0);
+	CHECK_EQ_INT(gaz_search_supersede(txn, base + 1), 0);
+	/* a document indexed before numbers were (record format 1) */
+	d.id = base + 4;
+	d.title = "旧格式的通知";
+	d.doc_no = d.index_no = d.code = NULL;
+	CHECK_EQ_INT(gaz_search_add(txn, &d), 0);
+	make_v1_record(txn, base + 4, "旧编〔2016〕5号");
+	CHECK_EQ_INT(gaz_search_verify(txn, NULL), 0);
+
+	q.issuer = "编号测试机关";
+	/* parts of a number: like words of the title (B cites A's number,
+	 * so it matches A's parts too) */
+	{
+		const struct { const char *q; uint64_t id, total; } part[] = {
+			{ "西府办发", base + 3, 2 }, { "穗更新", base + 2, 1 },
+			{ "38号", base + 3, 2 }, { "008463152", base + 3, 1 },
+			{ "007482893", base + 2, 1 }, { "2018 21号", base + 2, 1 },
+		};
+		for (i = 0; i < sizeof part / sizeof *part; i++) {
+			size_t j, found = 0;
+
+			q.text = part[i].q;
+			r = run(txn, &q);
+			for (j = 0; r && j < r->n; j++) {
+				found += r->hits[j].id == part[i].id;
+				CHECK(!r->hits[j].exact);
+			}
+			CHECK(r && r->total == part[i].total && found == 1);
+			if (!r || r->total != part[i].total || found != 1)
+				fprintf(stderr, "  query %s\n", part[i].q);
+			gaz_search_results_free(r);
+		}
+	}
+	/* 穗更新 is in B's number only: exactly one hit */
+	q.text = "穗更新";
+	r = run(txn, &q);
+	CHECK(r && r->total == 1);
+	/* the match is in the number, not the body: no span in the snippet */
+	if (r && r->n)
+		CHECK(r->hits[0].n_spans == 0 && !r->hits[0].title_match);
+	gaz_search_results_free(r);
+
+	/* the whole number, in any brackets, width, spacing: A first, then B */
+	{
+		static const char *const forms[] = {
+			"西府办发〔2017〕38号", "西府办发[2017]38号", "西府办发(2017)38号",
+			"西府办发（2017）38号", "西府办发【2017】38号", "西府办发［２０１７］３８号",
+			"西府办发 〔2017〕 38号", "008463152/2017-00213", "mf4e1g6184",
+			"MF4E-1G61-84", "mf4e 1g6l 84", "008463152／2017－00213",
+		};
+		for (i = 0; i < sizeof forms / sizeof *forms; i++) {
+			q.text = forms[i];
+			r = run(txn, &q);
+			CHECK(r && r->n >= 1 && r->hits[0].id == base + 3 && r->hits[0].exact);
+			if (!r || !r->n || r->hits[0].id != base + 3 || !r->hits[0].exact)
+				fprintf(stderr, "  query %s\n", forms[i]);
+			if (r && i < 7) { /* B cites the number: a full-text hit after A */
+				CHECK(r->total == 2 && r->n == 2 && r->hits[1].id == base + 2 &&
+				      !r->hits[1].exact && r->hits[1].score > r->hits[0].score);
+			}
+			gaz_search_results_free(r);
+		}
+	}
+	/* the superseded copy comes with include_superseded, still exact */
+	q.text = "西府办发[2017]38号";
+	q.include_superseded = 1;
+	r = run(txn, &q);
+	CHECK(r && r->n == 3 && r->hits[0].exact && r->hits[1].exact && !r->hits[2].exact);
+	gaz_search_results_free(r);
+	q.include_superseded = 0;
+	/* filters still apply to exact hits */
+	q.issuer = "别的机关";
+	r = run(txn, &q);
+	CHECK(r && r->total == 0);
+	gaz_search_results_free(r);
+	q.issuer = "编号测试机关";
+	/* near misses are not exact */
+	q.text = "西府办发〔2017〕3号";
+	r = run(txn, &q);
+	for (i = 0; r && i < r->n; i++)
+		CHECK(!r->hits[i].exact);
+	gaz_search_results_free(r);
+	q.text = "MF4E1G6185";
+	r = run(txn, &q);
+	CHECK(r && r->total == 0);
+	gaz_search_results_free(r);
+	/* format 1: still found by its text and shows its number, but its
+	 * number is not indexed */
+	q.text = "旧格式";
+	r = run(txn, &q);
+	CHECK(r && r->n == 1 && r->hits[0].id == base + 4);
+	if (r && r->n)
+		CHECK_STR(r->hits[0].doc_no, "旧编〔2016〕5号");
+	gaz_search_results_free(r);
+	q.text = "旧编";
+	r = run(txn, &q);
+	CHECK(r && r->total == 0);
+	gaz_search_results_free(r);
+
+	/* look-up by key alone (the web's /docs/ redirect) */
+	CHECK_EQ_INT(gaz_search_lookup(txn, "西府办发(2017)38号", ids, 8, &n), 0);
+	CHECK(n == 2 && ids[0] == base + 1 && ids[1] == base + 3);
+	CHECK_EQ_INT(gaz_search_lookup(txn, "mf4e-1g6l-84", ids, 1, &n), 0);
+	CHECK(n == 1 && ids[0] == base + 1);
+	CHECK_EQ_INT(gaz_search_lookup(txn, "7z0qw3rt5k", ids, 8, &n), 0);
+	CHECK(n == 1 && ids[0] == base + 2);
+	CHECK_EQ_INT(gaz_search_lookup(txn, "西府办发〔2017〕", ids, 8, &n), 0);
+	CHECK_EQ_INT(n, 0);
+	CHECK_EQ_INT(gaz_search_lookup(txn, "", ids, 8, &n), 0);
+	CHECK_EQ_INT(n, 0);
+	CHECK_EQ_INT(gaz_search_verify(txn, NULL), 0);
+	mdb_txn_abort(txn);
+}
+
 static void test_bad_queries(MDB_txn *txn)
 {
 	struct gaz_search_query q = { 0 };
@@ -598,6 +807,7 @@ int main(void)
 	test_text_and_verify(txn);
 	mdb_txn_abort(txn);
 	test_ranking();
+	test_doc_numbers();
 	test_verify_tamper();
 	close_env();
 	for (size_t i = 0; i < ndocs; i++) {

@@ -43,6 +43,16 @@ expect 0 "$GAZETTE" search --archive "$A" "公报 城市更新" --json
 [ "$(json 'd["total"]')" = 0 ] || fail "公报 AND 城市更新: no document has both"
 expect 0 "$GAZETTE" search --archive "$A" 鬼
 has out "没有找到"
+# by number: a part like a title word, the whole (any brackets) first and marked
+expect 0 "$GAZETTE" search --archive "$A" 穗更新 --json
+[ "$(json 'd["total"], d["hits"][0]["doc_no"], d["hits"][0]["exact"]')" = "1 穗更新〔2018〕21号 False" ] ||
+	fail "穗更新: expected 穗更新〔2018〕21号, not exact"
+expect 0 "$GAZETTE" search --archive "$A" '西府办发[2017]38号'
+has out "西府办发〔2017〕38号"
+has out "[文号/索引号/校验码相符]"
+expect 0 "$GAZETTE" search --archive "$A" '００８４６３１５２／2017-00213' --json
+[ "$(json 'd["hits"][0]["doc_no"], d["hits"][0]["exact"]')" = "西府办发〔2017〕38号 True" ] ||
+	fail "索引号 with full-width digits: not an exact hit"
 # filters
 expect 0 "$GAZETTE" search --archive "$A" 公开 --issuer 广州市城市更新局 --json
 [ "$(json 'd["total"]')" = 1 ] || fail "--issuer: expected 1"

@@ -134,6 +134,37 @@ get "$B/search?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
 body_has '<details class="more"><summary>'
 body_has 'name="status"'
 status_is 400 "$B/search?q=%22unbalanced"
+# by 文号, 索引号 or code, whole or in part, as people type them
+enc() { python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+CODE_TYPED=$(echo "$CODE" | tr 'A-Z' 'a-z' | sed 's/^\(....\)/\1-/')
+CODE38=$("$GAZETTE" get --archive "$A" --doc '西府办发〔2017〕38号' --json |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
+for q in '西府办发〔2017〕38号' '西府办发[2017]38号' '西府办发（2017）38号' 008463152/2017-00213 \
+	"$CODE38" "$(echo "$CODE38" | tr 'A-Z' 'a-z' | sed 's/^\(....\)/\1-/')" \
+	西府办发 38号 008463152 穗更新; do
+	get "$B/api/v1/search.json?q=$(enc "$q")"
+	python3 - "$T/b" "$q" <<'EOF' || fail "search by number: $q"
+import json, sys
+d = json.load(open(sys.argv[1]))
+q = sys.argv[2]
+want = "穗更新〔2018〕21号" if q == "穗更新" else "西府办发〔2017〕38号"
+r = d["results"]
+assert r and r[0]["doc_no"] == want, (q, r)
+whole = q not in ("西府办发", "38号", "008463152", "穗更新")
+assert r[0]["exact"] == whole, (q, r[0])
+EOF
+done
+get "$B/search?q=$(enc '西府办发[2017]38号')"
+body_has '共找到 1 篇文件'
+for k in '西府办发[2017]38号' '西府办发（2017）38号' '西府办发 〔2017〕 38号'; do
+	status_is 301 "$B/docs/$(enc "$k")"
+	[ "$(hdr Location)" = "/docs/$DOCNO_ENC" ] || fail "/docs/$k redirects to $(hdr Location)"
+done
+status_is 301 "$B/verify/$CODE_TYPED"
+[ "$(hdr Location)" = "/verify/$CODE" ] || fail "$CODE_TYPED redirects to $(hdr Location)"
+status_is 301 "$B/api/v1/docs/$(enc '西府办发[2017]38号').json"
+[ "$(hdr Location)" = "/api/v1/docs/$DOCNO_ENC.json" ] || fail "API redirect to $(hdr Location)"
+status_is 404 "$B/docs/$(enc '西府办发[2017]39号')"
 # HTML escaping of what a visitor types
 get "$B/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22"
 body_lacks '<script>'

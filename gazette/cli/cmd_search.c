@@ -14,6 +14,10 @@ const char cmd_search_usage[] =
 	"title matches first), with the matches in a snippet marked 【like this】.\n"
 	"QUERY: words separated by spaces must all occur (AND); \"a quoted phrase\"\n"
 	"must occur as written; 1- and 2-character words are exact (报, 公报).\n"
+	"发文字号 and 索引号 are searched like the title (西府办发, 38号, 008463152);\n"
+	"a whole 发文字号, 索引号 or verification code finds its document first,\n"
+	"whatever the brackets (〔〕 [] () （） 【】), spaces, width or case\n"
+	"(codes: I, L = 1, O = 0, hyphens ignored).\n"
 	"Full-width and half-width letters and digits are the same, case is ignored.\n"
 	"Without QUERY, lists the documents passing the filters, newest first.\n\n"
 	"  --issuer, --subject, --genre X  发布机构 / 主题分类 / 体裁分类 equal to X\n"
@@ -76,6 +80,7 @@ static cJSON *hit_json(const struct gaz_search_hit *h)
 	}
 	cJSON_AddBoolToObject(o, "superseded", h->superseded);
 	cJSON_AddBoolToObject(o, "title_match", h->title_match);
+	cJSON_AddBoolToObject(o, "exact", h->exact);
 	cJSON_AddStringToObject(o, "snippet", h->plain);
 	cJSON_AddBoolToObject(o, "snippet_cut_start", h->cut_start);
 	cJSON_AddBoolToObject(o, "snippet_cut_end", h->cut_end);
@@ -111,7 +116,8 @@ static void print_hits(const struct gaz_search_results *r, uint64_t page, uint64
 	for (i = 0; i < r->n; i++) {
 		const struct gaz_search_hit *h = &r->hits[i];
 
-		printf("\n%zu. %s\n", first + i + 1, h->title);
+		printf("\n%zu. %s%s\n", first + i + 1, h->title,
+		       h->exact ? "  [文号/索引号/校验码相符]" : "");
 		printf("   %s%s%s  %s  %s", h->doc_no, *h->doc_no ? "  " : "", h->issuer,
 		       h->published, gaz_search_status_name(h->status));
 		if (h->issue_year)

@@ -10,7 +10,17 @@
  * So a 1-character query (报) reads the unigram postings and a
  * 2-character query (公报) the bigram postings — both exact — and a longer
  * CJK query (政务公开) intersects its bigrams and is then verified as a
- * phrase against the stored text.
+ * phrase against the stored text.  A document's 发文字号 and 索引号 are
+ * tokenised the same way (weighted like the title), so 西府办发, 38号 or
+ * 008463152 find it by its number.
+ *
+ * Exact keys.  Each document's whole 发文字号, 索引号 and verification code
+ * are also indexed as key terms, normalised so that the forms people type
+ * meet: brackets 〔〕 [] () （） 【】 ［］ ﹝﹞ 〖〗 are one, spaces are
+ * ignored, full-width = half-width, case is ignored; a code is read as
+ * Crockford base32 (I, L = 1; O = 0; hyphens ignored).  A query that is a
+ * whole key finds its document first (gaz_search_hit.exact), then the
+ * full-text hits.
  *
  * Storage (LMDB named databases, GAZ_SEARCH_NDBI of them; the environment
  * must allow them with mdb_env_set_maxdbs):
@@ -88,7 +98,9 @@ struct gaz_search_doc {
 	const char *title;      /* indexed (matches are boosted) and stored */
 	const char *text;       /* body text (gaz_doc_text()), text_len bytes */
 	size_t text_len;
-	const char *doc_no;     /* 发文字号: stored, shown, not tokenised */
+	const char *doc_no;     /* 发文字号: stored, shown, tokenised, a key */
+	const char *index_no;   /* 索引号: stored, tokenised, a key */
+	const char *code;       /* verification code: stored, a key */
 	const char *issuer;     /* 发布机构: filter term */
 	const char *subject;    /* 主题分类: filter term */
 	const char *genre;      /* 体裁分类: filter term */
@@ -177,6 +189,8 @@ struct gaz_search_hit {
 	struct gaz_search_span *spans;  /* matches in `plain`, in order */
 	size_t n_spans;
 	int title_match;   /* a query term matched the title */
+	int exact;         /* the query is this document's 发文字号, 索引号 or
+			      verification code (normalised): ranked first */
 };
 
 struct gaz_search_results {
@@ -195,6 +209,14 @@ struct gaz_search_results {
 int gaz_search_query(MDB_txn *txn, const struct gaz_search_query *q,
 		     struct gaz_search_results **out);
 void gaz_search_results_free(struct gaz_search_results *r);
+
+/* The documents whose 发文字号, 索引号 or verification code is key, after
+ * the normalisation above (so 西府办发[2017]38号 finds 西府办发〔2017〕38号):
+ * up to max ids, ascending and distinct (older issue versions' copies
+ * too), into ids; *n is how many.  Documents indexed before
+ * keys were (an archive older than this program) are not found until
+ * the index is rebuilt.  No match is success with *n = 0. */
+int gaz_search_lookup(MDB_txn *txn, const char *key, uint64_t *ids, size_t max, size_t *n);
 
 /* The stored text of a document (malloc'ed, NUL-terminated; caller frees).
  * GAZ_ENOTFOUND if not indexed; GAZ_ECORRUPT if it fails its hash. */

@@ -987,7 +987,8 @@ static int assemble(struct build *b, struct gaz_layout *out)
 	const struct gaz_issue *is = b->y.is;
 	struct gaz_layout L;
 	struct plist *lists[4] = { &b->cover, &b->toc, &b->docs, &b->back };
-	int shift = (int)(b->cover.n + b->toc.n);
+	/* the lists are emptied into L below: their sizes are kept here */
+	int n_cover = (int)b->cover.n, shift = (int)(b->cover.n + b->toc.n);
 	size_t i, j, n = 0, sec;
 	int rc = GAZ_ENOMEM;
 
@@ -1022,7 +1023,7 @@ static int assemble(struct build *b, struct gaz_layout *out)
 	if (!(L.outlines[L.n_outlines].title = strdup("目录")))
 		goto fail;
 	L.outlines[L.n_outlines].level = 0;
-	L.outlines[L.n_outlines].page = (int)b->cover.n;
+	L.outlines[L.n_outlines].page = n_cover;
 	L.outlines[L.n_outlines++].y = lay_pdf_y(PAGE_TOP);
 	sec = (size_t)-1;
 	for (i = 0, j = 0; i < b->ol.n; i++) {
@@ -1048,7 +1049,7 @@ static int assemble(struct build *b, struct gaz_layout *out)
 		b->ol.v[i].title = NULL;
 	}
 	if ((rc = add_label(&L, 0, GAZ_LABEL_NONE, "封面")) ||
-	    (rc = add_label(&L, (int)b->cover.n, GAZ_LABEL_ROMAN_LOWER, NULL)) ||
+	    (rc = add_label(&L, n_cover, GAZ_LABEL_ROMAN_LOWER, NULL)) ||
 	    (is->n_docs && (rc = add_label(&L, shift, GAZ_LABEL_DECIMAL, NULL))) ||
 	    (rc = add_label(&L, (int)(L.n_pages - 1), GAZ_LABEL_NONE, "封底")))
 		goto fail;

@@ -93,6 +93,20 @@ pdftoppm -r 10 -png "$T/a.pdf" "$T/page" 2>"$T/ppm.err" || fail "pdftoppm failed
 [ "$(ls "$T"/page-*.png | wc -l)" -eq "$pages" ] || fail "not every page rendered"
 ! grep -qi -e error -e warning "$T/ppm.err" || fail "pdftoppm: $(head -3 "$T/ppm.err")"
 
+# The 目录 bookmark opens the contents page, and the page labels are what
+# the pages print: 封面, then the contents in roman numerals, then the
+# documents from 1, and 封底.
+qpdf --json --json-key=pagelabels --json-key=outlines "$T/a.pdf" >"$T/nav.json"
+python3 - "$T/nav.json" "$pages" <<'EOF' || fail "bookmarks/page labels"
+import json, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+toc = [o for o in j["outlines"] if o["title"] == "目录"]
+assert toc and toc[0]["destpageposfrom1"] == 2, "目录 opens page %r" % [o["destpageposfrom1"] for o in toc]
+labels = [(l["index"], l["label"].get("/S"), l["label"].get("/P")) for l in j["pagelabels"]]
+want = [(0, None, "u:封面"), (1, "/r", None), (2, "/D", None), (int(sys.argv[2]) - 1, None, "u:封底")]
+assert labels == want, "page labels %r" % labels
+EOF
+
 # Deterministic.
 "$GAZETTE" compile "$SAMPLE" -o "$T/b.pdf" >/dev/null 2>&1 || fail "second compile"
 cmp -s "$T/a.pdf" "$T/b.pdf" || fail "two compiles differ"

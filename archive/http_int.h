@@ -127,6 +127,8 @@ struct req {
 	const struct gaz_http_target *t;
 	int head;                 /* HEAD: same headers, no body needed */
 	const char *if_none_match;/* request headers, or NULL */
+	const char *if_match;
+	const char *if_range;
 	const char *range;
 };
 

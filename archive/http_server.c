@@ -495,6 +495,8 @@ answer:
 	q.t = &t;
 	q.head = !strcmp(method, "HEAD");
 	q.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	q.if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match");
+	q.if_range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Range");
 	q.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	resp_init(&out);
 	site_get(&s->site, &q, &out);

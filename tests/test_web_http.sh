@@ -167,6 +167,28 @@ cmp -s "$T/b" <(tail -c 10 "$T/fx/v1.pdf") && ok || fail "suffix range bytes dif
 status_is 416 "$B/issues/2023/7/v1.pdf" -H "Range: bytes=$LEN1-"
 [ "$(hdr Content-Range)" = "bytes */$LEN1" ] || fail "416 Content-Range $(hdr Content-Range)"
 status_is 200 "$B/issues/2023/7/v1.pdf" -H 'Range: bytes=0-1,5-6'   # several ranges: whole file
+# If-Range (RFC 9110 13.1.5): a download of version 1 resumed after the
+# correction (勘误, version 2 is now current) gets the whole new file, never
+# a mix; the matching tag resumes; a date cannot match (no Last-Modified)
+SHA2=$(sha256sum "$T/fx/v2.pdf" | cut -d' ' -f1)
+status_is 200 "$B/issues/2023/7.pdf" -H "If-Range: \"sha256-$SHA1\"" -H 'Range: bytes=100-199'
+cmp -s "$T/b" "$T/fx/v2.pdf" && ok || fail "If-Range mismatch: not the whole current file"
+[ -z "$(hdr Content-Range)" ] || fail "If-Range mismatch with Content-Range $(hdr Content-Range)"
+status_is 206 "$B/issues/2023/7.pdf" -H "If-Range: \"sha256-$SHA2\"" -H 'Range: bytes=100-199'
+cmp -s "$T/b" <(tail -c +101 "$T/fx/v2.pdf" | head -c 100) && ok || fail "If-Range match: range bytes differ"
+status_is 200 "$B/issues/2023/7.pdf" -H 'If-Range: Sat, 21 Nov 2026 10:00:00 GMT' -H 'Range: bytes=100-199'
+status_is 200 "$B/issues/2023/7.pdf" -H "If-Range: W/\"sha256-$SHA2\"" -H 'Range: bytes=100-199'
+# If-Match: 412 unless the current bytes are the ones named
+status_is 412 "$B/issues/2023/7.pdf" -H "If-Match: \"sha256-$SHA1\""
+hdr Content-Disposition | grep -q attachment && fail "412 as an attachment" || ok
+status_is 412 "$B/issues/2023/7.pdf" -H "If-Match: \"sha256-$SHA1\"" -I
+status_is 200 "$B/issues/2023/7.pdf" -H "If-Match: \"sha256-$SHA2\""
+cmp -s "$T/b" "$T/fx/v2.pdf" && ok || fail "If-Match match: not the current file"
+status_is 206 "$B/issues/2023/7.pdf" -H "If-Match: *" -H 'Range: bytes=0-9'
+# an end past 2^64 is an end past EOF: clamped
+status_is 206 "$B/issues/2023/7/v1.pdf" -H 'Range: bytes=0-18446744073709551616'
+[ "$(hdr Content-Range)" = "bytes 0-$((LEN1 - 1))/$LEN1" ] || fail "huge end: Content-Range $(hdr Content-Range)"
+cmp -s "$T/b" "$T/fx/v1.pdf" && ok || fail "huge end: bytes differ"
 status_is 200 "$B/issues/2023/7/v1.pdf" -I
 [ "$(hdr Content-Length)" = "$LEN1" ] || fail "HEAD Content-Length $(hdr Content-Length)"
 [ "$(hdr ETag)" = "\"sha256-$SHA1\"" ] || fail "HEAD ETag"

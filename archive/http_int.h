@@ -183,6 +183,10 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 int pages_search(struct site *s, const struct req *q, struct resp *r, int json);
 int pages_log(struct site *s, const struct req *q, struct resp *r, const char *what, int json);
 int pages_verify_form(struct site *s, const struct req *q, struct resp *r);
+/* The 404 page of /verify/CODE when no document has the code: says so
+ * (the paper may not be genuine), shows the normalised code, and the form
+ * to try again. */
+int pages_verify_unknown(struct site *s, struct resp *r, const char *code);
 int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char *hex);
 /* Verdict on uploaded bytes (nothing stored). */
 int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,

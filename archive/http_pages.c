@@ -3,6 +3,7 @@
  * look-ups made for this request (each one its own read snapshot). */
 #include "archive/http_int.h"
 #include "gazette/archive.h"
+#include "gazette/text.h"
 
 #include "gazette/dl/cjson.h"
 #include <stdio.h>
@@ -547,30 +548,15 @@ end:
 
 /* ---- one document ---------------------------------------------------------------- */
 
-static int looks_like_code(const char *k)
-{
-	size_t i;
-
-	for (i = 0; k[i]; i++)
-		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'A' && k[i] <= 'Z') ||
-		      (k[i] >= 'a' && k[i] <= 'z')))
-			return 0;
-	return i == 10;
-}
-
-/* Every appearance of the document named by key (code, 发文字号 or 索引号). */
+/* Every appearance of the document named by key (code, 发文字号 or 索引号).
+ * A code is looked up as typed from paper: Crockford-normalised. */
 static int find_doc(struct site *s, const char *key, struct gaz_ar_doc **docs, size_t *n)
 {
 	int rc = GAZ_ENOTFOUND;
+	char up[16];
 
-	if (looks_like_code(key)) {
-		char up[11];
-		size_t i;
-		for (i = 0; i < 10; i++)
-			up[i] = (char)(key[i] >= 'a' && key[i] <= 'z' ? key[i] - 32 : key[i]);
-		up[10] = '\0';
+	if (gaz_text_code_normalise(key, up, sizeof up))
 		rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_CODE, up, docs, n);
-	}
 	if (rc == GAZ_ENOTFOUND)
 		rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_DOCNO, key, docs, n);
 	if (rc == GAZ_ENOTFOUND)
@@ -620,8 +606,13 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	memset(&ver, 0, sizeof ver);
-	if ((rc = find_doc(s, key, &docs, &n)))
+	if ((rc = find_doc(s, key, &docs, &n))) {
+		/* /verify/CODE is where a citizen checks a paper: say plainly
+		 * that no document has this code, not just "page not found" */
+		if (rc == GAZ_ENOTFOUND && verify_view && !json)
+			rc = pages_verify_unknown(s, r, key);
 		goto end;
+	}
 	d = &docs[n - 1];  /* newest appearance */
 	rc = gaz_archive_status_history(s->ar, d->doc_no, &ev, &nev);
 	if (rc && rc != GAZ_ENOTFOUND)

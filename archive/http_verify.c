@@ -5,6 +5,7 @@
 #include "archive/http_sig.h"
 #include "gazette/archive.h"
 #include "gazette/archive_verify.h"
+#include "gazette/text.h"
 #include "gazette/tlog.h"
 
 #include "gazette/dl/cjson.h"
@@ -13,19 +14,76 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Codes are shown as printed on paper: ABCDE-FGHJK. */
+#define CODE_SHOW_MAX 40
+
+/* The look-up by code (a plain GET form, no script). */
+static void code_form(struct out *o, const char *label)
+{
+	out_raw(o, "<form action=\"/verify\" method=\"get\">\n<p><label for=\"code\">");
+	out_raw(o, label);
+	out_raw(o, "</label><br>\n<input id=\"code\" name=\"code\" type=\"text\" maxlength=\"24\" "
+		   "autocomplete=\"off\" required> <button type=\"submit\">查询</button></p>\n"
+		   "</form>\n");
+}
+
+int pages_verify_unknown(struct site *s, struct resp *r, const char *code)
+{
+	char norm[CODE_SHOW_MAX + 1];
+	size_t n;
+	int valid = gaz_text_code_normalise(code, norm, sizeof norm), rc;
+	struct out o;
+
+	n = strlen(norm);
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	page_begin(s, &o, "校验码查询：档案中无此文件", "verify");
+	out_raw(&o, "<h1>校验码查询结果</h1>\n<section class=\"verdict bad\" aria-labelledby=\"vh\">\n"
+		    "<h2 id=\"vh\">✘ 档案中没有校验码为 <span class=\"code\">");
+	if (valid) {
+		out_escn(&o, norm, 5);
+		out_raw(&o, "-");
+		out_escn(&o, norm + 5, 5);
+	} else {
+		out_esc(&o, norm);
+		if (n == CODE_SHOW_MAX)
+			out_raw(&o, "…");
+	}
+	out_raw(&o, "</span> 的文件</h2>\n<p>");
+	if (valid)
+		out_raw(&o, "本刊档案收录的所有文件中，没有任何一份使用这个校验码。"
+			    "如果您核对无误后输入的就是文件上印的校验码，"
+			    "<strong>这份文件可能不是本刊发布的真实文件</strong>，请不要将其作为依据，"
+			    "可向发文机关或编辑部核实。");
+	else
+		out_raw(&o, "这不是一个有效的校验码，档案中也没有以此为文号或索引号的文件。"
+			    "校验码印在每份文件末页的底部（“核验码”），共10位，由数字和字母组成。");
+	out_raw(&o, "</p>\n</section>\n<h2>重新查询</h2>\n<p>请对照文件核对后重新输入。"
+		    "输入时不区分大小写，空格和连字符可省略；字母 I、L 按数字 1，字母 O 按数字 0 处理。</p>\n");
+	if (!s->exporting)
+		code_form(&o, "文件上印有的10位校验码");
+	out_raw(&o, "<p>也可以上传电子文件，<a href=\"/verify\">校验其数字签名</a>。</p>\n");
+	page_end(s, &o);
+	if ((rc = resp_page(r, &o, 404, HTML_TYPE)))
+		out_release(&o);
+	return rc;
+}
+
 int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 {
 	const char *code = gaz_http_target_param(q->t, "code");
 	struct out o;
-	char lim[32];
+	char lim[32], norm[CODE_SHOW_MAX + 1];
 	int rc;
 
-	if (code && code[0] && !s->exporting) {
-		/* the no-script way from a typed code to /verify/CODE */
+	if (code && !s->exporting)
+		gaz_text_code_normalise(code, norm, sizeof norm);
+	if (code && !s->exporting && norm[0]) {
+		/* the no-script way from a typed code to /verify/CODE, normalised
+		 * (a code that is not one still gets its page: it says so) */
 		struct out u;
 		out_init(&u, sizeof r->location - 1);
 		out_raw(&u, "/verify/");
-		out_seg(&u, code);
+		out_seg(&u, norm);
 		if (u.err) {
 			out_release(&u);
 			return GAZ_EINVAL;
@@ -50,11 +108,8 @@ int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 			"<input id=\"file\" name=\"file\" type=\"file\" accept=\"application/pdf,.pdf\" "
 			"required></p>\n<p><button type=\"submit\">校验</button></p>\n</form>\n"
 			"<p class=\"muted\">上传的文件只在本次校验中使用，不会被保存。</p>\n", lim);
-		out_raw(&o, "<h2>按校验码查询</h2>\n<form action=\"/verify\" method=\"get\">\n"
-			    "<p><label for=\"code\">文件上印有的10位校验码</label><br>\n"
-			    "<input id=\"code\" name=\"code\" type=\"text\" maxlength=\"16\" "
-			    "autocomplete=\"off\" required> <button type=\"submit\">查询</button></p>\n"
-			    "</form>\n");
+		out_raw(&o, "<h2>按校验码查询</h2>\n");
+		code_form(&o, "文件上印有的10位校验码");
 	} else {
 		out_raw(&o, "<p>本页面为静态镜像，不能上传文件。请使用命令行离线校验：</p>\n"
 			    "<pre><code>gazette verify 文件.pdf --trust 根证书.pem\n"

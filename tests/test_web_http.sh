@@ -281,6 +281,32 @@ status_is 404 "$B/api/v1/sha256/xyz.json"
 status_is 400 "$B/verify" -F "other=x"
 status_is 303 "$B/verify?code=$CODE"
 [ "$(hdr Location)" = "/verify/$CODE" ] || fail "code redirect to $(hdr Location)"
+# a code as typed from paper: lower case, a hyphen, spaces, O for 0, l for 1
+TYPED=$(python3 -c 'import sys; c=sys.argv[1]; t=(c[:5]+" - "+c[5:]).lower().replace("0","O").replace("1","l"); print(t.replace(" ","+"))' "$CODE")
+status_is 303 "$B/verify?code=$TYPED"
+[ "$(hdr Location)" = "/verify/$CODE" ] || fail "typed code redirect to $(hdr Location)"
+TYPED_PATH=$(python3 -c 'import sys; c=sys.argv[1]; print((c[:5]+"-"+c[5:]).lower())' "$CODE")
+status_is 200 "$B/verify/$TYPED_PATH"
+body_has "$CODE"
+# an unknown code: its own page (404), in Chinese, the normalised code, the form again
+status_is 303 "$B/verify?code=zzzzz-zzzzo"
+[ "$(hdr Location)" = "/verify/ZZZZZZZZZ0" ] || fail "unknown code redirect to $(hdr Location)"
+status_is 404 "$B/verify/ZZZZZZZZZ0"
+body_has '档案中没有校验码为 <span class="code">ZZZZZ-ZZZZ0</span> 的文件'
+body_has '这份文件可能不是本刊发布的真实文件'
+body_has '<form action="/verify" method="get">'
+body_has 'name="code"'
+body_lacks '没有这个页面或文件'
+python3 - "$T/b" <<'EOF2' || fail "unknown-code page: <h1> is not the first heading"
+import re, sys
+h = re.findall(r"<h([1-6])", open(sys.argv[1], encoding="utf-8").read())
+assert h and h[0] == "1" and h.count("1") == 1, h
+EOF2
+status_is 404 "$B/verify/zzzzz-zzzz0"
+body_has 'ZZZZZ-ZZZZ0'
+status_is 404 "$B/verify/ABCU"
+body_has '这不是一个有效的校验码'
+body_has '<span class="code">ABCU</span>'
 
 # ---- slowloris: one header byte a second is dropped by the 3 s header deadline -----------------
 python3 - "$B" <<'EOF' || fail "slowloris connection was not dropped"

@@ -138,6 +138,8 @@ int site_get(struct site *s, const struct req *q, struct resp *r);
 
 /* Error page with the status's Chinese title; msg is shown escaped. */
 void site_error(struct site *s, struct resp *r, int status, const char *msg);
+/* The JSON API's error: {"error": status, "message": msg}. */
+void site_json_error(struct resp *r, int status, const char *msg);
 
 /* ---- templates (http_out.c) -------------------------------------------- */
 

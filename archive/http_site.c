@@ -117,7 +117,7 @@ void site_error(struct site *s, struct resp *r, int status, const char *msg)
 	}
 }
 
-static void json_error(struct resp *r, int status, const char *msg)
+void site_json_error(struct resp *r, int status, const char *msg)
 {
 	out_release(&r->body);
 	out_init(&r->body, 4096);
@@ -727,7 +727,7 @@ int site_get(struct site *s, const struct req *q, struct resp *r)
 	r->content_range[0] = '\0';
 	r->immutable = 0;
 	if (api)
-		json_error(r, status, msg);
+		site_json_error(r, status, msg);
 	else
 		site_error(s, r, status, msg);
 	return 0;

@@ -211,9 +211,45 @@ for u in / /issues/2023/7 /issues/2023/7.pdf "/docs/$CODE" /search /log /feed.at
 	for m in POST PUT DELETE PATCH; do
 		case "$m $u" in "POST /verify" | "POST /api/v1/verify") continue ;; esac
 		status_is 405 "$B$u" -X "$m" --data-binary x
-		hdr Allow | grep -q '^GET, HEAD' || fail "$m $u: Allow $(hdr Allow)"
+		case $u in
+		/api/v1/verify) [ "$(hdr Allow)" = "POST, OPTIONS" ] || fail "$m $u: Allow $(hdr Allow)" ;;
+		*) hdr Allow | grep -q '^GET, HEAD' || fail "$m $u: Allow $(hdr Allow)" ;;
+		esac
 	done
 done
+
+# ---- API errors: JSON with the API's CORS header, whatever refused them ----------------
+# api_error_is STATUS URL [curl args]: {"error": STATUS, "message": "..."} and CORS
+api_error_is() {
+	local want=$1
+	status_is "$@"
+	[ "$(hdr Content-Type)" = "application/json; charset=utf-8" ] || fail "$*: API error type $(hdr Content-Type)"
+	[ "$(hdr Access-Control-Allow-Origin)" = "*" ] || fail "$*: API error without CORS"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["error"]==int(sys.argv[2]) and d["message"], d' \
+		"$T/b" "$want" || fail "$*: not a JSON error"
+}
+api_error_is 400 "$B/api/v1/verify" -H 'Content-Type: application/pdf' --data-binary ''
+api_error_is 405 "$B/api/v1/issues.json" -X DELETE
+hdr Allow | grep -q '^GET, HEAD' || fail "DELETE API: Allow $(hdr Allow)"
+api_error_is 400 "$B/api/v1/docs/%zz.json"
+api_error_is 404 "$B/api/v1/docs/none.json"
+api_error_is 405 "$B/api/v1/verify"
+[ "$(hdr Allow)" = "POST, OPTIONS" ] || fail "GET /api/v1/verify: Allow $(hdr Allow)"
+get "$B/api/v1/$(head -c 10000 /dev/zero | tr '\0' a)"
+[ "$(cat "$T/code")" = 414 ] && [ "$(hdr Access-Control-Allow-Origin)" = "*" ] &&
+	grep -q '^{"error":414,"message":"' "$T/b" && ok || fail "10 kB API URL: not a 414 JSON error"
+# the CORS preflight of a cross-site POST of application/pdf
+status_is 204 "$B/api/v1/verify" -X OPTIONS -H 'Origin: https://example.org' \
+	-H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: content-type'
+[ "$(hdr Access-Control-Allow-Origin)" = "*" ] || fail "preflight: no Allow-Origin"
+hdr Access-Control-Allow-Methods | grep -qw POST || fail "preflight: Allow-Methods $(hdr Access-Control-Allow-Methods)"
+hdr Access-Control-Allow-Headers | grep -qiw Content-Type || fail "preflight: Allow-Headers $(hdr Access-Control-Allow-Headers)"
+[ ! -s "$T/b" ] && ok || fail "preflight with a body"
+status_is 405 "$B/issues/" -X OPTIONS
+# the connection stays usable after a preflight (answered once the request is complete)
+curl -s -o /dev/null -w '%{http_code} %{num_connects}\n' -X OPTIONS "$B/api/v1/verify" \
+	--next -s -o /dev/null -w '%{http_code} %{num_connects}\n' "$B/api/v1/log.json" >"$T/pf"
+[ "$(tr '\n' ' ' <"$T/pf")" = "204 1 200 0 " ] && ok || fail "preflight then GET: $(cat "$T/pf")"
 
 # a GET with a body is refused (it would otherwise escape the deadlines)
 status_is 400 "$B/" -X GET --data-binary 'xyz'
@@ -246,6 +282,19 @@ s.sendall(b"POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-dat
           b"Content-Length: 60000000\r\n\r\n")
 r = s.recv(4096).decode("latin-1")
 assert r.startswith("HTTP/1.1 413"), r[:80]
+s = socket.create_connection((u.hostname, u.port), timeout=10)
+s.sendall(b"POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
+          b"Content-Length: 60000000\r\n\r\n")
+r = b""
+while b"}" not in r:
+    d = s.recv(4096)
+    if not d:
+        break
+    r += d
+r = r.decode("utf-8")
+assert r.startswith("HTTP/1.1 413"), r[:80]
+assert "\r\nAccess-Control-Allow-Origin: *\r\n" in r, r
+assert "application/json" in r and '"error":413' in r, r
 EOF
 ok
 

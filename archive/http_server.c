@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -406,7 +407,9 @@ static enum MHD_Result finish_upload(struct gaz_http_server *s, struct MHD_Conne
 
 	if (r->too_big)
 		return send_error(s, c, r, 413, "上传文件超过大小上限。", NULL);
-	if (r->bad || !r->body.len)
+	/* a form without a file; an empty file or body is judged below (it
+	 * is not a PDF) */
+	if (r->bad || (r->upload == 1 && !r->body.len && !r->filename[0]))
 		return send_error(s, c, r, 400, "没有收到PDF文件。请选择文件后再提交。", NULL);
 	resp_init(&out);
 	if (pages_verify_upload(&s->site, r->body.data, r->body.len, r->filename, &out, api)) {
@@ -500,7 +503,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		return MHD_YES;
 	}
 	if (!get && !head) {
-		const char *cl;
+		const char *cl, *ct;
 		uint64_t len = 0;
 
 		if (!up || strcmp(method, "POST")) {
@@ -510,6 +513,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 					  "（文件校验页面另接受 POST 上传）。",
 					  up == 2 ? UPLOAD_API_ALLOW : up ? "GET, HEAD, POST" : "GET, HEAD");
 		}
+		/* the API's body is the PDF itself: a form is refused before it
+		 * is read (any other type is judged by the bytes) */
+		ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+		if (up == 2 && ct && !strncasecmp(ct, "multipart/", 10))
+			return send_error(s, c, r, 415, "请求体应为PDF文件本身（Content-Type: "
+					  "application/pdf），不接受 multipart/form-data 表单。", NULL);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && (gaz_parse_uint(cl, strlen(cl), UINT64_MAX / 2, &len) ||
 			   len > s->o.upload_max))

@@ -85,6 +85,7 @@ static const char *status_title(int status)
 	case 413: return "上传文件过大";
 	case 414: return "网址过长";
 	case 412: return "前提条件不满足";
+	case 415: return "不支持的内容类型";
 	case 416: return "请求的范围无效";
 	case 431: return "请求头过大";
 	case 503: return "服务繁忙";

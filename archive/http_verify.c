@@ -174,6 +174,55 @@ static void j_doc_statuses(cJSON *parent, const struct docst *ds, size_t n)
 	}
 }
 
+/* PDF readers accept the header anywhere in the first 1024 bytes. */
+#define PDF_HEADER_WITHIN 1024
+
+static int looks_like_pdf(const void *p, size_t len)
+{
+	size_t n = len < PDF_HEADER_WITHIN ? len : PDF_HEADER_WITHIN, i;
+	const unsigned char *b = p;
+
+	for (i = 0; i + 5 <= n; i++)
+		if (!memcmp(b + i, "%PDF-", 5))
+			return 1;
+	return 0;
+}
+
+/* An upload that is not a PDF at all: say so, and not that it was
+ * tampered with (the API answers 400). */
+static int not_a_pdf(struct site *s, size_t len, const char *filename, struct resp *r, int json)
+{
+	struct out o;
+	int rc;
+
+	if (json) {
+		site_json_error(r, 400, len ? "请求体不是PDF文件（开头没有 %PDF- 文件头）。"
+				"请把要校验的PDF文件本身作为请求体发送。"
+				: "请求体为空。请把要校验的PDF文件本身作为请求体发送。");
+		return 0;
+	}
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	page_begin(s, &o, "校验结果：不是PDF文件", "verify");
+	out_raw(&o, "<h1>校验结果</h1>\n<section class=\"verdict bad\" aria-labelledby=\"vh\">\n"
+		    "<h2 id=\"vh\">✘ 这不是PDF文件</h2>\n<p>上传的文件");
+	if (filename && filename[0]) {
+		out_raw(&o, "“");
+		out_esc(&o, filename);
+		out_raw(&o, "”");
+	}
+	if (len)
+		out_fmt(&o, "（%zu 字节）不是PDF格式：它的开头没有PDF文件都有的“%%PDF-”标记。", len);
+	else
+		out_raw(&o, "是空文件（0 字节）。");
+	out_raw(&o, "本页只能校验PDF格式的公报文件，所以无法判断它的真伪；"
+		    "这并不表示文件被改动过。请确认选择的是本刊发布的 .pdf 文件，再重新上传。</p>\n"
+		    "</section>\n<p><a href=\"/verify\">重新选择文件</a></p>\n");
+	page_end(s, &o);
+	if ((rc = resp_page(r, &o, 400, HTML_TYPE)))
+		out_release(&o);
+	return rc;
+}
+
 int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,
 			struct resp *r, int json)
 {
@@ -188,6 +237,8 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 	const char *verdict;
 	size_t i;
 
+	if (!len || !looks_like_pdf(pdf, len))
+		return not_a_pdf(s, len, filename, r, json);
 	memset(&v, 0, sizeof v);
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	SHA256(pdf, len, sha);

@@ -328,6 +328,21 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]
 status_is 404 "$B/api/v1/sha256/$(printf '0%.0s' $(seq 64)).json"
 status_is 404 "$B/api/v1/sha256/xyz.json"
 status_is 400 "$B/verify" -F "other=x"
+# not a PDF at all: said so, not "tampered"; the API answers 400 / 415 in JSON
+printf 'Hello, this is a Word file, not a PDF\n' >"$T/notpdf.docx"
+: >"$T/empty.pdf"
+status_is 400 "$B/verify" -F "file=@$T/notpdf.docx"
+body_has '这不是PDF文件'
+body_has 'notpdf.docx'
+body_lacks '校验未通过'
+body_lacks '被改动或签名无效'
+status_is 400 "$B/verify" -F "file=@$T/empty.pdf;type=application/pdf"
+body_has '这不是PDF文件'
+body_has '空文件'
+api_error_is 400 "$B/api/v1/verify" -H 'Content-Type: application/pdf' --data-binary "@$T/notpdf.docx"
+body_lacks '"verdict"'
+api_error_is 415 "$B/api/v1/verify" -F "file=@$T/fx/v2.pdf;type=application/pdf"
+body_lacks '"verdict"'
 status_is 303 "$B/verify?code=$CODE"
 [ "$(hdr Location)" = "/verify/$CODE" ] || fail "code redirect to $(hdr Location)"
 # a code as typed from paper: lower case, a hyphen, spaces, O for 0, l for 1

@@ -138,6 +138,9 @@ int site_get(struct site *s, const struct req *q, struct resp *r);
 
 /* Error page with the status's Chinese title; msg is shown escaped. */
 void site_error(struct site *s, struct resp *r, int status, const char *msg);
+/* The same with a link (href, label) before the one to the home page. */
+void site_error_back(struct site *s, struct resp *r, int status, const char *msg,
+		     const char *href, const char *label);
 /* The JSON API's error: {"error": status, "message": msg}. */
 void site_json_error(struct resp *r, int status, const char *msg);
 

@@ -334,6 +334,28 @@ static enum MHD_Result send_error(struct gaz_http_server *s, struct MHD_Connecti
 	return ret;
 }
 
+/* 413 for an upload: the limit in force, and the way back to the form. */
+static enum MHD_Result send_too_big(struct gaz_http_server *s, struct MHD_Connection *c,
+				    struct rq *q)
+{
+	struct resp r;
+	enum MHD_Result ret;
+	char lim[32], msg[256];
+
+	fmt_size(lim, sizeof lim, s->o.upload_max);
+	snprintf(msg, sizeof msg, "上传的文件超过了大小上限 %s（%zu 字节），没有被读取。"
+		 "本刊每期公报的PDF都远小于这个上限：请确认选择的是公报PDF文件。",
+		 lim, s->o.upload_max);
+	resp_init(&r);
+	if (q->api)
+		site_json_error(&r, 413, msg);
+	else
+		site_error_back(&s->site, &r, 413, msg, "/verify", "返回文件校验，重新选择文件");
+	ret = send_resp(c, &r, NULL, q->api);
+	resp_release(&r);
+	return ret;
+}
+
 /* The CORS preflight of POST /api/v1/verify: other sites may send a PDF
  * (Content-Type: application/pdf is not a "simple" request). */
 static enum MHD_Result send_preflight(struct MHD_Connection *c)
@@ -406,7 +428,7 @@ static enum MHD_Result finish_upload(struct gaz_http_server *s, struct MHD_Conne
 	int api = r->upload == 2;
 
 	if (r->too_big)
-		return send_error(s, c, r, 413, "上传文件超过大小上限。", NULL);
+		return send_too_big(s, c, r);
 	/* a form without a file; an empty file or body is judged below (it
 	 * is not a PDF) */
 	if (r->bad || (r->upload == 1 && !r->body.len && !r->filename[0]))
@@ -522,7 +544,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && (gaz_parse_uint(cl, strlen(cl), UINT64_MAX / 2, &len) ||
 			   len > s->o.upload_max))
-			return send_error(s, c, r, 413, "上传文件超过大小上限。", NULL);
+			return send_too_big(s, c, r);
 		pthread_mutex_lock(&s->lock);
 		if (s->uploads >= UPLOADS_MAX) {
 			pthread_mutex_unlock(&s->lock);

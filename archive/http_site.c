@@ -95,6 +95,12 @@ static const char *status_title(int status)
 
 void site_error(struct site *s, struct resp *r, int status, const char *msg)
 {
+	site_error_back(s, r, status, msg, NULL, NULL);
+}
+
+void site_error_back(struct site *s, struct resp *r, int status, const char *msg,
+		     const char *href, const char *label)
+{
 	char title[64];
 
 	out_release(&r->body);
@@ -108,7 +114,15 @@ void site_error(struct site *s, struct resp *r, int status, const char *msg)
 	out_esc(&r->body, title);
 	out_raw(&r->body, "</h1>\n<p>");
 	out_esc(&r->body, msg ? msg : "");
-	out_raw(&r->body, "</p>\n<p><a href=\"/\">返回首页</a></p>\n");
+	out_raw(&r->body, "</p>\n<p>");
+	if (href) {
+		out_raw(&r->body, "<a href=\"");
+		out_esc(&r->body, href);
+		out_raw(&r->body, "\">");
+		out_esc(&r->body, label);
+		out_raw(&r->body, "</a> · ");
+	}
+	out_raw(&r->body, "<a href=\"/\">返回首页</a></p>\n");
 	page_end(s, &r->body);
 	if (r->body.err) {  /* cannot happen below the cap; keep a minimal body */
 		out_release(&r->body);

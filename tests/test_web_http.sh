@@ -280,8 +280,17 @@ u = urllib.parse.urlsplit(sys.argv[1])
 s = socket.create_connection((u.hostname, u.port), timeout=10)
 s.sendall(b"POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
           b"Content-Length: 60000000\r\n\r\n")
-r = s.recv(4096).decode("latin-1")
+r = b""
+while b"</html>" not in r:
+    d = s.recv(4096)
+    if not d:
+        break
+    r += d
+r = r.decode("utf-8")
 assert r.startswith("HTTP/1.1 413"), r[:80]
+# the page names the limit in force (GAZ_HTTP_UPLOAD_MAX) and leads back to the form
+assert "大小上限 50.0 MB（52428800 字节）" in r, r
+assert '<a href="/verify">' in r, r
 s = socket.create_connection((u.hostname, u.port), timeout=10)
 s.sendall(b"POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
           b"Content-Length: 60000000\r\n\r\n")

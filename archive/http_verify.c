@@ -413,11 +413,11 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 				    "<th scope=\"col\">文件</th><th scope=\"col\">发文字号</th>"
 				    "<th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
 			for (i = 0; i < v.n_loaded_docs; i++) {
-				out_raw(&o, "<tr><td><a href=\"/docs/");
+				out_raw(&o, "<tr><td class=\"wide\"><a href=\"/docs/");
 				out_seg(&o, ds[i].d->code);
 				out_raw(&o, "\">");
 				out_esc(&o, ds[i].d->title);
-				out_raw(&o, "</a></td><td>");
+				out_raw(&o, "</a></td><td class=\"nw\">");
 				out_esc(&o, ds[i].d->doc_no);
 				out_fmt(&o, "</td><td><span class=\"st %s\">%s</span></td></tr>\n",
 					status_class(ds[i].status), gaz_status_name(ds[i].status)

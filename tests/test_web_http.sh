@@ -95,6 +95,38 @@ get "$B/issues/2023/7"
 body_has '勘误：第3页标题错字'
 body_has '已被第2版取代'
 body_has '<th scope="col">'
+# one <tbody> per section of the contents (a rowgroup header heads its own group)
+python3 - "$T/b" <<'EOF' || fail "issue contents: sections do not each have their own <tbody>"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+t = h[h.index("<h2>目录</h2>"):]
+t = t[:t.index("</table>")]
+groups = re.findall(r"<tbody>(.*?)</tbody>", t, re.S)
+heads = re.findall(r'<th scope="rowgroup"', t)
+assert len(heads) >= 2 and len(groups) == len(heads), (len(groups), len(heads))
+assert all(g.lstrip().startswith('<tr><th scope="rowgroup"') for g in groups), groups
+EOF
+# WCAG 1.4.11: the focus outline and the field borders are >= 3:1 on white
+get "$B/static/site.css"
+python3 - "$T/b" <<'EOF' || fail "site.css: focus outline or field border below 3:1"
+import re, sys
+css = open(sys.argv[1], encoding="utf-8").read()
+var = dict(re.findall(r"--([a-z]+):(#[0-9a-fA-F]{6})", css))
+def colour(v):
+    m = re.match(r"var\(--([a-z]+)\)", v)
+    return var[m.group(1)] if m else v
+def lum(h):
+    c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+def ratio(h):
+    return 1.05 / (lum(h) + 0.05)
+focus = re.findall(r":focus[^{]*\{[^}]*outline:\s*\d+px solid ([^;}]+)", css)
+field = re.findall(r"input,select,button\{[^}]*border:\s*1px solid ([^;}]+)", css)
+assert focus and field, (focus, field)
+for v in focus + field:
+    assert ratio(colour(v)) >= 3, (v, colour(v), ratio(colour(v)))
+EOF
 get "$B/docs/$DOCNO_ENC"
 body_has '西充县人民政府办公室关于印发'
 body_has '废止'
@@ -361,6 +393,12 @@ status_is 303 "$B/verify?code=$TYPED"
 TYPED_PATH=$(python3 -c 'import sys; c=sys.argv[1]; print((c[:5]+"-"+c[5:]).lower())' "$CODE")
 status_is 200 "$B/verify/$TYPED_PATH"
 body_has "$CODE"
+# the document's <h1> comes before the verdict's <h2>
+python3 - "$T/b" <<'EOF2' || fail "/verify/CODE: <h1> is not the first heading"
+import re, sys
+h = re.findall(r"<h([1-6])", open(sys.argv[1], encoding="utf-8").read())
+assert h and h[0] == "1" and h.count("1") == 1, h
+EOF2
 # an unknown code: its own page (404), in Chinese, the normalised code, the form again
 status_is 303 "$B/verify?code=zzzzz-zzzzo"
 [ "$(hdr Location)" = "/verify/ZZZZZZZZZ0" ] || fail "unknown code redirect to $(hdr Location)"

@@ -165,6 +165,40 @@ body_has '<option selected>废止</option>'
 get "$B/search?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
 body_has '<details class="more"><summary>'
 body_has 'name="status"'
+# snippets: no window opens on a bare "，"; "…" where the text was cut; the
+# JSON snippet is the same string, its matches still index it
+for w in 规范性文件 政务公开 工作 信息 公开 政府 要点 部门 网站 依法 管理 建设; do
+	wq=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$w")
+	get "$B/api/v1/search.json?q=$wq"
+	cp "$T/b" "$T/sj"
+	get "$B/search?q=$wq"
+	python3 - "$T/sj" "$T/b" "$w" <<'EOF' || fail "snippets for $w"
+import html, json, re, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+page = open(sys.argv[2], encoding="utf-8").read()
+shown = [html.unescape(re.sub(r"</?mark>", "", x))
+         for x in re.findall(r'<span class="snippet">(.*?)</span>', page, re.S)]
+punct = set("，。、；：！？）」』】〕》〉”’,.;:!?) \u3000")
+assert d["results"], "no results"
+for h, sh in zip(d["results"], shown):
+    s = h["snippet"]
+    assert s == sh, (s, sh)            # page and API show the same text
+    body = s[1:] if s.startswith("…") else s
+    assert body and body[0] not in punct, "opens on punctuation: " + s[:20]
+    assert not (s.endswith("…") and s[-2] in "，、；："), "dangling: " + s[-20:]
+    for o, n in h["matches"]:
+        assert s.encode()[o:o + n].decode() == sys.argv[3], (s, o, n)
+print(sys.argv[3], len(d["results"]), "ok;", sum(h["snippet"].startswith("…") for h in d["results"]), "cut in front")
+EOF
+done
+get "$B/api/v1/search.json?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; assert any(h["snippet"].startswith("…") and h["snippet"].endswith("…") for h in r), r' "$T/b" || fail "no snippet shows its cuts with …"
+# the <title> of a search: 检索, the query capped at 30 characters and …
+longq=$(python3 -c 'print("政务公开" * 12)')
+get "$B/search?q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$longq")"
+grep -q "<title>检索：$(python3 -c 'print(("政务公开" * 12)[:30])')… — " "$T/b" && ok || fail "search title: $(grep -o '<title>.*</title>' "$T/b")"
+get "$B/search?q=%E6%94%BF%E5%8A%A1"
+grep -q '<title>检索：政务 — ' "$T/b" && ok || fail "short search title: $(grep -o '<title>.*</title>' "$T/b")"
 status_is 400 "$B/search?q=%22unbalanced"
 # HTML escaping of what a visitor types
 get "$B/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22"

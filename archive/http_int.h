@@ -127,6 +127,8 @@ struct req {
 	const struct gaz_http_target *t;
 	int head;                 /* HEAD: same headers, no body needed */
 	const char *if_none_match;/* request headers, or NULL */
+	const char *if_match;
+	const char *if_range;
 	const char *range;
 };
 
@@ -136,6 +138,11 @@ int site_get(struct site *s, const struct req *q, struct resp *r);
 
 /* Error page with the status's Chinese title; msg is shown escaped. */
 void site_error(struct site *s, struct resp *r, int status, const char *msg);
+/* The same with a link (href, label) before the one to the home page. */
+void site_error_back(struct site *s, struct resp *r, int status, const char *msg,
+		     const char *href, const char *label);
+/* The JSON API's error: {"error": status, "message": msg}. */
+void site_json_error(struct resp *r, int status, const char *msg);
 
 /* ---- templates (http_out.c) -------------------------------------------- */
 
@@ -181,6 +188,10 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 int pages_search(struct site *s, const struct req *q, struct resp *r, int json);
 int pages_log(struct site *s, const struct req *q, struct resp *r, const char *what, int json);
 int pages_verify_form(struct site *s, const struct req *q, struct resp *r);
+/* The 404 page of /verify/CODE when no document has the code: says so
+ * (the paper may not be genuine), shows the normalised code, and the form
+ * to try again. */
+int pages_verify_unknown(struct site *s, struct resp *r, const char *code);
 int pages_sha256(struct site *s, const struct req *q, struct resp *r, const char *hex);
 /* Verdict on uploaded bytes (nothing stored). */
 int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,

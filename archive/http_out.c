@@ -223,12 +223,12 @@ const char site_robots[] =
 /* One stylesheet, no external resources; mobile first, widens at 48em. */
 const char site_css[] =
 	":root{--fg:#1d1d1f;--muted:#5b5b63;--bg:#fff;--line:#d9d9de;--red:#a4161a;"
-	"--link:#0b4f9c;--mark:#fff1a8;font-size:100%}\n"
+	"--link:#0b4f9c;--mark:#fff1a8;--focus:#1a5fb4;--field:#74747c;font-size:100%}\n"
 	"*{box-sizing:border-box}\n"
 	"body{margin:0;color:var(--fg);background:var(--bg);line-height:1.7;"
 	"font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Zen Hei\","
 	"\"PingFang SC\",\"Microsoft YaHei\",sans-serif}\n"
-	"a{color:var(--link)}a:focus,button:focus,input:focus,select:focus{outline:3px solid #f4b400;"
+	"a{color:var(--link)}a:focus,button:focus,input:focus,select:focus{outline:3px solid var(--focus);"
 	"outline-offset:1px}\n"
 	"header.site{border-top:6px solid var(--red);border-bottom:1px solid var(--line);"
 	"padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.4rem 1.5rem;align-items:center}\n"
@@ -238,7 +238,7 @@ const char site_css[] =
 	"nav a[aria-current]{font-weight:700;color:var(--fg)}\n"
 	"form.quick{display:flex;gap:.4rem;align-items:center;flex:1 1 16rem}\n"
 	"form.quick label{position:absolute;left:-9999px}\n"
-	"input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #9a9aa2;"
+	"input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--field);"
 	"border-radius:4px;max-width:100%}\n"
 	"input[type=search],input[type=text]{flex:1;min-width:8rem}\n"
 	"button{background:var(--red);color:#fff;border-color:var(--red);cursor:pointer}\n"
@@ -251,6 +251,9 @@ const char site_css[] =
 	"vertical-align:top;overflow-wrap:anywhere}\n"
 	"th{background:#f5f5f7;font-weight:600}table.meta th{width:8em}\n"
 	".scroll{overflow-x:auto}\n"
+	/* 文号, page ranges, dates, versions: never broken inside (the table
+	 * scrolls in its .scroll wrapper instead) */
+	"th.nw,td.nw{white-space:nowrap;overflow-wrap:normal}td.wide{min-width:9em}\n"
 	"ul.issues,ol.results{padding-left:1.2rem}ul.issues li,ol.results li{margin:.5rem 0}\n"
 	".muted,.snippet{color:var(--muted)}\n"
 	"mark{background:var(--mark);color:inherit;padding:0 .1em}\n"
@@ -265,7 +268,7 @@ const char site_css[] =
 	".text p{text-indent:2em;margin:.4rem 0}\n"
 	"code,.hash{font-family:\"DejaVu Sans Mono\",monospace;font-size:.85em;"
 	"overflow-wrap:anywhere}\n"
-	".code{font-size:1.3rem;letter-spacing:.1em;font-weight:700}\n"
+	".code{font-size:1.3rem;letter-spacing:.1em;font-weight:700;white-space:nowrap}\n"
 	"form.filters{display:grid;grid-template-columns:1fr;gap:.5rem;margin-bottom:1rem}\n"
 	"form.filters div{display:flex;flex-direction:column}\n"
 	"form.filters details summary{cursor:pointer;color:var(--link);padding:.2rem 0}\n"

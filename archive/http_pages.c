@@ -3,6 +3,7 @@
  * look-ups made for this request (each one its own read snapshot). */
 #include "archive/http_int.h"
 #include "gazette/archive.h"
+#include "gazette/text.h"
 
 #include "gazette/dl/cjson.h"
 #include <stdio.h>
@@ -487,27 +488,32 @@ int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned ye
 
 	out_raw(&o, "<h2>目录</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
 		    "<th scope=\"col\">文件</th><th scope=\"col\">发文字号</th>"
-		    "<th scope=\"col\">页码</th></tr></thead>\n<tbody>\n");
+		    "<th scope=\"col\">页码</th></tr></thead>\n");
+	/* one <tbody> per section: the rowgroup header covers its own rows */
 	for (d = 0; d < cur.n_loaded_docs; d++) {
 		const struct gaz_ar_doc *x = &cur.docs[d];
 		if (x->section && (!section || strcmp(section, x->section))) {
+			out_raw(&o, d ? "</tbody>\n<tbody>\n" : "<tbody>\n");
 			section = x->section;
 			out_raw(&o, "<tr><th scope=\"rowgroup\" colspan=\"3\">");
 			out_esc(&o, section);
 			out_raw(&o, "</th></tr>\n");
+		} else if (!d) {
+			out_raw(&o, "<tbody>\n");
 		}
-		out_raw(&o, "<tr><td><a href=\"");
+		out_raw(&o, "<tr><td class=\"wide\"><a href=\"");
 		doc_href(&o, x);
 		out_raw(&o, "\">");
 		out_esc(&o, x->title);
-		out_raw(&o, "</a></td><td>");
+		out_raw(&o, "</a></td><td class=\"nw\">");
 		out_esc(&o, x->doc_no);
 		if (x->first_page == x->last_page)
-			out_fmt(&o, "</td><td>第%u页</td></tr>\n", x->first_page);
+			out_fmt(&o, "</td><td class=\"nw\">第%u页</td></tr>\n", x->first_page);
 		else
-			out_fmt(&o, "</td><td>第%u–%u页</td></tr>\n", x->first_page, x->last_page);
+			out_fmt(&o, "</td><td class=\"nw\">第%u–%u页</td></tr>\n", x->first_page,
+				x->last_page);
 	}
-	out_raw(&o, "</tbody></table></div>\n");
+	out_raw(&o, cur.n_loaded_docs ? "</tbody></table></div>\n" : "</table></div>\n");
 
 	out_raw(&o, "<h2>版本</h2>\n<p class=\"muted\">勘误后发布新版本；旧版本永久保留，"
 		    "标明已被取代及原因。</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
@@ -519,11 +525,12 @@ int pages_issue(struct site *s, const struct req *q, struct resp *r, unsigned ye
 		fmt_time(tm, sizeof tm, v->time);
 		fmt_size(sz, sizeof sz, v->pdf_size);
 		gaz_hex(v->pdf_sha256, 32, hex);
-		out_fmt(&o, "<tr><th scope=\"row\">第%u版</th><td>%s</td><td>", v->version, tm);
+		out_fmt(&o, "<tr><th scope=\"row\" class=\"nw\">第%u版</th><td class=\"nw\">%s</td>"
+			"<td class=\"wide\">", v->version, tm);
 		out_esc(&o, v->reason && v->reason[0] ? v->reason : (v->version == 1 ? "首次发布" : ""));
 		out_raw(&o, "</td><td>");
 		version_status(&o, v);
-		out_raw(&o, "</td><td><a href=\"");
+		out_raw(&o, "</td><td class=\"nw\"><a href=\"");
 		pdf_href(&o, year, number, v->version);
 		out_fmt(&o, "\">v%u.pdf</a>（%s）<br><span class=\"hash\">%.16s…</span></td></tr>\n",
 			v->version, sz, hex);
@@ -547,30 +554,15 @@ end:
 
 /* ---- one document ---------------------------------------------------------------- */
 
-static int looks_like_code(const char *k)
-{
-	size_t i;
-
-	for (i = 0; k[i]; i++)
-		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'A' && k[i] <= 'Z') ||
-		      (k[i] >= 'a' && k[i] <= 'z')))
-			return 0;
-	return i == 10;
-}
-
-/* Every appearance of the document named by key (code, 发文字号 or 索引号). */
+/* Every appearance of the document named by key (code, 发文字号 or 索引号).
+ * A code is looked up as typed from paper: Crockford-normalised. */
 static int find_doc(struct site *s, const char *key, struct gaz_ar_doc **docs, size_t *n)
 {
 	int rc = GAZ_ENOTFOUND;
+	char up[16];
 
-	if (looks_like_code(key)) {
-		char up[11];
-		size_t i;
-		for (i = 0; i < 10; i++)
-			up[i] = (char)(key[i] >= 'a' && key[i] <= 'z' ? key[i] - 32 : key[i]);
-		up[10] = '\0';
+	if (gaz_text_code_normalise(key, up, sizeof up))
 		rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_CODE, up, docs, n);
-	}
 	if (rc == GAZ_ENOTFOUND)
 		rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_DOCNO, key, docs, n);
 	if (rc == GAZ_ENOTFOUND)
@@ -662,6 +654,10 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 	if ((rc = find_doc(s, key, &docs, &n))) {
 		if (rc == GAZ_ENOTFOUND)
 			rc = doc_redirect(s, r, key, json, verify_view);
+		/* /verify/CODE is where a citizen checks a paper: say plainly
+		 * that no document has this code, not just "page not found" */
+		if (rc == GAZ_ENOTFOUND && verify_view && !json)
+			rc = pages_verify_unknown(s, r, key);
 		goto end;
 	}
 	d = &docs[n - 1];  /* newest appearance */
@@ -710,11 +706,14 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 		goto end;
 	}
 	page_begin(s, &o, d->title, verify_view ? "verify" : NULL);
+	out_raw(&o, "<article>\n<h1>");
+	out_esc(&o, d->title);
 	if (verify_view) {
+		/* the verdict comes under the page's <h1> (heading order) */
 		int ok = gaz_status_in_force(st) && !ver.superseded_by;
-		out_fmt(&o, "<section class=\"verdict %s\" aria-labelledby=\"vh\">\n"
+		out_fmt(&o, "</h1>\n<section class=\"verdict %s\" aria-labelledby=\"vh\">\n"
 			"<h2 id=\"vh\">校验码 <span class=\"code\">", ok ? "ok" : "warn");
-		out_esc(&o, key);
+		out_esc(&o, d->code);
 		out_raw(&o, "</span> 对应档案中的文件</h2>\n<p>");
 		if (ok)
 			out_raw(&o, "该文件收录于档案，当前有效，所在版本为现行版本。");
@@ -724,11 +723,11 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 			out_fmt(&o, "该文件收录于档案，但所在的期次版本已被第%u版取代。",
 				ver.superseded_by);
 		out_raw(&o, "核对纸质或电子文本时，请与下方全文逐字比对，或下载签名PDF用"
-			    "<a href=\"/verify\">文件校验</a>核验。</p>\n</section>\n");
+			    "<a href=\"/verify\">文件校验</a>核验。</p>\n</section>\n<p>");
+	} else {
+		out_raw(&o, "</h1>\n<p>");
 	}
-	out_raw(&o, "<article>\n<h1>");
-	out_esc(&o, d->title);
-	out_fmt(&o, "</h1>\n<p>效力状态：<span class=\"st %s\">%s</span>", status_class(st),
+	out_fmt(&o, "效力状态：<span class=\"st %s\">%s</span>", status_class(st),
 		gaz_status_name(st) ? gaz_status_name(st) : "未记录");
 	out_raw(&o, " · 校验码：<span class=\"code\">");
 	out_esc(&o, d->code);
@@ -761,7 +760,7 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 		issue_href(&o, x->year, x->number);
 		out_raw(&o, "\">");
 		issue_label(&o, x->year, x->number);
-		out_fmt(&o, "</a></td><td>第%u版</td><td>第%u–%u页</td><td><a href=\"",
+		out_fmt(&o, "</a></td><td class=\"nw\">第%u版</td><td class=\"nw\">第%u–%u页</td><td><a href=\"",
 			x->version, x->first_page, x->last_page);
 		pdf_href(&o, x->year, x->number, x->version);
 		out_fmt(&o, "\">v%u.pdf</a></td></tr>\n", x->version);
@@ -773,22 +772,22 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 		out_raw(&o, "<p>未记录。</p>\n");
 	} else {
 		out_raw(&o, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">生效日期</th>"
-			    "<th scope=\"col\">状态</th><th scope=\"col\">依据文件</th>"
+			    "<th scope=\"col\">状态</th><th scope=\"col\" class=\"nw\">依据文件</th>"
 			    "<th scope=\"col\">说明</th><th scope=\"col\">登记时间</th></tr></thead>\n"
 			    "<tbody>\n");
 		for (i = 0; i < nev; i++) {
 			char tm[40];
 			fmt_time(tm, sizeof tm, ev[i].time);
-			out_raw(&o, "<tr><td>");
+			out_raw(&o, "<tr><td class=\"nw\">");
 			out_esc(&o, ev[i].date);
-			out_fmt(&o, "</td><td><span class=\"st %s\">%s</span>%s</td><td>",
+			out_fmt(&o, "</td><td class=\"nw\"><span class=\"st %s\">%s</span>%s</td><td class=\"nw\">",
 				status_class(ev[i].status),
 				gaz_status_name(ev[i].status) ? gaz_status_name(ev[i].status) : "",
 				(long)i == which ? "（当前）" : "");
 			out_esc(&o, ev[i].by_doc);
-			out_raw(&o, "</td><td>");
+			out_raw(&o, "</td><td class=\"wide\">");
 			out_esc(&o, ev[i].note);
-			out_fmt(&o, "</td><td>%s</td></tr>\n", tm);
+			out_fmt(&o, "</td><td class=\"nw\">%s</td></tr>\n", tm);
 		}
 		out_raw(&o, "</tbody></table></div>\n");
 	}

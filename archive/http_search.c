@@ -10,6 +10,8 @@
 
 #define PER_PAGE 20
 #define MAX_PAGE 50      /* PER_PAGE * MAX_PAGE <= GAZ_SEARCH_PAGE_MAX */
+#define TITLE_PREFIX "检索："
+#define TITLE_Q_CHARS 30 /* characters of the query in the page's <title> */
 
 struct sform {
 	const char *q, *issuer, *subject, *genre, *from, *to, *status, *year;
@@ -121,14 +123,90 @@ static void form(struct out *o, const struct sform *f)
 		   "<div><button type=\"submit\">检索</button></div>\n</form>\n");
 }
 
-/* Escapes plain, wrapping each span in <mark>. */
+/* How a snippet window is shown (page and API alike): without the
+ * punctuation and spaces it was cut in front of (a window opening with a
+ * bare "，"), nor a dangling "，、；：" where it was cut off, and with "…"
+ * at each end where it was cut from the text.  plain[from..to) is shown;
+ * never past a match. */
+struct snip {
+	size_t from, to;
+	int dots_before, dots_after;
+};
+
+#define ELLIPSIS "…"
+#define ELLIPSIS_LEN 3
+
+/* Spaces and the punctuation that closes a clause or a bracket: what a
+ * window must not open with. */
+static int lead_punct(uint32_t c)
+{
+	static const uint32_t cjk[] = {
+		0x3000, 0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 0xFF09,
+		0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0x201D, 0x2019,
+	};
+	size_t i;
+
+	if (c > 0 && c < 0x80)
+		return strchr(" \t\n,.;:!?)]}", (int)c) != NULL;
+	for (i = 0; i < sizeof cjk / sizeof *cjk; i++)
+		if (c == cjk[i])
+			return 1;
+	return 0;
+}
+
+static int trail_punct(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == 0x3000 || c == ',' || c == ';' ||
+	       c == ':' || c == 0xFF0C || c == 0x3001 || c == 0xFF1B || c == 0xFF1A;
+}
+
+static void snip_view(const struct gaz_search_hit *h, struct snip *v)
+{
+	const unsigned char *p = (const unsigned char *)(h->plain ? h->plain : "");
+	size_t n = strlen((const char *)p), lo = n, hi = 0, i, k;
+	uint32_t c;
+
+	for (i = 0; i < h->n_spans; i++) {   /* matches are never trimmed */
+		if (h->spans[i].off > n || h->spans[i].len > n - h->spans[i].off)
+			continue;
+		if (h->spans[i].off < lo)
+			lo = h->spans[i].off;
+		if (h->spans[i].off + h->spans[i].len > hi)
+			hi = h->spans[i].off + h->spans[i].len;
+	}
+	v->from = 0;
+	v->to = n;
+	while (v->from < lo && (k = gaz_utf8_decode(p + v->from, n - v->from, &c)) &&
+	       v->from + k <= lo && lead_punct(c))
+		v->from += k;
+	if (h->cut_end) {
+		while (v->to > v->from && v->to > hi) {
+			size_t b = v->to - 1;
+			while (b > v->from && (p[b] & 0xC0) == 0x80)
+				b--;
+			if (!(k = gaz_utf8_decode(p + b, v->to - b, &c)) || b + k != v->to ||
+			    !trail_punct(c))
+				break;
+			v->to = b;
+		}
+	}
+	v->dots_before = h->cut_start && v->to > v->from;
+	v->dots_after = h->cut_end && v->to > v->from;
+}
+
+/* Escapes the shown window, wrapping each span in <mark>. */
 static void snippet(struct out *o, const struct gaz_search_hit *h)
 {
-	size_t pos = 0, i, n = h->plain ? strlen(h->plain) : 0;
+	struct snip v;
+	size_t pos, i;
 
+	snip_view(h, &v);
+	pos = v.from;
+	if (v.dots_before)
+		out_raw(o, ELLIPSIS);
 	for (i = 0; i < h->n_spans; i++) {
 		const struct gaz_search_span *sp = &h->spans[i];
-		if (sp->off < pos || sp->off > n || sp->len > n - sp->off)
+		if (sp->off < pos || sp->off > v.to || sp->len > v.to - sp->off)
 			continue;   /* out of order or out of range: show unmarked */
 		out_escn(o, h->plain + pos, sp->off - pos);
 		out_raw(o, "<mark>");
@@ -136,8 +214,10 @@ static void snippet(struct out *o, const struct gaz_search_hit *h)
 		out_raw(o, "</mark>");
 		pos = sp->off + sp->len;
 	}
-	if (pos < n)
-		out_escn(o, h->plain + pos, n - pos);
+	if (pos < v.to)
+		out_escn(o, h->plain + pos, v.to - pos);
+	if (v.dots_after)
+		out_raw(o, ELLIPSIS);
 }
 
 static const char *st_class(enum gaz_search_status st)
@@ -266,6 +346,7 @@ static int json_results(struct resp *r, const struct sform *f, const struct view
 	for (i = 0; a && i < v->n; i++) {
 		const struct gaz_search_hit *h = v->hit[i];
 		cJSON *x = cJSON_CreateObject(), *sp;
+		struct snip sv;
 		struct out u;
 
 		cJSON_AddStringToObject(x, "title", h->title ? h->title : "");
@@ -279,11 +360,26 @@ static int json_results(struct resp *r, const struct sform *f, const struct view
 		cJSON_AddNumberToObject(x, "issue_number", h->issue_number);
 		cJSON_AddNumberToObject(x, "score", h->score);
 		cJSON_AddBoolToObject(x, "exact", h->exact);
-		cJSON_AddStringToObject(x, "snippet", h->plain ? h->plain : "");
+		/* the snippet as the page shows it; matches index its bytes */
+		snip_view(h, &sv);
+		out_init(&u, GAZ_HTTP_PAGE_MAX);
+		if (sv.dots_before)
+			out_raw(&u, ELLIPSIS);
+		out_mem(&u, h->plain ? h->plain + sv.from : "", sv.to - sv.from);
+		if (sv.dots_after)
+			out_raw(&u, ELLIPSIS);
+		out_mem(&u, "", 1);
+		cJSON_AddStringToObject(x, "snippet", u.err ? "" : u.b.data);
+		out_release(&u);
 		sp = cJSON_AddArrayToObject(x, "matches");
 		for (k = 0; sp && k < h->n_spans; k++) {
-			cJSON *m = cJSON_CreateArray();
-			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)h->spans[k].off));
+			cJSON *m;
+			size_t off = h->spans[k].off;
+			if (off < sv.from || off > sv.to || h->spans[k].len > sv.to - off)
+				continue;
+			m = cJSON_CreateArray();
+			off = off - sv.from + (sv.dots_before ? ELLIPSIS_LEN : 0);
+			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)off));
 			cJSON_AddItemToArray(m, cJSON_CreateNumber((double)h->spans[k].len));
 			cJSON_AddItemToArray(sp, m);
 		}
@@ -330,7 +426,24 @@ int pages_search(struct site *s, const struct req *q, struct resp *r, int json)
 		gaz_search_results_free(res);
 		return rc;
 	}
-	page_begin(s, &o, f.q ? f.q : "检索", "search");
+	if (f.q) {
+		/* the query, capped: a title is not the place for a paragraph */
+		char title[sizeof TITLE_PREFIX + TITLE_Q_CHARS * 4 + sizeof ELLIPSIS];
+		const unsigned char *qp = (const unsigned char *)f.q;
+		size_t qn = strlen(f.q), at = 0, chars = 0, k;
+		uint32_t c;
+
+		while (at < qn && chars < TITLE_Q_CHARS &&
+		       (k = gaz_utf8_decode(qp + at, qn - at, &c))) {
+			at += k;
+			chars++;
+		}
+		snprintf(title, sizeof title, "%s%.*s%s", TITLE_PREFIX, (int)at, f.q,
+			 at < qn ? ELLIPSIS : "");
+		page_begin(s, &o, title, "search");
+	} else {
+		page_begin(s, &o, "检索", "search");
+	}
 	out_raw(&o, "<h1>检索</h1>\n");
 	form(&o, &f);
 	if (bad) {

@@ -19,11 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #define MEMORY_LIMIT (64u << 10)  /* per connection: request line + headers */
 #define UPLOADS_MAX 4             /* concurrent verify uploads */
+#define UPLOAD_API_ALLOW "POST, OPTIONS"  /* the methods of /api/v1/verify */
 
 enum { PH_HEADERS, PH_HANDLING, PH_BODY, PH_DROPPED };
 
@@ -41,6 +43,8 @@ struct rq {
 	size_t target_len;
 	int target_too_long;
 	int started;              /* the first handler call has been seen */
+	int api;                  /* the target starts with /api/: errors in JSON */
+	int preflight;            /* a CORS preflight (OPTIONS /api/v1/verify) */
 	int upload;               /* 0 none, 1 multipart form, 2 raw PDF (API) */
 	int counted;              /* holds an upload slot */
 	int too_big, bad;
@@ -176,6 +180,9 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 		memcpy(r->target, uri, n);
 		r->target_len = n;
 	}
+	/* known before the target is parsed, so that even a malformed or
+	 * oversized API request gets a JSON error */
+	r->api = !strncmp(uri, "/api/", 5);
 	gaz_buf_init(&r->body, GAZ_HTTP_UPLOAD_MAX);
 	return r;
 }
@@ -310,16 +317,62 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct resp *r,
 	return ret;
 }
 
+/* An error page, or for the API a JSON error with the API's CORS header. */
 static enum MHD_Result send_error(struct gaz_http_server *s, struct MHD_Connection *c,
-				  int status, const char *msg, const char *allow)
+				  struct rq *q, int status, const char *msg, const char *allow)
 {
 	struct resp r;
 	enum MHD_Result ret;
 
 	resp_init(&r);
-	site_error(&s->site, &r, status, msg);
-	ret = send_resp(c, &r, allow, 0);
+	if (q->api)
+		site_json_error(&r, status, msg);
+	else
+		site_error(&s->site, &r, status, msg);
+	ret = send_resp(c, &r, allow, q->api);
 	resp_release(&r);
+	return ret;
+}
+
+/* 413 for an upload: the limit in force, and the way back to the form. */
+static enum MHD_Result send_too_big(struct gaz_http_server *s, struct MHD_Connection *c,
+				    struct rq *q)
+{
+	struct resp r;
+	enum MHD_Result ret;
+	char lim[32], msg[256];
+
+	fmt_size(lim, sizeof lim, s->o.upload_max);
+	snprintf(msg, sizeof msg, "上传的文件超过了大小上限 %s（%zu 字节），没有被读取。"
+		 "本刊每期公报的PDF都远小于这个上限：请确认选择的是公报PDF文件。",
+		 lim, s->o.upload_max);
+	resp_init(&r);
+	if (q->api)
+		site_json_error(&r, 413, msg);
+	else
+		site_error_back(&s->site, &r, 413, msg, "/verify", "返回文件校验，重新选择文件");
+	ret = send_resp(c, &r, NULL, q->api);
+	resp_release(&r);
+	return ret;
+}
+
+/* The CORS preflight of POST /api/v1/verify: other sites may send a PDF
+ * (Content-Type: application/pdf is not a "simple" request). */
+static enum MHD_Result send_preflight(struct MHD_Connection *c)
+{
+	struct MHD_Response *m;
+	enum MHD_Result ret;
+
+	if (!(m = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)))
+		return MHD_NO;
+	add_security_headers(m);
+	MHD_add_response_header(m, "Allow", UPLOAD_API_ALLOW);
+	MHD_add_response_header(m, "Access-Control-Allow-Origin", "*");
+	MHD_add_response_header(m, "Access-Control-Allow-Methods", "POST");
+	MHD_add_response_header(m, "Access-Control-Allow-Headers", "Content-Type");
+	MHD_add_response_header(m, "Access-Control-Max-Age", "86400");
+	ret = MHD_queue_response(c, 204, m);
+	MHD_destroy_response(m);
 	return ret;
 }
 
@@ -375,12 +428,18 @@ static enum MHD_Result finish_upload(struct gaz_http_server *s, struct MHD_Conne
 	int api = r->upload == 2;
 
 	if (r->too_big)
-		return send_error(s, c, 413, "上传文件超过大小上限。", NULL);
-	if (r->bad || !r->body.len)
-		return send_error(s, c, 400, "没有收到PDF文件。请选择文件后再提交。", NULL);
+		return send_too_big(s, c, r);
+	/* a form without a file; an empty file or body is judged below (it
+	 * is not a PDF) */
+	if (r->bad || (r->upload == 1 && !r->body.len && !r->filename[0]))
+		return send_error(s, c, r, 400, "没有收到PDF文件。请选择文件后再提交。", NULL);
 	resp_init(&out);
-	if (pages_verify_upload(&s->site, r->body.data, r->body.len, r->filename, &out, api))
-		site_error(&s->site, &out, 500, "服务器暂时无法处理该请求。");
+	if (pages_verify_upload(&s->site, r->body.data, r->body.len, r->filename, &out, api)) {
+		if (api)
+			site_json_error(&out, 500, "服务器暂时无法处理该请求。");
+		else
+			site_error(&s->site, &out, 500, "服务器暂时无法处理该请求。");
+	}
 	ret = send_resp(c, &out, NULL, api);
 	resp_release(&out);
 	/* Nothing is kept: the bytes are dropped with the request. */
@@ -399,7 +458,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	struct req q;
 	size_t hbytes = 0;
 	enum MHD_Result ret;
-	int rc, up, get, head, api;
+	int rc, up, get, head, opts, api;
 
 	(void)url;
 	(void)version;
@@ -435,44 +494,61 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	set_phase(s, c, PH_HANDLING);
 	get = !strcmp(method, "GET");
 	head = !strcmp(method, "HEAD");
+	opts = !strcmp(method, "OPTIONS");
 	if (r->target_too_long)
-		return send_error(s, c, 414, "网址过长。", NULL);
+		return send_error(s, c, r, 414, "网址过长。", NULL);
 	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hbytes);
 	if (hbytes > GAZ_HTTP_HEADERS_MAX)
-		return send_error(s, c, 431, "请求头过大。", NULL);
+		return send_error(s, c, r, 431, "请求头过大。", NULL);
 	if ((rc = gaz_http_target_parse(r->target, r->target_len, &r->t))) {
 		gaz_clear_error();
-		return send_error(s, c, 400, "网址格式有误。", NULL);
+		return send_error(s, c, r, 400, "网址格式有误。", NULL);
 	}
 	r->have_t = 1;
 	t = r->t;
 	up = is_upload_route(&t);
 	api = t.n_segs && !strcmp(t.seg[0], "api");
-	if (get || head) {
+	r->api |= api;
+	if (get || head || opts) {
 		/* A body on a GET has no meaning here; refusing it keeps a slow
 		 * body from holding a connection outside every deadline. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if ((cl && strcmp(cl, "0")) ||
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))
-			return send_error(s, c, 400, "GET 请求不能带请求体。", NULL);
+			return send_error(s, c, r, 400, "GET 请求不能带请求体。", NULL);
+	}
+	if (up == 2 && (get || head))
+		return send_error(s, c, r, 405, "该接口只接受 POST：请求体为要校验的PDF文件。",
+				  UPLOAD_API_ALLOW);
+	if (up == 2 && opts) {
+		r->preflight = 1;   /* answered on the next call, as a GET is */
+		return MHD_YES;
 	}
 	if (!get && !head) {
-		const char *cl;
+		const char *cl, *ct;
 		uint64_t len = 0;
 
 		if (!up || strcmp(method, "POST")) {
-			return send_error(s, c, 405, "公开服务是只读的：只接受 GET 和 HEAD 请求"
+			return send_error(s, c, r, 405, up == 2
+					  ? "该接口只接受 POST：请求体为要校验的PDF文件。"
+					  : "公开服务是只读的：只接受 GET 和 HEAD 请求"
 					  "（文件校验页面另接受 POST 上传）。",
-					  up ? "GET, HEAD, POST" : "GET, HEAD");
+					  up == 2 ? UPLOAD_API_ALLOW : up ? "GET, HEAD, POST" : "GET, HEAD");
 		}
+		/* the API's body is the PDF itself: a form is refused before it
+		 * is read (any other type is judged by the bytes) */
+		ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+		if (up == 2 && ct && !strncasecmp(ct, "multipart/", 10))
+			return send_error(s, c, r, 415, "请求体应为PDF文件本身（Content-Type: "
+					  "application/pdf），不接受 multipart/form-data 表单。", NULL);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && (gaz_parse_uint(cl, strlen(cl), UINT64_MAX / 2, &len) ||
 			   len > s->o.upload_max))
-			return send_error(s, c, 413, "上传文件超过大小上限。", NULL);
+			return send_too_big(s, c, r);
 		pthread_mutex_lock(&s->lock);
 		if (s->uploads >= UPLOADS_MAX) {
 			pthread_mutex_unlock(&s->lock);
-			return send_error(s, c, 503, "同时进行的校验过多，请稍后再试。", NULL);
+			return send_error(s, c, r, 503, "同时进行的校验过多，请稍后再试。", NULL);
 		}
 		s->uploads++;
 		r->counted = 1;
@@ -482,19 +558,23 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		if (up == 1) {
 			r->pp = MHD_create_post_processor(c, 64 * 1024, post_iter, r);
 			if (!r->pp)
-				return send_error(s, c, 400, "请以 multipart/form-data 表单上传文件。", NULL);
+				return send_error(s, c, r, 400, "请以 multipart/form-data 表单上传文件。", NULL);
 		}
 		set_phase(s, c, PH_BODY);
 		return MHD_YES;
 	}
 	return MHD_YES;
 answer:
+	if (r->preflight)
+		return send_preflight(c);
 	t = r->t;
 	api = t.n_segs && !strcmp(t.seg[0], "api");
 	memset(&q, 0, sizeof q);
 	q.t = &t;
 	q.head = !strcmp(method, "HEAD");
 	q.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	q.if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match");
+	q.if_range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Range");
 	q.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	resp_init(&out);
 	site_get(&s->site, &q, &out);

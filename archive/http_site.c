@@ -84,6 +84,8 @@ static const char *status_title(int status)
 	case 405: return "不支持该请求方法";
 	case 413: return "上传文件过大";
 	case 414: return "网址过长";
+	case 412: return "前提条件不满足";
+	case 415: return "不支持的内容类型";
 	case 416: return "请求的范围无效";
 	case 431: return "请求头过大";
 	case 503: return "服务繁忙";
@@ -92,6 +94,12 @@ static const char *status_title(int status)
 }
 
 void site_error(struct site *s, struct resp *r, int status, const char *msg)
+{
+	site_error_back(s, r, status, msg, NULL, NULL);
+}
+
+void site_error_back(struct site *s, struct resp *r, int status, const char *msg,
+		     const char *href, const char *label)
 {
 	char title[64];
 
@@ -106,7 +114,15 @@ void site_error(struct site *s, struct resp *r, int status, const char *msg)
 	out_esc(&r->body, title);
 	out_raw(&r->body, "</h1>\n<p>");
 	out_esc(&r->body, msg ? msg : "");
-	out_raw(&r->body, "</p>\n<p><a href=\"/\">返回首页</a></p>\n");
+	out_raw(&r->body, "</p>\n<p>");
+	if (href) {
+		out_raw(&r->body, "<a href=\"");
+		out_esc(&r->body, href);
+		out_raw(&r->body, "\">");
+		out_esc(&r->body, label);
+		out_raw(&r->body, "</a> · ");
+	}
+	out_raw(&r->body, "<a href=\"/\">返回首页</a></p>\n");
 	page_end(s, &r->body);
 	if (r->body.err) {  /* cannot happen below the cap; keep a minimal body */
 		out_release(&r->body);
@@ -116,7 +132,7 @@ void site_error(struct site *s, struct resp *r, int status, const char *msg)
 	}
 }
 
-static void json_error(struct resp *r, int status, const char *msg)
+void site_json_error(struct resp *r, int status, const char *msg)
 {
 	out_release(&r->body);
 	out_init(&r->body, 4096);
@@ -205,6 +221,14 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 	snprintf(r->etag, sizeof r->etag, "\"sha256-%s\"", hex);
 	r->ctype = "application/pdf";
 	r->immutable = version != 0;
+	/* RFC 9110 13.2.2: If-Match first (a client that wants exactly the
+	 * bytes it started from, e.g. before a 勘误 replaced them) */
+	if (q->if_match && !gaz_http_etag_match_strong(q->if_match, r->etag)) {
+		site_error(s, r, 412, "文件已更新，与请求中指定的版本（If-Match）不一致。"
+			   "请重新下载完整文件。");
+		rc = 0;
+		goto end;
+	}
 	if (!(r->disposition = disposition(v.name, year, number, v.version))) {
 		rc = GAZ_ENOMEM;
 		goto end;
@@ -220,7 +244,9 @@ int site_pdf(struct site *s, const struct req *q, struct resp *r, unsigned year,
 	r->status = 200;
 	r->blob = pdf;
 	r->blob_len = len;
-	if (q->range) {
+	/* A Range under an If-Range that does not match the current bytes (a
+	 * download resumed after a correction) is ignored: the whole file. */
+	if (q->range && (!q->if_range || gaz_http_if_range(q->if_range, r->etag))) {
 		int k = gaz_http_range_parse(q->range, len, &first, &last);
 		if (k == GAZ_EINVAL) {
 			r->status = 416;
@@ -716,7 +742,7 @@ int site_get(struct site *s, const struct req *q, struct resp *r)
 	r->content_range[0] = '\0';
 	r->immutable = 0;
 	if (api)
-		json_error(r, status, msg);
+		site_json_error(r, status, msg);
 	else
 		site_error(s, r, status, msg);
 	return 0;

@@ -176,14 +176,23 @@ static void skip_ows(struct gaz_rd *r)
 		gaz_rd_skip(r, 1);
 }
 
-/* An unsigned decimal of at most 19 digits; GAZ_ENOTFOUND when absent. */
+/* An unsigned decimal of any length, saturating at UINT64_MAX (a position
+ * past 2^64 is past the end of any body: RFC 9110 14.1.1 allows any number
+ * of digits); GAZ_ENOTFOUND when absent.  The header itself is capped. */
 static int range_num(struct gaz_rd *r, uint64_t *v)
 {
+	uint64_t x = 0;
 	int c = gaz_rd_peek(r);
 
 	if (c < '0' || c > '9')
 		return GAZ_ENOTFOUND;
-	return gaz_rd_uint(r, 19, UINT64_MAX, v) ? GAZ_ENOTFOUND : 0;
+	while ((c = gaz_rd_peek(r)) >= '0' && c <= '9') {
+		unsigned d = (unsigned)(c - '0');
+		x = x > (UINT64_MAX - d) / 10 ? UINT64_MAX : x * 10 + d;
+		gaz_rd_skip(r, 1);
+	}
+	*v = x;
+	return 0;
 }
 
 int gaz_http_range_parse(const char *value, uint64_t len, uint64_t *first, uint64_t *last)
@@ -226,7 +235,8 @@ int gaz_http_range_parse(const char *value, uint64_t len, uint64_t *first, uint6
 	return 0;
 }
 
-int gaz_http_etag_match(const char *inm, const char *etag)
+/* 1 if the list value matches etag; strong: W/ tags never match. */
+static int etag_list_match(const char *inm, const char *etag, int strong)
 {
 	struct gaz_rd r;
 	size_t elen;
@@ -238,6 +248,7 @@ int gaz_http_etag_match(const char *inm, const char *etag)
 	for (;;) {
 		const unsigned char *tag;
 		size_t start;
+		int weak;
 
 		while (gaz_rd_peek(&r) == ' ' || gaz_rd_peek(&r) == '\t' ||
 		       gaz_rd_peek(&r) == ',')
@@ -246,7 +257,8 @@ int gaz_http_etag_match(const char *inm, const char *etag)
 			return 0;
 		if (gaz_rd_peek(&r) == '*')
 			return 1;
-		if (gaz_rd_peek(&r) == 'W' && gaz_rd_peek_at(&r, 1) == '/')
+		weak = gaz_rd_peek(&r) == 'W' && gaz_rd_peek_at(&r, 1) == '/';
+		if (weak)
 			gaz_rd_skip(&r, 2);
 		start = r.pos;
 		while (gaz_rd_left(&r) && gaz_rd_peek(&r) != ',')
@@ -256,8 +268,34 @@ int gaz_http_etag_match(const char *inm, const char *etag)
 			size_t n = r.pos - start;
 			while (n && (tag[n - 1] == ' ' || tag[n - 1] == '\t'))
 				n--;
-			if (n == elen && !memcmp(tag, etag, n))
+			if (n == elen && !memcmp(tag, etag, n) && !(strong && weak))
 				return 1;
 		}
 	}
+}
+
+int gaz_http_etag_match(const char *inm, const char *etag)
+{
+	return etag_list_match(inm, etag, 0);
+}
+
+int gaz_http_etag_match_strong(const char *if_match, const char *etag)
+{
+	return etag_list_match(if_match, etag, 1);
+}
+
+int gaz_http_if_range(const char *if_range, const char *etag)
+{
+	size_t a = 0, n, elen;
+
+	if (!if_range || !etag)
+		return 0;
+	n = strnlen(if_range, GAZ_HTTP_HEADERS_MAX);
+	elen = strlen(etag);
+	while (a < n && (if_range[a] == ' ' || if_range[a] == '\t'))
+		a++;
+	while (n > a && (if_range[n - 1] == ' ' || if_range[n - 1] == '\t'))
+		n--;
+	/* one strong entity-tag, compared byte for byte; "W/..." and dates fail */
+	return n - a == elen && elen && etag[0] == '"' && !memcmp(if_range + a, etag, elen);
 }

@@ -5,6 +5,7 @@
 #include "archive/http_sig.h"
 #include "gazette/archive.h"
 #include "gazette/archive_verify.h"
+#include "gazette/text.h"
 #include "gazette/tlog.h"
 
 #include "gazette/dl/cjson.h"
@@ -13,19 +14,76 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Codes are shown as printed on paper: ABCDE-FGHJK. */
+#define CODE_SHOW_MAX 40
+
+/* The look-up by code (a plain GET form, no script). */
+static void code_form(struct out *o, const char *label)
+{
+	out_raw(o, "<form action=\"/verify\" method=\"get\">\n<p><label for=\"code\">");
+	out_raw(o, label);
+	out_raw(o, "</label><br>\n<input id=\"code\" name=\"code\" type=\"text\" maxlength=\"24\" "
+		   "autocomplete=\"off\" required> <button type=\"submit\">查询</button></p>\n"
+		   "</form>\n");
+}
+
+int pages_verify_unknown(struct site *s, struct resp *r, const char *code)
+{
+	char norm[CODE_SHOW_MAX + 1];
+	size_t n;
+	int valid = gaz_text_code_normalise(code, norm, sizeof norm), rc;
+	struct out o;
+
+	n = strlen(norm);
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	page_begin(s, &o, "校验码查询：档案中无此文件", "verify");
+	out_raw(&o, "<h1>校验码查询结果</h1>\n<section class=\"verdict bad\" aria-labelledby=\"vh\">\n"
+		    "<h2 id=\"vh\">✘ 档案中没有校验码为 <span class=\"code\">");
+	if (valid) {
+		out_escn(&o, norm, 5);
+		out_raw(&o, "-");
+		out_escn(&o, norm + 5, 5);
+	} else {
+		out_esc(&o, norm);
+		if (n == CODE_SHOW_MAX)
+			out_raw(&o, "…");
+	}
+	out_raw(&o, "</span> 的文件</h2>\n<p>");
+	if (valid)
+		out_raw(&o, "本刊档案收录的所有文件中，没有任何一份使用这个校验码。"
+			    "如果您核对无误后输入的就是文件上印的校验码，"
+			    "<strong>这份文件可能不是本刊发布的真实文件</strong>，请不要将其作为依据，"
+			    "可向发文机关或编辑部核实。");
+	else
+		out_raw(&o, "这不是一个有效的校验码，档案中也没有以此为文号或索引号的文件。"
+			    "校验码印在每份文件末页的底部（“核验码”），共10位，由数字和字母组成。");
+	out_raw(&o, "</p>\n</section>\n<h2>重新查询</h2>\n<p>请对照文件核对后重新输入。"
+		    "输入时不区分大小写，空格和连字符可省略；字母 I、L 按数字 1，字母 O 按数字 0 处理。</p>\n");
+	if (!s->exporting)
+		code_form(&o, "文件上印有的10位校验码");
+	out_raw(&o, "<p>也可以上传电子文件，<a href=\"/verify\">校验其数字签名</a>。</p>\n");
+	page_end(s, &o);
+	if ((rc = resp_page(r, &o, 404, HTML_TYPE)))
+		out_release(&o);
+	return rc;
+}
+
 int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 {
 	const char *code = gaz_http_target_param(q->t, "code");
 	struct out o;
-	char lim[32];
+	char lim[32], norm[CODE_SHOW_MAX + 1];
 	int rc;
 
-	if (code && code[0] && !s->exporting) {
-		/* the no-script way from a typed code to /verify/CODE */
+	if (code && !s->exporting)
+		gaz_text_code_normalise(code, norm, sizeof norm);
+	if (code && !s->exporting && norm[0]) {
+		/* the no-script way from a typed code to /verify/CODE, normalised
+		 * (a code that is not one still gets its page: it says so) */
 		struct out u;
 		out_init(&u, sizeof r->location - 1);
 		out_raw(&u, "/verify/");
-		out_seg(&u, code);
+		out_seg(&u, norm);
 		if (u.err) {
 			out_release(&u);
 			return GAZ_EINVAL;
@@ -50,11 +108,8 @@ int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 			"<input id=\"file\" name=\"file\" type=\"file\" accept=\"application/pdf,.pdf\" "
 			"required></p>\n<p><button type=\"submit\">校验</button></p>\n</form>\n"
 			"<p class=\"muted\">上传的文件只在本次校验中使用，不会被保存。</p>\n", lim);
-		out_raw(&o, "<h2>按校验码查询</h2>\n<form action=\"/verify\" method=\"get\">\n"
-			    "<p><label for=\"code\">文件上印有的10位校验码</label><br>\n"
-			    "<input id=\"code\" name=\"code\" type=\"text\" maxlength=\"16\" "
-			    "autocomplete=\"off\" required> <button type=\"submit\">查询</button></p>\n"
-			    "</form>\n");
+		out_raw(&o, "<h2>按校验码查询</h2>\n");
+		code_form(&o, "文件上印有的10位校验码");
 	} else {
 		out_raw(&o, "<p>本页面为静态镜像，不能上传文件。请使用命令行离线校验：</p>\n"
 			    "<pre><code>gazette verify 文件.pdf --trust 根证书.pem\n"
@@ -119,6 +174,55 @@ static void j_doc_statuses(cJSON *parent, const struct docst *ds, size_t n)
 	}
 }
 
+/* PDF readers accept the header anywhere in the first 1024 bytes. */
+#define PDF_HEADER_WITHIN 1024
+
+static int looks_like_pdf(const void *p, size_t len)
+{
+	size_t n = len < PDF_HEADER_WITHIN ? len : PDF_HEADER_WITHIN, i;
+	const unsigned char *b = p;
+
+	for (i = 0; i + 5 <= n; i++)
+		if (!memcmp(b + i, "%PDF-", 5))
+			return 1;
+	return 0;
+}
+
+/* An upload that is not a PDF at all: say so, and not that it was
+ * tampered with (the API answers 400). */
+static int not_a_pdf(struct site *s, size_t len, const char *filename, struct resp *r, int json)
+{
+	struct out o;
+	int rc;
+
+	if (json) {
+		site_json_error(r, 400, len ? "请求体不是PDF文件（开头没有 %PDF- 文件头）。"
+				"请把要校验的PDF文件本身作为请求体发送。"
+				: "请求体为空。请把要校验的PDF文件本身作为请求体发送。");
+		return 0;
+	}
+	out_init(&o, GAZ_HTTP_PAGE_MAX);
+	page_begin(s, &o, "校验结果：不是PDF文件", "verify");
+	out_raw(&o, "<h1>校验结果</h1>\n<section class=\"verdict bad\" aria-labelledby=\"vh\">\n"
+		    "<h2 id=\"vh\">✘ 这不是PDF文件</h2>\n<p>上传的文件");
+	if (filename && filename[0]) {
+		out_raw(&o, "“");
+		out_esc(&o, filename);
+		out_raw(&o, "”");
+	}
+	if (len)
+		out_fmt(&o, "（%zu 字节）不是PDF格式：它的开头没有PDF文件都有的“%%PDF-”标记。", len);
+	else
+		out_raw(&o, "是空文件（0 字节）。");
+	out_raw(&o, "本页只能校验PDF格式的公报文件，所以无法判断它的真伪；"
+		    "这并不表示文件被改动过。请确认选择的是本刊发布的 .pdf 文件，再重新上传。</p>\n"
+		    "</section>\n<p><a href=\"/verify\">重新选择文件</a></p>\n");
+	page_end(s, &o);
+	if ((rc = resp_page(r, &o, 400, HTML_TYPE)))
+		out_release(&o);
+	return rc;
+}
+
 int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char *filename,
 			struct resp *r, int json)
 {
@@ -133,6 +237,8 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 	const char *verdict;
 	size_t i;
 
+	if (!len || !looks_like_pdf(pdf, len))
+		return not_a_pdf(s, len, filename, r, json);
 	memset(&v, 0, sizeof v);
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	SHA256(pdf, len, sha);
@@ -307,11 +413,11 @@ int pages_verify_upload(struct site *s, const void *pdf, size_t len, const char 
 				    "<th scope=\"col\">文件</th><th scope=\"col\">发文字号</th>"
 				    "<th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
 			for (i = 0; i < v.n_loaded_docs; i++) {
-				out_raw(&o, "<tr><td><a href=\"/docs/");
+				out_raw(&o, "<tr><td class=\"wide\"><a href=\"/docs/");
 				out_seg(&o, ds[i].d->code);
 				out_raw(&o, "\">");
 				out_esc(&o, ds[i].d->title);
-				out_raw(&o, "</a></td><td>");
+				out_raw(&o, "</a></td><td class=\"nw\">");
 				out_esc(&o, ds[i].d->doc_no);
 				out_fmt(&o, "</td><td><span class=\"st %s\">%s</span></td></tr>\n",
 					status_class(ds[i].status), gaz_status_name(ds[i].status)

@@ -249,9 +249,10 @@ int gaz_text_parse_date(const char *s, long *days)
 	return 0;
 }
 
+static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
+
 void gaz_text_doc_code(const char *doc_no, const char *text, size_t len, char out[11])
 {
-	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
 	unsigned char md[32];
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint64_t bits = 0;
@@ -413,4 +414,31 @@ const char *gaz_text_debris(const char *s, size_t n)
 			if (find(s, n, buttons[i]))
 				return "page button or link";
 	return NULL;
+}
+
+int gaz_text_code_normalise(const char *in, char *out, size_t n)
+{
+	size_t w = 0, len = 0;
+	int ok = 1;
+
+	for (; *in; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c == ' ' || c == '-' || c == '\t')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 'a' + 'A');
+		if (c == 'I' || c == 'L')
+			c = '1';
+		else if (c == 'O')
+			c = '0';
+		if (!c || !strchr(b32, c))
+			ok = 0;
+		len++;
+		if (n && w + 1 < n)
+			out[w++] = (char)c;
+	}
+	if (n)
+		out[w] = '\0';
+	return ok && len == 10 && w == 10;
 }

@@ -192,6 +192,20 @@ static void test_code(void)
 	CHECK_STR(a, b);
 	CHECK(strcmp(a, c) != 0);
 	CHECK(strspn(a, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") == 10);
+
+	/* as typed from paper: case, I/L → 1, O → 0, spaces and hyphens */
+	CHECK_EQ_INT(gaz_text_code_normalise("abcde-fghjk", b, sizeof b), 1);
+	CHECK_STR(b, "ABCDEFGHJK");
+	CHECK_EQ_INT(gaz_text_code_normalise(" oIl23 - 4567z ", b, sizeof b), 1);
+	CHECK_STR(b, "011234567Z");
+	CHECK_EQ_INT(gaz_text_code_normalise("0112345U7Z", b, sizeof b), 0);  /* U */
+	CHECK_STR(b, "0112345U7Z");
+	CHECK_EQ_INT(gaz_text_code_normalise("ABCDEFGHJ", b, sizeof b), 0);   /* 9 */
+	CHECK_EQ_INT(gaz_text_code_normalise("ABCDEFGHJKM", b, sizeof b), 0); /* 11 */
+	CHECK_STR(b, "ABCDEFGHJK");                                            /* capped */
+	CHECK_EQ_INT(gaz_text_code_normalise("ABCDE\xE4\xB8\x80" "FGHJ", c, sizeof c), 0);
+	CHECK_EQ_INT(gaz_text_code_normalise(a, c, sizeof c), 1);
+	CHECK_STR(c, a);
 }
 
 static void test_hex(void)

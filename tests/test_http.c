@@ -149,8 +149,17 @@ static void ranges(void)
 	CHECK_EQ_INT(gaz_http_range_parse("bytes=5-1", 1000, &a, &b), GAZ_ENOTFOUND);
 	CHECK_EQ_INT(gaz_http_range_parse("bytes=-", 1000, &a, &b), GAZ_ENOTFOUND);
 	CHECK_EQ_INT(gaz_http_range_parse("bytes=x-1", 1000, &a, &b), GAZ_ENOTFOUND);
+	/* positions past 2^64: an end is clamped, a start is past the end */
+	CHECK_EQ_INT(gaz_http_range_parse("bytes=0-18446744073709551616", 1000, &a, &b), 0);
+	CHECK_EQ_INT(a, 0);
+	CHECK_EQ_INT(b, 999);
+	CHECK_EQ_INT(gaz_http_range_parse("bytes=5-99999999999999999999999999", 1000, &a, &b), 0);
+	CHECK_EQ_INT(b, 999);
+	CHECK_EQ_INT(gaz_http_range_parse("bytes=-99999999999999999999", 1000, &a, &b), 0);
+	CHECK_EQ_INT(a, 0);
+	CHECK_EQ_INT(b, 999);
 	CHECK_EQ_INT(gaz_http_range_parse("bytes=99999999999999999999-", 1000, &a, &b),
-		     GAZ_ENOTFOUND);
+		     GAZ_EINVAL);
 	CHECK_EQ_INT(gaz_http_range_parse(NULL, 1000, &a, &b), GAZ_ENOTFOUND);
 }
 
@@ -166,6 +175,25 @@ static void etags(void)
 	CHECK(!gaz_http_etag_match("sha256-ab", e));
 	CHECK(!gaz_http_etag_match("", e));
 	CHECK(!gaz_http_etag_match(NULL, e));
+
+	/* If-Match: strong comparison */
+	CHECK(gaz_http_etag_match_strong("\"sha256-ab\"", e));
+	CHECK(gaz_http_etag_match_strong("\"x\", \"sha256-ab\"", e));
+	CHECK(gaz_http_etag_match_strong("*", e));
+	CHECK(!gaz_http_etag_match_strong("W/\"sha256-ab\"", e));
+	CHECK(!gaz_http_etag_match_strong("\"sha256-00\"", e));
+	CHECK(!gaz_http_etag_match_strong(NULL, e));
+
+	/* If-Range: one strong tag; dates never match (no Last-Modified sent) */
+	CHECK(gaz_http_if_range("\"sha256-ab\"", e));
+	CHECK(gaz_http_if_range(" \"sha256-ab\" ", e));
+	CHECK(!gaz_http_if_range("\"sha256-00\"", e));
+	CHECK(!gaz_http_if_range("W/\"sha256-ab\"", e));
+	CHECK(!gaz_http_if_range("\"x\", \"sha256-ab\"", e));
+	CHECK(!gaz_http_if_range("*", e));
+	CHECK(!gaz_http_if_range("Sat, 21 Nov 2026 10:00:00 GMT", e));
+	CHECK(!gaz_http_if_range("", e));
+	CHECK(!gaz_http_if_range(NULL, e));
 }
 
 int main(void)

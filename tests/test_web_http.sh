@@ -95,6 +95,38 @@ get "$B/issues/2023/7"
 body_has '勘误：第3页标题错字'
 body_has '已被第2版取代'
 body_has '<th scope="col">'
+# one <tbody> per section of the contents (a rowgroup header heads its own group)
+python3 - "$T/b" <<'EOF' || fail "issue contents: sections do not each have their own <tbody>"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+t = h[h.index("<h2>目录</h2>"):]
+t = t[:t.index("</table>")]
+groups = re.findall(r"<tbody>(.*?)</tbody>", t, re.S)
+heads = re.findall(r'<th scope="rowgroup"', t)
+assert len(heads) >= 2 and len(groups) == len(heads), (len(groups), len(heads))
+assert all(g.lstrip().startswith('<tr><th scope="rowgroup"') for g in groups), groups
+EOF
+# WCAG 1.4.11: the focus outline and the field borders are >= 3:1 on white
+get "$B/static/site.css"
+python3 - "$T/b" <<'EOF' || fail "site.css: focus outline or field border below 3:1"
+import re, sys
+css = open(sys.argv[1], encoding="utf-8").read()
+var = dict(re.findall(r"--([a-z]+):(#[0-9a-fA-F]{6})", css))
+def colour(v):
+    m = re.match(r"var\(--([a-z]+)\)", v)
+    return var[m.group(1)] if m else v
+def lum(h):
+    c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+def ratio(h):
+    return 1.05 / (lum(h) + 0.05)
+focus = re.findall(r":focus[^{]*\{[^}]*outline:\s*\d+px solid ([^;}]+)", css)
+field = re.findall(r"input,select,button\{[^}]*border:\s*1px solid ([^;}]+)", css)
+assert focus and field, (focus, field)
+for v in focus + field:
+    assert ratio(colour(v)) >= 3, (v, colour(v), ratio(colour(v)))
+EOF
 get "$B/docs/$DOCNO_ENC"
 body_has '西充县人民政府办公室关于印发'
 body_has '废止'
@@ -133,6 +165,40 @@ body_has '<option selected>废止</option>'
 get "$B/search?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
 body_has '<details class="more"><summary>'
 body_has 'name="status"'
+# snippets: no window opens on a bare "，"; "…" where the text was cut; the
+# JSON snippet is the same string, its matches still index it
+for w in 规范性文件 政务公开 工作 信息 公开 政府 要点 部门 网站 依法 管理 建设; do
+	wq=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$w")
+	get "$B/api/v1/search.json?q=$wq"
+	cp "$T/b" "$T/sj"
+	get "$B/search?q=$wq"
+	python3 - "$T/sj" "$T/b" "$w" <<'EOF' || fail "snippets for $w"
+import html, json, re, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+page = open(sys.argv[2], encoding="utf-8").read()
+shown = [html.unescape(re.sub(r"</?mark>", "", x))
+         for x in re.findall(r'<span class="snippet">(.*?)</span>', page, re.S)]
+punct = set("，。、；：！？）」』】〕》〉”’,.;:!?) \u3000")
+assert d["results"], "no results"
+for h, sh in zip(d["results"], shown):
+    s = h["snippet"]
+    assert s == sh, (s, sh)            # page and API show the same text
+    body = s[1:] if s.startswith("…") else s
+    assert body and body[0] not in punct, "opens on punctuation: " + s[:20]
+    assert not (s.endswith("…") and s[-2] in "，、；："), "dangling: " + s[-20:]
+    for o, n in h["matches"]:
+        assert s.encode()[o:o + n].decode() == sys.argv[3], (s, o, n)
+print(sys.argv[3], len(d["results"]), "ok;", sum(h["snippet"].startswith("…") for h in d["results"]), "cut in front")
+EOF
+done
+get "$B/api/v1/search.json?q=%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; assert any(h["snippet"].startswith("…") and h["snippet"].endswith("…") for h in r), r' "$T/b" || fail "no snippet shows its cuts with …"
+# the <title> of a search: 检索, the query capped at 30 characters and …
+longq=$(python3 -c 'print("政务公开" * 12)')
+get "$B/search?q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$longq")"
+grep -q "<title>检索：$(python3 -c 'print(("政务公开" * 12)[:30])')… — " "$T/b" && ok || fail "search title: $(grep -o '<title>.*</title>' "$T/b")"
+get "$B/search?q=%E6%94%BF%E5%8A%A1"
+grep -q '<title>检索：政务 — ' "$T/b" && ok || fail "short search title: $(grep -o '<title>.*</title>' "$T/b")"
 status_is 400 "$B/search?q=%22unbalanced"
 # by 文号, 索引号 or code, whole or in part, as people type them
 enc() { python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
@@ -198,6 +264,28 @@ cmp -s "$T/b" <(tail -c 10 "$T/fx/v1.pdf") && ok || fail "suffix range bytes dif
 status_is 416 "$B/issues/2023/7/v1.pdf" -H "Range: bytes=$LEN1-"
 [ "$(hdr Content-Range)" = "bytes */$LEN1" ] || fail "416 Content-Range $(hdr Content-Range)"
 status_is 200 "$B/issues/2023/7/v1.pdf" -H 'Range: bytes=0-1,5-6'   # several ranges: whole file
+# If-Range (RFC 9110 13.1.5): a download of version 1 resumed after the
+# correction (勘误, version 2 is now current) gets the whole new file, never
+# a mix; the matching tag resumes; a date cannot match (no Last-Modified)
+SHA2=$(sha256sum "$T/fx/v2.pdf" | cut -d' ' -f1)
+status_is 200 "$B/issues/2023/7.pdf" -H "If-Range: \"sha256-$SHA1\"" -H 'Range: bytes=100-199'
+cmp -s "$T/b" "$T/fx/v2.pdf" && ok || fail "If-Range mismatch: not the whole current file"
+[ -z "$(hdr Content-Range)" ] || fail "If-Range mismatch with Content-Range $(hdr Content-Range)"
+status_is 206 "$B/issues/2023/7.pdf" -H "If-Range: \"sha256-$SHA2\"" -H 'Range: bytes=100-199'
+cmp -s "$T/b" <(tail -c +101 "$T/fx/v2.pdf" | head -c 100) && ok || fail "If-Range match: range bytes differ"
+status_is 200 "$B/issues/2023/7.pdf" -H 'If-Range: Sat, 21 Nov 2026 10:00:00 GMT' -H 'Range: bytes=100-199'
+status_is 200 "$B/issues/2023/7.pdf" -H "If-Range: W/\"sha256-$SHA2\"" -H 'Range: bytes=100-199'
+# If-Match: 412 unless the current bytes are the ones named
+status_is 412 "$B/issues/2023/7.pdf" -H "If-Match: \"sha256-$SHA1\""
+hdr Content-Disposition | grep -q attachment && fail "412 as an attachment" || ok
+status_is 412 "$B/issues/2023/7.pdf" -H "If-Match: \"sha256-$SHA1\"" -I
+status_is 200 "$B/issues/2023/7.pdf" -H "If-Match: \"sha256-$SHA2\""
+cmp -s "$T/b" "$T/fx/v2.pdf" && ok || fail "If-Match match: not the current file"
+status_is 206 "$B/issues/2023/7.pdf" -H "If-Match: *" -H 'Range: bytes=0-9'
+# an end past 2^64 is an end past EOF: clamped
+status_is 206 "$B/issues/2023/7/v1.pdf" -H 'Range: bytes=0-18446744073709551616'
+[ "$(hdr Content-Range)" = "bytes 0-$((LEN1 - 1))/$LEN1" ] || fail "huge end: Content-Range $(hdr Content-Range)"
+cmp -s "$T/b" "$T/fx/v1.pdf" && ok || fail "huge end: bytes differ"
 status_is 200 "$B/issues/2023/7/v1.pdf" -I
 [ "$(hdr Content-Length)" = "$LEN1" ] || fail "HEAD Content-Length $(hdr Content-Length)"
 [ "$(hdr ETag)" = "\"sha256-$SHA1\"" ] || fail "HEAD ETag"
@@ -220,9 +308,45 @@ for u in / /issues/2023/7 /issues/2023/7.pdf "/docs/$CODE" /search /log /feed.at
 	for m in POST PUT DELETE PATCH; do
 		case "$m $u" in "POST /verify" | "POST /api/v1/verify") continue ;; esac
 		status_is 405 "$B$u" -X "$m" --data-binary x
-		hdr Allow | grep -q '^GET, HEAD' || fail "$m $u: Allow $(hdr Allow)"
+		case $u in
+		/api/v1/verify) [ "$(hdr Allow)" = "POST, OPTIONS" ] || fail "$m $u: Allow $(hdr Allow)" ;;
+		*) hdr Allow | grep -q '^GET, HEAD' || fail "$m $u: Allow $(hdr Allow)" ;;
+		esac
 	done
 done
+
+# ---- API errors: JSON with the API's CORS header, whatever refused them ----------------
+# api_error_is STATUS URL [curl args]: {"error": STATUS, "message": "..."} and CORS
+api_error_is() {
+	local want=$1
+	status_is "$@"
+	[ "$(hdr Content-Type)" = "application/json; charset=utf-8" ] || fail "$*: API error type $(hdr Content-Type)"
+	[ "$(hdr Access-Control-Allow-Origin)" = "*" ] || fail "$*: API error without CORS"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["error"]==int(sys.argv[2]) and d["message"], d' \
+		"$T/b" "$want" || fail "$*: not a JSON error"
+}
+api_error_is 400 "$B/api/v1/verify" -H 'Content-Type: application/pdf' --data-binary ''
+api_error_is 405 "$B/api/v1/issues.json" -X DELETE
+hdr Allow | grep -q '^GET, HEAD' || fail "DELETE API: Allow $(hdr Allow)"
+api_error_is 400 "$B/api/v1/docs/%zz.json"
+api_error_is 404 "$B/api/v1/docs/none.json"
+api_error_is 405 "$B/api/v1/verify"
+[ "$(hdr Allow)" = "POST, OPTIONS" ] || fail "GET /api/v1/verify: Allow $(hdr Allow)"
+get "$B/api/v1/$(head -c 10000 /dev/zero | tr '\0' a)"
+[ "$(cat "$T/code")" = 414 ] && [ "$(hdr Access-Control-Allow-Origin)" = "*" ] &&
+	grep -q '^{"error":414,"message":"' "$T/b" && ok || fail "10 kB API URL: not a 414 JSON error"
+# the CORS preflight of a cross-site POST of application/pdf
+status_is 204 "$B/api/v1/verify" -X OPTIONS -H 'Origin: https://example.org' \
+	-H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: content-type'
+[ "$(hdr Access-Control-Allow-Origin)" = "*" ] || fail "preflight: no Allow-Origin"
+hdr Access-Control-Allow-Methods | grep -qw POST || fail "preflight: Allow-Methods $(hdr Access-Control-Allow-Methods)"
+hdr Access-Control-Allow-Headers | grep -qiw Content-Type || fail "preflight: Allow-Headers $(hdr Access-Control-Allow-Headers)"
+[ ! -s "$T/b" ] && ok || fail "preflight with a body"
+status_is 405 "$B/issues/" -X OPTIONS
+# the connection stays usable after a preflight (answered once the request is complete)
+curl -s -o /dev/null -w '%{http_code} %{num_connects}\n' -X OPTIONS "$B/api/v1/verify" \
+	--next -s -o /dev/null -w '%{http_code} %{num_connects}\n' "$B/api/v1/log.json" >"$T/pf"
+[ "$(tr '\n' ' ' <"$T/pf")" = "204 1 200 0 " ] && ok || fail "preflight then GET: $(cat "$T/pf")"
 
 # a GET with a body is refused (it would otherwise escape the deadlines)
 status_is 400 "$B/" -X GET --data-binary 'xyz'
@@ -253,8 +377,30 @@ u = urllib.parse.urlsplit(sys.argv[1])
 s = socket.create_connection((u.hostname, u.port), timeout=10)
 s.sendall(b"POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
           b"Content-Length: 60000000\r\n\r\n")
-r = s.recv(4096).decode("latin-1")
+r = b""
+while b"</html>" not in r:
+    d = s.recv(4096)
+    if not d:
+        break
+    r += d
+r = r.decode("utf-8")
 assert r.startswith("HTTP/1.1 413"), r[:80]
+# the page names the limit in force (GAZ_HTTP_UPLOAD_MAX) and leads back to the form
+assert "大小上限 50.0 MB（52428800 字节）" in r, r
+assert '<a href="/verify">' in r, r
+s = socket.create_connection((u.hostname, u.port), timeout=10)
+s.sendall(b"POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
+          b"Content-Length: 60000000\r\n\r\n")
+r = b""
+while b"}" not in r:
+    d = s.recv(4096)
+    if not d:
+        break
+    r += d
+r = r.decode("utf-8")
+assert r.startswith("HTTP/1.1 413"), r[:80]
+assert "\r\nAccess-Control-Allow-Origin: *\r\n" in r, r
+assert "application/json" in r and '"error":413' in r, r
 EOF
 ok
 
@@ -288,8 +434,55 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]
 status_is 404 "$B/api/v1/sha256/$(printf '0%.0s' $(seq 64)).json"
 status_is 404 "$B/api/v1/sha256/xyz.json"
 status_is 400 "$B/verify" -F "other=x"
+# not a PDF at all: said so, not "tampered"; the API answers 400 / 415 in JSON
+printf 'Hello, this is a Word file, not a PDF\n' >"$T/notpdf.docx"
+: >"$T/empty.pdf"
+status_is 400 "$B/verify" -F "file=@$T/notpdf.docx"
+body_has '这不是PDF文件'
+body_has 'notpdf.docx'
+body_lacks '校验未通过'
+body_lacks '被改动或签名无效'
+status_is 400 "$B/verify" -F "file=@$T/empty.pdf;type=application/pdf"
+body_has '这不是PDF文件'
+body_has '空文件'
+api_error_is 400 "$B/api/v1/verify" -H 'Content-Type: application/pdf' --data-binary "@$T/notpdf.docx"
+body_lacks '"verdict"'
+api_error_is 415 "$B/api/v1/verify" -F "file=@$T/fx/v2.pdf;type=application/pdf"
+body_lacks '"verdict"'
 status_is 303 "$B/verify?code=$CODE"
 [ "$(hdr Location)" = "/verify/$CODE" ] || fail "code redirect to $(hdr Location)"
+# a code as typed from paper: lower case, a hyphen, spaces, O for 0, l for 1
+TYPED=$(python3 -c 'import sys; c=sys.argv[1]; t=(c[:5]+" - "+c[5:]).lower().replace("0","O").replace("1","l"); print(t.replace(" ","+"))' "$CODE")
+status_is 303 "$B/verify?code=$TYPED"
+[ "$(hdr Location)" = "/verify/$CODE" ] || fail "typed code redirect to $(hdr Location)"
+TYPED_PATH=$(python3 -c 'import sys; c=sys.argv[1]; print((c[:5]+"-"+c[5:]).lower())' "$CODE")
+status_is 200 "$B/verify/$TYPED_PATH"
+body_has "$CODE"
+# the document's <h1> comes before the verdict's <h2>
+python3 - "$T/b" <<'EOF2' || fail "/verify/CODE: <h1> is not the first heading"
+import re, sys
+h = re.findall(r"<h([1-6])", open(sys.argv[1], encoding="utf-8").read())
+assert h and h[0] == "1" and h.count("1") == 1, h
+EOF2
+# an unknown code: its own page (404), in Chinese, the normalised code, the form again
+status_is 303 "$B/verify?code=zzzzz-zzzzo"
+[ "$(hdr Location)" = "/verify/ZZZZZZZZZ0" ] || fail "unknown code redirect to $(hdr Location)"
+status_is 404 "$B/verify/ZZZZZZZZZ0"
+body_has '档案中没有校验码为 <span class="code">ZZZZZ-ZZZZ0</span> 的文件'
+body_has '这份文件可能不是本刊发布的真实文件'
+body_has '<form action="/verify" method="get">'
+body_has 'name="code"'
+body_lacks '没有这个页面或文件'
+python3 - "$T/b" <<'EOF2' || fail "unknown-code page: <h1> is not the first heading"
+import re, sys
+h = re.findall(r"<h([1-6])", open(sys.argv[1], encoding="utf-8").read())
+assert h and h[0] == "1" and h.count("1") == 1, h
+EOF2
+status_is 404 "$B/verify/zzzzz-zzzz0"
+body_has 'ZZZZZ-ZZZZ0'
+status_is 404 "$B/verify/ABCU"
+body_has '这不是一个有效的校验码'
+body_has '<span class="code">ABCU</span>'
 
 # ---- slowloris: one header byte a second is dropped by the 3 s header deadline -----------------
 python3 - "$B" <<'EOF' || fail "slowloris connection was not dropped"

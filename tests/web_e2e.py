@@ -170,6 +170,7 @@ def main():
         # open the first result
         r.follow(r.css("ol.results li a")[0])
         r.check("/docs/" in d.current_url, "document URL " + d.current_url)
+        doc_url = d.current_url
         title = r.text("article h1")
         r.check(len(title) > 5, "document title")
         r.check(len(r.css("table.meta th[scope=row]")) >= 9, "catalog table")
@@ -208,6 +209,27 @@ def main():
                           {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
         d.get(base + "/issues/2023/7")
         r.shot("7-phone-issue")
+        # 文号, page ranges, dates, versions stay on one line; the tables
+        # scroll inside their wrapper and the page itself does not
+        # (WebDriver's own script, not the page's)
+        lines_js = """return [...document.querySelectorAll('td.nw, th.nw')]
+            .filter(e => !e.querySelector('br')).map(e => {
+              const g = document.createRange(); g.selectNodeContents(e);
+              const st = getComputedStyle(e);
+              const lh = parseFloat(st.lineHeight) || 1.7 * parseFloat(st.fontSize);
+              return [e.textContent, g.getBoundingClientRect().height / lh]; })"""
+        for page in (base + "/issues/2023/7", doc_url):
+            d.get(page)
+            cells = d.execute_script(lines_js)
+            r.check(len(cells) >= 2, "phone %s: unbreakable cells marked (%d)" % (page, len(cells)))
+            broken = [t for t, n in cells if n >= 1.5]   # lines of text in the cell
+            r.check(not broken, "phone %s: cells broken across lines: %r" % (page, broken))
+            over = d.execute_script("return document.documentElement.scrollWidth")
+            r.check(over <= 390, "phone %s: the page scrolls sideways (%dpx)" % (page, over))
+        d.get(base + "/issues/2023/7")
+        wide = d.execute_script("return [...document.querySelectorAll('.scroll')]"
+                                ".some(e => e.scrollWidth > e.clientWidth)")
+        r.check(wide, "phone: the contents table scrolls inside its wrapper")
         d.get(base + "/")
         r.shot("8-phone-home")
 

@@ -74,7 +74,9 @@ void gaz_http_target_release(struct gaz_http_target *t);
 const char *gaz_http_target_param(const struct gaz_http_target *t, const char *key);
 
 /* Parses a Range header value against a body of len bytes.  Only a single
- * "bytes=" range is honoured (first-last, first-, -suffix).  Returns 0 with
+ * "bytes=" range is honoured (first-last, first-, -suffix); positions of
+ * any length are read, saturating at UINT64_MAX (an end past 2^64 is an
+ * end past the body: clamped).  Returns 0 with
  * the inclusive range, GAZ_ENOTFOUND when the header must be ignored
  * (malformed, another unit, several ranges: the full body is sent), or
  * GAZ_EINVAL when the range is unsatisfiable (416). */
@@ -83,6 +85,15 @@ int gaz_http_range_parse(const char *value, uint64_t len, uint64_t *first, uint6
 /* 1 if an If-None-Match header value matches the entity tag etag (given
  * with its quotes), by weak comparison; "*" matches anything. */
 int gaz_http_etag_match(const char *if_none_match, const char *etag);
+/* 1 if an If-Match header value matches etag by strong comparison
+ * (RFC 9110 13.1.1): "*" matches anything, a weak tag (W/"...") never
+ * does.  0 means the server answers 412. */
+int gaz_http_etag_match_strong(const char *if_match, const char *etag);
+/* 1 if a Range may be honoured under an If-Range header value (RFC 9110
+ * 13.1.5): only a single entity-tag equal to etag by strong comparison.
+ * A weak tag, a list, or an HTTP-date (the server sends no Last-Modified,
+ * so no date can match) gives 0: the whole body is sent (200). */
+int gaz_http_if_range(const char *if_range, const char *etag);
 
 /* ---- 2 & 3. the server and the static export --------------------------- */
 

@@ -59,6 +59,14 @@ int gaz_text_is_han(uint32_t cp);
  * SHA-256("gazette-doc-v1\n" doc_no "\n" text). */
 void gaz_text_doc_code(const char *doc_no, const char *text, size_t len, char out[11]);
 
+/* Normalises a verification code as a person types it (Crockford base32):
+ * ASCII letters upper-cased, I and L read as 1, O as 0, spaces, tabs and
+ * hyphens dropped; other bytes are kept as they are.  Writes at most n-1
+ * bytes and a NUL to out (n >= 11 holds any valid code).  Returns 1 if
+ * the result is a well-formed code (10 characters of the alphabet that
+ * gaz_text_doc_code writes), else 0 (out still holds what was read). */
+int gaz_text_code_normalise(const char *in, char *out, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

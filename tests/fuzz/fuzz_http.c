@@ -38,6 +38,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (gaz_http_range_parse(s, 1000, &a, &b) == 0 && (a > b || b >= 1000))
 		abort();
 	gaz_http_etag_match(s, "\"sha256-00\"");
+	if (gaz_http_etag_match_strong(s, "\"sha256-00\"") && !gaz_http_etag_match(s, "\"sha256-00\""))
+		abort();   /* strong matches are a subset of weak ones */
+	gaz_http_if_range(s, "\"sha256-00\"");
 	free(s);
 	return 0;
 }

@@ -570,6 +570,31 @@ static int find_doc(struct site *s, const char *key, struct gaz_ar_doc **docs, s
 	return rc;
 }
 
+/* A verification code typed as read from paper (lower case, I/L/O,
+ * hyphens) that names a document: 301 to its canonical URL, so every page
+ * has one address.  GAZ_ENOTFOUND if key is canonical or no such code. */
+static int code_redirect(struct site *s, struct resp *r, const char *key, int json,
+			 int verify_view)
+{
+	struct gaz_ar_doc *docs = NULL;
+	size_t n = 0;
+	char up[16];
+	int rc, w;
+
+	if (!gaz_text_code_normalise(key, up, sizeof up) || !strcmp(up, key))
+		return GAZ_ENOTFOUND;
+	if ((rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_CODE, up, &docs, &n)))
+		return rc;
+	gaz_ar_docs_free(docs, n);
+	w = snprintf(r->location, sizeof r->location, "%s%s%s",
+		     json ? "/api/v1/docs/" : verify_view ? "/verify/" : "/docs/", up,
+		     json ? ".json" : "");
+	if (w < 0 || (size_t)w >= sizeof r->location)
+		return GAZ_ENOTFOUND;
+	r->status = 301;
+	return 0;
+}
+
 /* A key typed with other brackets, spaces, width or case (西府办发[2017]38号,
  * a lower-case code): 301 to the canonical URL of its newest appearance,
  * found through the search index's normalised keys.  GAZ_ENOTFOUND if
@@ -651,6 +676,8 @@ int pages_doc(struct site *s, const struct req *q, struct resp *r, const char *k
 
 	out_init(&o, GAZ_HTTP_PAGE_MAX);
 	memset(&ver, 0, sizeof ver);
+	if ((rc = code_redirect(s, r, key, json, verify_view)) != GAZ_ENOTFOUND)
+		goto end;
 	if ((rc = find_doc(s, key, &docs, &n))) {
 		if (rc == GAZ_ENOTFOUND)
 			rc = doc_redirect(s, r, key, json, verify_view);

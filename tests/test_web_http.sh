@@ -456,7 +456,10 @@ TYPED=$(python3 -c 'import sys; c=sys.argv[1]; t=(c[:5]+" - "+c[5:]).lower().rep
 status_is 303 "$B/verify?code=$TYPED"
 [ "$(hdr Location)" = "/verify/$CODE" ] || fail "typed code redirect to $(hdr Location)"
 TYPED_PATH=$(python3 -c 'import sys; c=sys.argv[1]; print((c[:5]+"-"+c[5:]).lower())' "$CODE")
-status_is 200 "$B/verify/$TYPED_PATH"
+# ... as a path: one address per page, so a 301 to the canonical code
+status_is 301 "$B/verify/$TYPED_PATH"
+[ "$(hdr Location)" = "/verify/$CODE" ] || fail "typed code path redirect to $(hdr Location)"
+status_is 200 "$B/verify/$CODE"
 body_has "$CODE"
 # the document's <h1> comes before the verdict's <h2>
 python3 - "$T/b" <<'EOF2' || fail "/verify/CODE: <h1> is not the first heading"

@@ -402,6 +402,15 @@ expect_fail 2 "B-T without --tsa" "needs --tsa" sign "$T/plain.pdf" -o "$T/out.p
 	"${SIGN[@]}" --level B-T
 expect_fail 2 "https TSA" "only http" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}" \
 	--level B-T --tsa https://127.0.0.1:1/
+# A TSA that refuses the connection fails at once (OpenSSL's client alone
+# retried for GAZ_TSA_TIMEOUT_S), with the reason said once.
+start=$SECONDS
+expect_fail 2 "TSA refusing the connection" "connection refused" sign "$T/plain.pdf" \
+	-o "$T/out.pdf" "${SIGN[@]}" --level B-T --tsa http://127.0.0.1:1/
+if [ $((SECONDS - start)) -le 5 ] &&
+   [ "$(grep -o 'time-stamp\|127.0.0.1:1/' "$T/err.txt" | wc -l)" -le 2 ]; then
+	ok "refused TSA: reported within 5 s, message not repeated"
+else fail "refused TSA: $((SECONDS - start)) s: $(cat "$T/err.txt")"; fi
 expect_fail 2 "invalid UTF-8 in --reason" "UTF-8" sign "$T/plain.pdf" -o "$T/out.pdf" \
 	"${SIGN[@]}" --reason "$(printf 'bad \xff byte')"
 expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/out.pdf" \

@@ -411,6 +411,28 @@ if [ $((SECONDS - start)) -le 5 ] &&
    [ "$(grep -o 'time-stamp\|127.0.0.1:1/' "$T/err.txt" | wc -l)" -le 2 ]; then
 	ok "refused TSA: reported within 5 s, message not repeated"
 else fail "refused TSA: $((SECONDS - start)) s: $(cat "$T/err.txt")"; fi
+# Times that do not exist are refused, not normalised or written malformed;
+# the edges that exist are taken.
+expect_fail 2 "--time 2023-02-30" "no such date" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 2023-02-30T00:00:00Z
+expect_fail 2 "--time 2023-02-29" "no such date" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 2023-02-29T12:00:00Z
+expect_fail 2 "--time with a leap second" "no such time" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 2016-12-31T23:59:60Z
+expect_fail 2 "--time before 1970" "1970..9999" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 1969-12-31T23:59:59Z
+expect_fail 2 "--time 1099511627775 (year 36812)" "after 9999-12-31" sign "$T/plain.pdf" \
+	-o "$T/out.pdf" "${SIGN[@]}" --time 1099511627775
+expect_fail 2 "--time 253402300800" "after 9999-12-31" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 253402300800
+SOURCE_DATE_EPOCH=99999999999999 expect_fail 2 "SOURCE_DATE_EPOCH out of range" \
+	"in SOURCE_DATE_EPOCH" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}"
+for t in 2024-02-29T00:00:00Z:20240229000000 253402300799:99991231235959 0:19700101000000; do
+	g sign "$T/plain.pdf" -o "$T/t.pdf" "${SIGN[@]}" --time "${t%:*}" >/dev/null || true
+	if grep -aq "/M(D:${t##*:}+00'00')" "$T/t.pdf" 2>/dev/null; then ok "--time ${t%:*} is /M ${t##*:}"
+	else fail "--time ${t%:*} not written as ${t##*:}"; fi
+	rm -f "$T/t.pdf"
+done
 expect_fail 2 "invalid UTF-8 in --reason" "UTF-8" sign "$T/plain.pdf" -o "$T/out.pdf" \
 	"${SIGN[@]}" --reason "$(printf 'bad \xff byte')"
 expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/out.pdf" \

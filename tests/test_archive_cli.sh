@@ -269,6 +269,14 @@ else
 	echo "SKIP: full disk (mount -t tmpfs not permitted)"
 fi
 
+# --- serve: a trust file it could never use stops it at start-up ---------------------
+printf 'no certificate here\n' >"$T/nocert.pem"
+for tf in "$T/no-such.pem" "$T/nocert.pem" "$T"; do
+	expect 2 timeout 10 "$GAZETTE" serve --archive "$A" --listen 127.0.0.1:0 --trust "$tf"
+	has err "$tf"
+	hasnt out "http://"
+done
+
 if [ "$fails" != 0 ]; then
 	echo "$fails failure(s)" >&2
 	exit 1

@@ -439,6 +439,18 @@ expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/ou
 	"${SIGN[@]}" --seal "$T/text.pdf"
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \
 	--cert "$K/signer.pem" --pass-file "$K/passphrase.txt" --listen 127.0.0.1:0
+# A serial file the TSA could never use stops it at start-up (it used to
+# listen and then refuse every request), naming the file.
+printf 'not a number\n' >"$T/junk-serial"
+for sf in "$T" "$T/no-such-dir/serial" "$T/junk-serial"; do
+	rc=0
+	timeout 10 "$GAZETTE" tsa --key "$K/tsa.key" --cert "$K/tsa.pem" --pass-file \
+		"$K/passphrase.txt" --listen 127.0.0.1:0 --serial-file "$sf" >"$T/out.txt" \
+		2>"$T/err.txt" || rc=$?
+	if [ "$rc" = 2 ] && grep -qF "serial file" "$T/err.txt" && grep -qF "$sf" "$T/err.txt" &&
+	   ! grep -q listening "$T/out.txt"; then ok "tsa --serial-file ${sf#"$T"/}: exit 2 at start-up"
+	else fail "tsa --serial-file $sf: rc=$rc"; cat "$T/out.txt" "$T/err.txt" >&2; fi
+done
 
 # The machine's OpenSSL configuration is never read: a config that demands
 # FIPS-only algorithms (none here) would make every fetch fail if it were.

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "gazette/http.h"
+#include "gazette/verify.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,14 +19,15 @@ const char cmd_serve_usage[] =
 	"The archive is opened read-only; nothing a visitor sends is stored.\n\n"
 	"ADDR:PORT is 127.0.0.1:8080, [::1]:8080, or [::]:8080 for IPv6 and IPv4\n"
 	"(dual stack); port 0 picks a free port.  The URL is printed on stdout once\n"
-	"the server listens.  --trust adds a trust anchor for the verify page.\n"
+	"the server listens.  --trust adds a trust anchor for the verify page (a\n"
+	"file that cannot be read or holds no certificate or CRL stops it at once).\n"
 	"Defaults: 2 threads, 64 connections, 16 per client address, 10 s to\n"
 	"receive a request's headers, 15 s of silence; uploads up to 50 MB.\n"
 	"Search answers are kept for as long as the archive is unchanged (a\n"
 	"publish or status change is seen by the next request); --no-search-cache\n"
 	"computes every search afresh.\n"
 	"SIGINT or SIGTERM stops the server cleanly.\n\n"
-	"exit 0: stopped by a signal; 2: usage, archive or address error.\n";
+	"exit 0: stopped by a signal; 2: usage, archive, trust file or address error.\n";
 
 #define TRUST_MAX 8
 
@@ -100,6 +102,17 @@ int cmd_serve(int argc, char **argv)
 	if (!o.listen)
 		return cli_usage("serve", "--listen ADDR:PORT missing");
 	o.trust = trust;
+	/* The verify page reads the trust files for each upload: one that can
+	 * never be used stops the server here, not every visitor later. */
+	{
+		struct gaz_verify_opts vo;
+
+		memset(&vo, 0, sizeof vo);
+		vo.trust = trust;
+		vo.ntrust = o.n_trust;
+		if ((rc = gaz_verify_trust_check(&vo)))
+			return cli_error("serve", rc);
+	}
 
 	if (pipe(stop_pipe)) {
 		perror("gazette serve: pipe");

@@ -17,8 +17,9 @@ const char cmd_tsa_usage[] =
 	"a free port.  Prints \"listening on http://HOST:PORT/\" on stdout once ready\n"
 	"and serves until SIGINT or SIGTERM.\n\n"
 	"  --policy OID        TSA policy (default " GAZ_TSA_DEFAULT_POLICY ", a demo value)\n"
-	"  --serial-file FILE  serial numbers from a counter in FILE (default: random)\n\n"
-	"exit 0 after a clean stop; 2 on usage, key or network errors.\n";
+	"  --serial-file FILE  serial numbers from a counter in FILE (default: random);\n"
+	"                      created if absent, checked and rewritten at start-up\n\n"
+	"exit 0 after a clean stop; 2 on usage, key, serial file or network errors.\n";
 
 static volatile sig_atomic_t stop;
 

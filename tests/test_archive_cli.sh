@@ -269,6 +269,13 @@ else
 	echo "SKIP: full disk (mount -t tmpfs not permitted)"
 fi
 
+# --- serve: an option without its value says so -----------------------------------
+for o in --archive --listen --trust --threads --max-connections --max-per-ip \
+	--header-timeout --idle-timeout; do
+	expect 2 "$GAZETTE" serve --archive "$A" "$o"
+	has err "$o needs a value"
+done
+
 # --- serve: a trust file it could never use stops it at start-up ---------------------
 printf 'no certificate here\n' >"$T/nocert.pem"
 for tf in "$T/no-such.pem" "$T/nocert.pem" "$T"; do

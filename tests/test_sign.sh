@@ -439,6 +439,13 @@ expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/ou
 	"${SIGN[@]}" --seal "$T/text.pdf"
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \
 	--cert "$K/signer.pem" --pass-file "$K/passphrase.txt" --listen 127.0.0.1:0
+# An option without its value says so, whatever option follows it in the
+# parser (tsa used to call these unknown, or a passphrase on the command line).
+for o in --key --cert --chain --listen --pass-file --policy --serial-file; do
+	expect_fail 2 "tsa $o without a value" "$o needs a value" tsa "$o"
+done
+expect_fail 2 "sign -o without a value" "-o needs a value" sign "$T/plain.pdf" -o
+
 # A serial file the TSA could never use stops it at start-up (it used to
 # listen and then refuse every request), naming the file.
 printf 'not a number\n' >"$T/junk-serial"

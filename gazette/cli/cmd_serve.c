@@ -44,14 +44,24 @@ static void on_stop(int sig)
 	(void)n;
 }
 
-static int uint_opt(const char *v, unsigned max, unsigned *out)
+/* "--name N" with 1 <= N <= max: 1 when argv[*i] was that option (its
+ * value in *out), 0 when not, -1 after printing the usage error. */
+static int uint_arg(int argc, char **argv, int *i, const char *name, unsigned max,
+		    unsigned *out)
 {
+	const char *v;
 	uint64_t x;
+	int missing;
 
+	if (!(v = cli_opt(argc, argv, i, name, &missing)) && !missing)
+		return 0;
+	if (missing)
+		return cli_usage("serve", "%s needs a value", name), -1;
 	if (gaz_parse_uint(v, strlen(v), max, &x) || !x)
-		return -1;
+		return cli_usage("serve", "%s: 1..%u%s", name, max,
+				 max == 3600 ? " seconds" : ""), -1;
 	*out = (unsigned)x;
-	return 0;
+	return 1;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -61,39 +71,30 @@ int cmd_serve(int argc, char **argv)
 	const char *trust[TRUST_MAX];
 	struct sigaction sa;
 	sigset_t set;
-	int i, sig = 0, missing, rc;
+	int i, sig = 0, missing, rc, r;
 
 	memset(&o, 0, sizeof o);
 	for (i = 1; i < argc; i++) {
 		const char *v;
 
-		if ((v = cli_opt(argc, argv, &i, "--archive", &missing)))
-			o.archive_dir = v;
-		else if ((v = cli_opt(argc, argv, &i, "--listen", &missing)))
-			o.listen = v;
-		else if ((v = cli_opt(argc, argv, &i, "--trust", &missing))) {
+		CLI_OPT("serve", "--archive", o.archive_dir)
+		else CLI_OPT("serve", "--listen", o.listen)
+		else if ((v = cli_opt(argc, argv, &i, "--trust", &missing)) || missing) {
+			if (missing)
+				return cli_usage("serve", "--trust needs a value");
 			if (o.n_trust == TRUST_MAX)
 				return cli_usage("serve", "at most %d --trust files", TRUST_MAX);
 			trust[o.n_trust++] = v;
-		} else if ((v = cli_opt(argc, argv, &i, "--threads", &missing))) {
-			if (uint_opt(v, 64, &o.threads))
-				return cli_usage("serve", "--threads: 1..64");
-		} else if ((v = cli_opt(argc, argv, &i, "--max-connections", &missing))) {
-			if (uint_opt(v, 100, &o.conn_limit))
-				return cli_usage("serve", "--max-connections: 1..100");
-		} else if ((v = cli_opt(argc, argv, &i, "--max-per-ip", &missing))) {
-			if (uint_opt(v, 100, &o.per_ip_limit))
-				return cli_usage("serve", "--max-per-ip: 1..100");
-		} else if ((v = cli_opt(argc, argv, &i, "--header-timeout", &missing))) {
-			if (uint_opt(v, 3600, &o.header_timeout))
-				return cli_usage("serve", "--header-timeout: 1..3600 seconds");
-		} else if ((v = cli_opt(argc, argv, &i, "--idle-timeout", &missing))) {
-			if (uint_opt(v, 3600, &o.idle_timeout))
-				return cli_usage("serve", "--idle-timeout: 1..3600 seconds");
-		} else if (!strcmp(argv[i], "--no-search-cache")) {
+		} else if ((r = uint_arg(argc, argv, &i, "--threads", 64, &o.threads)) ||
+			   (r = uint_arg(argc, argv, &i, "--max-connections", 100, &o.conn_limit)) ||
+			   (r = uint_arg(argc, argv, &i, "--max-per-ip", 100, &o.per_ip_limit)) ||
+			   (r = uint_arg(argc, argv, &i, "--header-timeout", 3600,
+					 &o.header_timeout)) ||
+			   (r = uint_arg(argc, argv, &i, "--idle-timeout", 3600, &o.idle_timeout))) {
+			if (r < 0)
+				return EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--no-search-cache"))
 			o.no_search_cache = 1;
-		} else if (missing)
-			return cli_usage("serve", "%s needs a value", argv[i]);
 		else
 			return cli_usage("serve", "unknown argument %s", argv[i]);
 	}

@@ -131,7 +131,9 @@ has out '"recorded_by":	"chief"'
 expect 1 "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2017-01-01
 has err "before the document was published"
 expect 2 "$GAZETTE" status "$D" --archive "$A" --set 作废 --date 2024-01-01
-expect 1 "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2024-02-30
+expect 2 "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2024-02-30
+has err "not a date"
+expect 2 "$GAZETTE" status "$D" --archive "$A" --on 2024-02-30
 has err "not a date"
 expect 1 "$GAZETTE" status '无此文〔2099〕1号' --archive "$A" --set 废止 --date 2024-01-01
 has err "no document 无此文〔2099〕1号 in the archive"
@@ -175,8 +177,12 @@ has out "2 issue versions, 10 documents"
 has out "clean"
 expect 0 "$GAZETTE" backup --archive "$A" "$T/bk"
 has out "fsck clean"
-expect 1 "$GAZETTE" backup --archive "$A" "$T/bk"
+# 1 is kept for a copy that fails verification: a copy not made is 2
+expect 2 "$GAZETTE" backup --archive "$A" "$T/bk"
 has err "exists"
+expect 2 "$GAZETTE" backup --archive "$A" ""
+has err "DEST missing"
+expect 2 "$GAZETTE" backup --archive "$A" "$T/no-such-dir/bk"
 expect 0 "$GAZETTE" get --archive "$T/bk" 2023/7/1 -o "$T/bk1.pdf"
 cmp "$T/bk1.pdf" "$T/v1.pdf" || fail "backup holds another version 1"
 

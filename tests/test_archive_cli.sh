@@ -152,6 +152,9 @@ printf '索引号：X-2023-1\n发文字号：测试办发〔2023〕1号\n文件�
 expect 0 "$GAZETTE" submissions add "$S/02-xichong-2017.txt" "$T/new.txt" --archive "$A" --by 收文员
 expect 1 "$GAZETTE" submissions add "$T/new.txt" --archive "$A"
 has err "already received"
+mkfifo "$T/fifo.txt"
+expect 2 timeout 10 "$GAZETTE" submissions add "$T/fifo.txt" --archive "$A"
+has err "not a regular file"
 printf 'no header here\n' >"$T/bad.txt"
 expect 1 "$GAZETTE" submissions add "$T/bad.txt" --archive "$A"
 has err "no 发文字号"

@@ -446,6 +446,18 @@ for o in --key --cert --chain --listen --pass-file --policy --serial-file; do
 done
 expect_fail 2 "sign -o without a value" "-o needs a value" sign "$T/plain.pdf" -o
 
+# A FIFO as the input or the passphrase file is refused at once, not waited on.
+mkfifo "$T/fifo"
+for what in input pass-file; do
+	rc=0
+	if [ $what = input ]; then args=("$T/fifo" "${SIGN[@]}")
+	else args=("$T/plain.pdf" --key "$K/signer.key" --cert "$K/signer.pem" --pass-file "$T/fifo"); fi
+	timeout 10 "$GAZETTE" sign "${args[@]}" -o "$T/out.pdf" >"$T/out.txt" 2>"$T/err.txt" || rc=$?
+	if [ $rc = 2 ] && grep -qF "$T/fifo is not a regular file" "$T/err.txt" && [ ! -e "$T/out.pdf" ]
+	then ok "a FIFO as the $what: exit 2 at once"
+	else fail "a FIFO as the $what: rc=$rc"; cat "$T/err.txt" >&2; fi
+done
+
 # A serial file the TSA could never use stops it at start-up (it used to
 # listen and then refuse every request), naming the file.
 printf 'not a number\n' >"$T/junk-serial"

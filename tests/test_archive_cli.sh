@@ -152,6 +152,18 @@ printf '索引号：X-2023-1\n发文字号：测试办发〔2023〕1号\n文件�
 expect 0 "$GAZETTE" submissions add "$S/02-xichong-2017.txt" "$T/new.txt" --archive "$A" --by 收文员
 expect 1 "$GAZETTE" submissions add "$T/new.txt" --archive "$A"
 has err "already received"
+# all files or none: a missing, bad or already received file among them
+# leaves the good ones unrecorded, so the same command can be run again
+printf '索引号：X-2023-2\n发文字号：测试办发〔2023〕2号\n文件标题：第二件\n发布机构：测试办\n\n正文。\n' >"$T/new2.txt"
+expect 2 "$GAZETTE" submissions add "$T/new2.txt" "$T/nonexistent.txt" --archive "$A"
+has err "nothing recorded"
+expect 1 "$GAZETTE" submissions add "$T/new2.txt" "$T/new.txt" --archive "$A"
+has err "already received"
+has err "nothing recorded"
+expect 1 "$GAZETTE" submissions add "$T/new2.txt" "$T/new2.txt" --archive "$A"
+has err "already received"
+expect 0 "$GAZETTE" submissions --archive "$A"
+hasnt out "测试办发〔2023〕2号"
 mkfifo "$T/fifo.txt"
 expect 2 timeout 10 "$GAZETTE" submissions add "$T/fifo.txt" --archive "$A"
 has err "not a regular file"

@@ -558,12 +558,12 @@ int gaz_archive_set_status(struct gaz_archive *a, const char *doc_no, int status
 /* ---- submissions ------------------------------------------------------------------------ */
 
 struct sub {
-	struct gaz_ar_submission s;
+	struct gaz_ar_submission *s; /* n of them, seq set here */
+	size_t n;
 };
 
-static int submit_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
+static int submit_one(struct gaz_archive *a, MDB_txn *txn, struct gaz_ar_submission *s)
 {
-	struct sub *u = ctx;
 	struct gaz_buf b = GAZ_BUF_INIT(GAZ_AR_RECORD_MAX);
 	unsigned char k[IX_KEY_MAX], sk[8];
 	MDB_val key, val;
@@ -571,13 +571,13 @@ static int submit_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	int rc;
 
 	k[0] = IX_SUB_SHA;
-	memcpy(k + 1, u->s.sha256, 32);
+	memcpy(k + 1, s->sha256, 32);
 	key.mv_size = 33;
 	key.mv_data = k;
 	rc = ar_w(mdb_get(txn, a->index, &key, &val));
 	if (!rc) {
 		rc = gaz_fail(GAZ_EEXIST, "%s: this file was already received (submission %llu)",
-			      u->s.file, val.mv_size == 8
+			      s->file, val.mv_size == 8
 			      ? (unsigned long long)rd_be64(val.mv_data) : 0ULL);
 		goto end;
 	}
@@ -587,35 +587,63 @@ static int submit_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
 	}
 	if ((rc = ar_last_seq(txn, a->subm, &last)))
 		goto end;
-	u->s.seq = last + 1;
-	be64(sk, u->s.seq);
-	if ((rc = rec_encode(GAZ_REC_SUBMISSION, &u->s, &b)) ||
+	s->seq = last + 1;
+	be64(sk, s->seq);
+	if ((rc = rec_encode(GAZ_REC_SUBMISSION, s, &b)) ||
 	    (rc = ar_put(txn, a->subm, sk, 8, b.data, b.len, MDB_APPEND, "submission")) ||
 	    (rc = ar_put(txn, a->index, k, 33, sk, 8, MDB_NOOVERWRITE, "submission index")) ||
-	    (rc = put_ix(a, txn, IX_SUB_DOCNO, u->s.doc_no, sk)))
+	    (rc = put_ix(a, txn, IX_SUB_DOCNO, s->doc_no, sk)))
 		goto end;
-	rc = ar_audit_put(a, txn, u->s.who, u->s.time, "submit", u->s.doc_no, u->s.file);
+	rc = ar_audit_put(a, txn, s->who, s->time, "submit", s->doc_no, s->file);
 end:
 	gaz_buf_release(&b);
+	return rc;
+}
+
+static int submit_txn(struct gaz_archive *a, MDB_txn *txn, void *ctx)
+{
+	struct sub *u = ctx;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < u->n && !rc; i++)
+		rc = submit_one(a, txn, &u->s[i]);
+	return rc;
+}
+
+int gaz_archive_submit_all(struct gaz_archive *a, const struct gaz_ar_submission *s, size_t n,
+			   const char *who, int64_t now, uint64_t *seq_out)
+{
+	struct sub u = { NULL, n };
+	size_t i;
+	int rc;
+
+	if (!n || n > GAZ_AR_SUBMIT_MAX)
+		return gaz_fail(GAZ_EINVAL, "1 to %d submissions at a time", GAZ_AR_SUBMIT_MAX);
+	for (i = 0; i < n; i++)
+		if (!s[i].doc_no || !*s[i].doc_no || strlen(s[i].doc_no) > GAZ_AR_DOCNO_MAX)
+			return gaz_fail(GAZ_EINVAL, "%s: a submission needs a 发文字号",
+					s[i].file ? s[i].file : "?");
+	if (!who || !*who)
+		return gaz_fail(GAZ_EINVAL, "who received the submission must be named");
+	if (!(u.s = malloc(n * sizeof *u.s)))
+		return GAZ_ENOMEM;
+	for (i = 0; i < n; i++) {
+		u.s[i] = s[i];
+		u.s[i].who = (char *)who;
+		u.s[i].time = now;
+	}
+	if (!(rc = ar_write(a, submit_txn, &u)) && seq_out)
+		for (i = 0; i < n; i++)
+			seq_out[i] = u.s[i].seq;
+	free(u.s);
 	return rc;
 }
 
 int gaz_archive_submit(struct gaz_archive *a, const struct gaz_ar_submission *s,
 		       const char *who, int64_t now, uint64_t *seq_out)
 {
-	struct sub u;
-	int rc;
-
-	if (!s || !s->doc_no || !*s->doc_no || strlen(s->doc_no) > GAZ_AR_DOCNO_MAX)
+	if (!s)
 		return gaz_fail(GAZ_EINVAL, "a submission needs a 发文字号");
-	if (!who || !*who)
-		return gaz_fail(GAZ_EINVAL, "who received the submission must be named");
-	u.s = *s;
-	u.s.who = (char *)who;
-	u.s.time = now;
-	if ((rc = ar_write(a, submit_txn, &u)))
-		return rc;
-	if (seq_out)
-		*seq_out = u.s.seq;
-	return 0;
+	return gaz_archive_submit_all(a, s, 1, who, now, seq_out);
 }

@@ -8,11 +8,13 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TL_HEADS "log_heads"
 #define PASS_FILE_MAX 4096
+#define TLOG_PEM_MAX ((size_t)64 << 10) /* an Ed25519 key in PEM is ~120 bytes */
 
 /* Drains OpenSSL's error queue into the detail message. */
 static int crypto_fail(const char *what)
@@ -202,10 +204,24 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 	return (int)n;
 }
 
+/* The PEM file at path, read whole through gaz_read_file (regular files
+ * only: a FIFO is refused, not waited on) and capped; *bio reads *data,
+ * both the caller's. */
+static int pem_open(const char *path, char **data, size_t *len, BIO **bio)
+{
+	int rc;
+
+	if ((rc = gaz_read_file(path, TLOG_PEM_MAX, data, len)))
+		return rc;
+	if (*len > INT_MAX || !(*bio = BIO_new_mem_buf(*data, (int)*len)))
+		return GAZ_ENOMEM;
+	return 0;
+}
+
 int gaz_tlog_load_key(const char *pem_path, const char *pass_file, EVP_PKEY **out)
 {
-	char *file = NULL, *pass = NULL;
-	size_t flen = 0, n;
+	char *file = NULL, *pass = NULL, *pem = NULL;
+	size_t flen = 0, plen = 0, n;
 	BIO *bio = NULL;
 	EVP_PKEY *key = NULL;
 	int rc, ret = GAZ_EINTERNAL;
@@ -222,11 +238,8 @@ int gaz_tlog_load_key(const char *pem_path, const char *pass_file, EVP_PKEY **ou
 	} else {
 		pass = getenv("GAZETTE_LOG_KEY_PASS");
 	}
-	if (!(bio = BIO_new_file(pem_path, "r"))) {
-		ERR_clear_error();
-		ret = gaz_fail(GAZ_EIO, "cannot open %s", pem_path);
+	if ((ret = pem_open(pem_path, &pem, &plen, &bio)))
 		goto end;
-	}
 	if (!(key = PEM_read_bio_PrivateKey(bio, NULL, pass_cb, pass))) {
 		ret = crypto_fail(pem_path);
 		goto end;
@@ -244,6 +257,10 @@ end:
 		free(file);
 	}
 	BIO_free(bio);
+	if (pem) {
+		OPENSSL_cleanse(pem, plen);
+		free(pem);
+	}
 	EVP_PKEY_free(key);
 	return ret;
 }
@@ -252,12 +269,12 @@ int gaz_tlog_load_pub(const char *pem_path, EVP_PKEY **out)
 {
 	BIO *bio = NULL;
 	EVP_PKEY *key = NULL;
-	int ret = GAZ_EINTERNAL;
+	char *pem = NULL;
+	size_t plen = 0;
+	int ret;
 
-	if (!(bio = BIO_new_file(pem_path, "r"))) {
-		ERR_clear_error();
-		return gaz_fail(GAZ_EIO, "cannot open %s", pem_path);
-	}
+	if ((ret = pem_open(pem_path, &pem, &plen, &bio)))
+		goto end;
 	if (!(key = PEM_read_bio_PUBKEY(bio, NULL, pass_cb, NULL))) {
 		ret = crypto_fail(pem_path);
 		goto end;
@@ -271,6 +288,7 @@ int gaz_tlog_load_pub(const char *pem_path, EVP_PKEY **out)
 	ret = 0;
 end:
 	BIO_free(bio);
+	free(pem);
 	EVP_PKEY_free(key);
 	return ret;
 }

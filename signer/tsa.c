@@ -9,10 +9,13 @@
 #include <openssl/ts.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 struct gaz_tsa {
 	TS_RESP_CTX *ctx;
@@ -84,6 +87,41 @@ static int dotted_oid(const char *s)
 	}
 }
 
+/* The counter in path must be readable now and rewritable (atomically, in
+ * its folder) for each token: checked by reading it (absent: 0) and
+ * writing the same value back, so that a TSA that could only refuse every
+ * request does not start. */
+static int serial_file_check(const char *path)
+{
+	struct stat st;
+	char *text = NULL, out[32];
+	size_t len;
+	uint64_t v = 0;
+	int rc = 0;
+
+	if (stat(path, &st) == 0 || errno != ENOENT) {
+		if ((rc = gaz_read_file(path, 64, &text, &len)))
+			goto end;
+		len = strcspn(text, "\r\n");
+		if (gaz_parse_uint(text, len, UINT64_MAX - 1, &v)) {
+			rc = gaz_fail(GAZ_EFORMAT, "serial file %s does not hold a counter (one "
+				      "decimal number)", path);
+			goto end;
+		}
+	}
+	snprintf(out, sizeof out, "%llu\n", (unsigned long long)v);
+	rc = gaz_write_file_atomic(path, out, strlen(out));
+end:
+	if (rc && rc != GAZ_EFORMAT && rc != GAZ_ENOMEM) {
+		char why[512]; /* copied: it is the buffer gaz_fail writes */
+
+		snprintf(why, sizeof why, "%s", gaz_errdetail());
+		gaz_fail(rc, "serial file: %s", why);
+	}
+	free(text);
+	return rc;
+}
+
 int gaz_tsa_new(const struct gaz_signer *s, const char *policy, const char *serial_file,
 		struct gaz_tsa **out)
 {
@@ -94,6 +132,8 @@ int gaz_tsa_new(const struct gaz_signer *s, const char *policy, const char *seri
 	if (!(t = calloc(1, sizeof *t)))
 		return GAZ_ENOMEM;
 	if (serial_file && !(t->serial_file = strdup(serial_file)))
+		goto end;
+	if (serial_file && (rc = serial_file_check(serial_file)))
 		goto end;
 	if (!policy)
 		policy = GAZ_TSA_DEFAULT_POLICY;

@@ -9,8 +9,10 @@
 #include <openssl/rand.h>
 #include <openssl/ts.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int make_request(const unsigned char *data, size_t n, TS_REQ **out,
 			ASN1_INTEGER **nonce_out)
@@ -53,10 +55,76 @@ end:
 	return rc;
 }
 
+/* Why the last OpenSSL call failed, for a message: the system error
+ * (errno) if one was queued, else the text attached to the innermost
+ * reason (getaddrinfo's, for a name that does not resolve), else that
+ * reason.  Drains the queue. */
+static void net_reason(char *buf, size_t n)
+{
+	unsigned long e, last = 0;
+	const char *data;
+	int flags, sys = 0, text = 0;
+
+	while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags))) {
+		if (ERR_GET_LIB(e) == ERR_LIB_SYS)
+			sys = ERR_GET_REASON(e);
+		else if ((flags & ERR_TXT_STRING) && data && data[0])
+			text = snprintf(buf, n, "%s", data) > 0; /* copied: popped data may go */
+		last = e;
+	}
+	if (sys)
+		snprintf(buf, n, "%s", strerror(sys));
+	else if (!text && last)
+		gaz_crypto_error_string(last, buf, n);
+	else if (!text)
+		snprintf(buf, n, "connection failed");
+}
+
+/* Connects to host:port before deadline.  OpenSSL's HTTP client would
+ * retry a refused connection until its timeout; a TSA that refuses or
+ * cannot be reached fails here at once, one that does not answer when the
+ * deadline passes. */
+static int tsa_connect(const char *url, const char *host, const char *port, time_t deadline,
+		       BIO **out)
+{
+	char why[256];
+	BIO *b = NULL;
+	int rc = GAZ_ENOMEM, w;
+
+	ERR_clear_error();
+	if (!(b = BIO_new(BIO_s_connect())) || BIO_set_conn_hostname(b, host) <= 0 ||
+	    BIO_set_conn_port(b, port) <= 0)
+		goto end;
+	BIO_set_nbio(b, 1);
+	while (BIO_do_connect(b) <= 0) {
+		if (!BIO_should_retry(b)) {
+			net_reason(why, sizeof why);
+			rc = gaz_fail(GAZ_EIO, "%s: cannot connect to the time-stamping "
+				      "service: %s", url, why);
+			goto end;
+		}
+		if ((w = BIO_wait(b, deadline, 100)) <= 0) {
+			ERR_clear_error();
+			rc = w ? gaz_fail(GAZ_EIO, "%s: cannot connect to the time-stamping "
+					  "service", url)
+			       : gaz_fail(GAZ_EIO, "%s: no connection to the time-stamping "
+					  "service within %d s", url, GAZ_TSA_TIMEOUT_S);
+			goto end;
+		}
+	}
+	*out = b;
+	b = NULL;
+	rc = 0;
+end:
+	BIO_free_all(b);
+	return rc;
+}
+
 static int post(const char *url, const unsigned char *body, size_t n, BIO **resp)
 {
-	char *host = NULL, *port = NULL, *path = NULL;
-	BIO *req = NULL, *r = NULL;
+	char *host = NULL, *port = NULL, *path = NULL, why[256];
+	BIO *req = NULL, *conn = NULL, *r = NULL;
+	time_t deadline = time(NULL) + GAZ_TSA_TIMEOUT_S, now;
 	int ssl = 0, rc = GAZ_EINVAL;
 
 	if (strncmp(url, "http://", 7))
@@ -70,19 +138,30 @@ static int post(const char *url, const unsigned char *body, size_t n, BIO **resp
 		rc = GAZ_ENOMEM;
 		goto end;
 	}
-	r = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, NULL, NULL, NULL, NULL,
+	if ((rc = tsa_connect(url, host, port, deadline, &conn)))
+		goto end;
+	/* What is left of the deadline covers the request and the reply. */
+	now = time(NULL);
+	r = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, conn, NULL, NULL, NULL,
 			       0, NULL, "application/timestamp-query", req,
 			       "application/timestamp-reply", 1, GAZ_TSA_RESPONSE_MAX,
-			       GAZ_TSA_TIMEOUT_S, 0);
+			       now < deadline ? (int)(deadline - now) : 1, 0);
+	if (!r && time(NULL) >= deadline) {
+		ERR_clear_error();
+		rc = gaz_fail(GAZ_EIO, "%s: the time-stamping service did not answer within %d s",
+			      url, GAZ_TSA_TIMEOUT_S);
+		goto end;
+	}
 	if (!r) {
-		rc = gaz_crypto_fail(GAZ_EIO, "time-stamp request failed");
-		gaz_fail(rc, "%s: time-stamp request failed: %s", url, gaz_errdetail());
+		net_reason(why, sizeof why);
+		rc = gaz_fail(GAZ_EIO, "%s: time-stamp request failed: %s", url, why);
 		goto end;
 	}
 	*resp = r;
 	rc = 0;
 end:
 	BIO_free(req);
+	BIO_free_all(conn);
 	OPENSSL_free(host);
 	OPENSSL_free(port);
 	OPENSSL_free(path);

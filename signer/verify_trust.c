@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,8 +311,12 @@ static int load_trust(struct vctx *c, const char *file)
 	long n;
 	int rc, ncert = 0, ncrl = 0;
 
-	if ((rc = gaz_read_file(file, GAZ_VERIFY_MAX_TRUST_FILE, &data, &len)))
-		return gaz_fail(rc, "cannot read trust file %s", file);
+	if ((rc = gaz_read_file(file, GAZ_VERIFY_MAX_TRUST_FILE, &data, &len))) {
+		char why[512]; /* the detail, copied: it is the buffer gaz_fail writes */
+
+		snprintf(why, sizeof why, "%s", gaz_errdetail());
+		return gaz_fail(rc, "trust file: %s", why);
+	}
 	rc = GAZ_ENOMEM;
 	if (len > INT_MAX || !(bio = BIO_new_mem_buf(data, (int)len)))
 		goto end;
@@ -410,6 +415,17 @@ end:
 	if (rc)
 		vctx_release(c);
 	return rc;
+}
+
+int gaz_verify_trust_check(const struct gaz_verify_opts *o)
+{
+	struct vctx c;
+	int rc;
+
+	if ((rc = vctx_init(&c, o)))
+		return rc;
+	vctx_release(&c);
+	return 0;
 }
 
 static void vcerts_free(struct vcert *v, size_t n)

@@ -166,7 +166,9 @@ has err "--note contains a control character (U+000A)"
 expect 1 "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2017-01-01
 has err "before the document was published"
 expect 2 "$GAZETTE" status "$D" --archive "$A" --set 作废 --date 2024-01-01
-expect 1 "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2024-02-30
+expect 2 "$GAZETTE" status "$D" --archive "$A" --set 废止 --date 2024-02-30
+has err "not a date"
+expect 2 "$GAZETTE" status "$D" --archive "$A" --on 2024-02-30
 has err "not a date"
 expect 1 "$GAZETTE" status '无此文〔2099〕1号' --archive "$A" --set 废止 --date 2024-01-01
 has err "no document 无此文〔2099〕1号 in the archive"
@@ -185,6 +187,21 @@ printf '索引号：X-2023-1\n发文字号：测试办发〔2023〕1号\n文件�
 expect 0 "$GAZETTE" submissions add "$S/02-xichong-2017.txt" "$T/new.txt" --archive "$A" --by 收文员
 expect 1 "$GAZETTE" submissions add "$T/new.txt" --archive "$A"
 has err "already received"
+# all files or none: a missing, bad or already received file among them
+# leaves the good ones unrecorded, so the same command can be run again
+printf '索引号：X-2023-2\n发文字号：测试办发〔2023〕2号\n文件标题：第二件\n发布机构：测试办\n\n正文。\n' >"$T/new2.txt"
+expect 2 "$GAZETTE" submissions add "$T/new2.txt" "$T/nonexistent.txt" --archive "$A"
+has err "nothing recorded"
+expect 1 "$GAZETTE" submissions add "$T/new2.txt" "$T/new.txt" --archive "$A"
+has err "already received"
+has err "nothing recorded"
+expect 1 "$GAZETTE" submissions add "$T/new2.txt" "$T/new2.txt" --archive "$A"
+has err "already received"
+expect 0 "$GAZETTE" submissions --archive "$A"
+hasnt out "测试办发〔2023〕2号"
+mkfifo "$T/fifo.txt"
+expect 2 timeout 10 "$GAZETTE" submissions add "$T/fifo.txt" --archive "$A"
+has err "not a regular file"
 printf 'no header here\n' >"$T/bad.txt"
 expect 1 "$GAZETTE" submissions add "$T/bad.txt" --archive "$A"
 has err "no 发文字号"
@@ -210,8 +227,12 @@ has out "2 issue versions, 10 documents"
 has out "clean"
 expect 0 "$GAZETTE" backup --archive "$A" "$T/bk"
 has out "fsck clean"
-expect 1 "$GAZETTE" backup --archive "$A" "$T/bk"
+# 1 is kept for a copy that fails verification: a copy not made is 2
+expect 2 "$GAZETTE" backup --archive "$A" "$T/bk"
 has err "exists"
+expect 2 "$GAZETTE" backup --archive "$A" ""
+has err "DEST missing"
+expect 2 "$GAZETTE" backup --archive "$A" "$T/no-such-dir/bk"
 expect 0 "$GAZETTE" get --archive "$T/bk" 2023/7/1 -o "$T/bk1.pdf"
 cmp "$T/bk1.pdf" "$T/v1.pdf" || fail "backup holds another version 1"
 
@@ -302,6 +323,21 @@ if mount -t tmpfs -o size=1m tmpfs "$T/full" 2>/dev/null; then
 else
 	echo "SKIP: full disk (mount -t tmpfs not permitted)"
 fi
+
+# --- serve: an option without its value says so -----------------------------------
+for o in --archive --listen --trust --threads --max-connections --max-per-ip \
+	--header-timeout --idle-timeout; do
+	expect 2 "$GAZETTE" serve --archive "$A" "$o"
+	has err "$o needs a value"
+done
+
+# --- serve: a trust file it could never use stops it at start-up ---------------------
+printf 'no certificate here\n' >"$T/nocert.pem"
+for tf in "$T/no-such.pem" "$T/nocert.pem" "$T"; do
+	expect 2 timeout 10 "$GAZETTE" serve --archive "$A" --listen 127.0.0.1:0 --trust "$tf"
+	has err "$tf"
+	hasnt out "http://"
+done
 
 if [ "$fails" != 0 ]; then
 	echo "$fails failure(s)" >&2

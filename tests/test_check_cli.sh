@@ -227,6 +227,23 @@ set +e
 set -e
 [ "$rc" = 2 ] || fail "check without ISSUE_DIR: exit $rc, expected 2"
 
+# A FIFO as a text or as issue.conf is an error on that file (it is not
+# opened blocking, so check does not wait for a writer forever).
+for f in 06.txt issue.conf; do
+	rm -rf "$scratch/fifo"
+	cp -r sample-issue "$scratch/fifo"
+	rm -f "$scratch/fifo/$f"
+	mkfifo "$scratch/fifo/$f"
+	set +e
+	out=$(timeout 10 "$GAZETTE" check "$scratch/fifo" 2>&1 >/dev/null)
+	rc=$?
+	set -e
+	if [ "$rc" != 1 ] || ! grep -qF "$scratch/fifo/$f: error: $scratch/fifo/$f is not a regular file" <<<"$out"; then
+		fail "a FIFO as $f: exit $rc"
+		printf '%s\n' "$out" >&2
+	fi
+done
+
 if [ "$failed" != 0 ]; then
 	echo "$failed failure(s)" >&2
 	exit 1

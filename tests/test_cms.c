@@ -10,6 +10,8 @@
 #include <openssl/ts.h>
 
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #define K "../keys-example/"
 
@@ -151,10 +153,20 @@ static void test_timestamp(void)
 	}
 	free(der);
 	der = NULL;
-	/* https is refused up front.  (An unreachable TSA is not tested here:
-	 * OpenSSL's client retries the connection until GAZ_TSA_TIMEOUT_S.) */
+	/* https is refused up front; a TSA that refuses the connection fails at
+	 * once, the reason said once. */
 	CHECK_EQ_INT(gaz_cms_sign_timestamped(s, md, "https://127.0.0.1:1/", &der, &len, NULL),
 		     GAZ_EINVAL);
+	{
+		time_t t0 = time(NULL);
+
+		CHECK_EQ_INT(gaz_cms_sign_timestamped(s, md, "http://127.0.0.1:1/", &der, &len,
+						      NULL), GAZ_EIO);
+		CHECK(time(NULL) - t0 < 5);
+		CHECK(strstr(gaz_errdetail(), "Connection refused") != NULL);
+		CHECK(strstr(gaz_errdetail(), "127.0.0.1:1/") != NULL &&
+		      !strstr(strstr(gaz_errdetail(), "127.0.0.1:1/") + 1, "127.0.0.1:1/"));
+	}
 	/* Garbage to the TSA gets a rejection, not a crash. */
 	{
 		unsigned char *resp = NULL;

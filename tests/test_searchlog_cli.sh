@@ -231,6 +231,13 @@ expect 2 "$GAZETTE" status "穗更新〔2018〕21号" --archive "$A" --log-key "
 expect 0 "$GAZETTE" fsck --archive "$A"
 has out "clean"
 
+# A FIFO as a log key is refused at once, not waited on.
+mkfifo "$T/key.fifo"
+expect 2 timeout 10 "$GAZETTE" log sign --archive "$A" --key "$T/key.fifo"
+has err "not a regular file"
+expect 2 timeout 10 "$GAZETTE" log verify-proof "$T/key.fifo" --pub "$T/key.fifo"
+has err "not a regular file"
+
 if [ "$fails" != 0 ]; then
 	echo "$fails failure(s)" >&2
 	exit 1

@@ -413,12 +413,74 @@ expect_fail 2 "B-T without --tsa" "needs --tsa" sign "$T/plain.pdf" -o "$T/out.p
 	"${SIGN[@]}" --level B-T
 expect_fail 2 "https TSA" "only http" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}" \
 	--level B-T --tsa https://127.0.0.1:1/
+# A TSA that refuses the connection fails at once (OpenSSL's client alone
+# retried for GAZ_TSA_TIMEOUT_S), with the reason said once.
+start=$SECONDS
+expect_fail 2 "TSA refusing the connection" "connection refused" sign "$T/plain.pdf" \
+	-o "$T/out.pdf" "${SIGN[@]}" --level B-T --tsa http://127.0.0.1:1/
+if [ $((SECONDS - start)) -le 5 ] &&
+   [ "$(grep -o 'time-stamp\|127.0.0.1:1/' "$T/err.txt" | wc -l)" -le 2 ]; then
+	ok "refused TSA: reported within 5 s, message not repeated"
+else fail "refused TSA: $((SECONDS - start)) s: $(cat "$T/err.txt")"; fi
+# Times that do not exist are refused, not normalised or written malformed;
+# the edges that exist are taken.
+expect_fail 2 "--time 2023-02-30" "no such date" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 2023-02-30T00:00:00Z
+expect_fail 2 "--time 2023-02-29" "no such date" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 2023-02-29T12:00:00Z
+expect_fail 2 "--time with a leap second" "no such time" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 2016-12-31T23:59:60Z
+expect_fail 2 "--time before 1970" "1970..9999" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 1969-12-31T23:59:59Z
+expect_fail 2 "--time 1099511627775 (year 36812)" "after 9999-12-31" sign "$T/plain.pdf" \
+	-o "$T/out.pdf" "${SIGN[@]}" --time 1099511627775
+expect_fail 2 "--time 253402300800" "after 9999-12-31" sign "$T/plain.pdf" -o "$T/out.pdf" \
+	"${SIGN[@]}" --time 253402300800
+SOURCE_DATE_EPOCH=99999999999999 expect_fail 2 "SOURCE_DATE_EPOCH out of range" \
+	"in SOURCE_DATE_EPOCH" sign "$T/plain.pdf" -o "$T/out.pdf" "${SIGN[@]}"
+for t in 2024-02-29T00:00:00Z:20240229000000 253402300799:99991231235959 0:19700101000000; do
+	g sign "$T/plain.pdf" -o "$T/t.pdf" "${SIGN[@]}" --time "${t%:*}" >/dev/null || true
+	if grep -aq "/M(D:${t##*:}+00'00')" "$T/t.pdf" 2>/dev/null; then ok "--time ${t%:*} is /M ${t##*:}"
+	else fail "--time ${t%:*} not written as ${t##*:}"; fi
+	rm -f "$T/t.pdf"
+done
 expect_fail 2 "invalid UTF-8 in --reason" "UTF-8" sign "$T/plain.pdf" -o "$T/out.pdf" \
 	"${SIGN[@]}" --reason "$(printf 'bad \xff byte')"
 expect_fail 2 "seal that is not a PNG" "not a PNG" sign "$T/plain.pdf" -o "$T/out.pdf" \
 	"${SIGN[@]}" --seal "$T/text.pdf"
 expect_fail 2 "TSA with a signing certificate" "timeStamping" tsa --key "$K/signer.key" \
 	--cert "$K/signer.pem" --pass-file "$K/passphrase.txt" --listen 127.0.0.1:0
+# An option without its value says so, whatever option follows it in the
+# parser (tsa used to call these unknown, or a passphrase on the command line).
+for o in --key --cert --chain --listen --pass-file --policy --serial-file; do
+	expect_fail 2 "tsa $o without a value" "$o needs a value" tsa "$o"
+done
+expect_fail 2 "sign -o without a value" "-o needs a value" sign "$T/plain.pdf" -o
+
+# A FIFO as the input or the passphrase file is refused at once, not waited on.
+mkfifo "$T/fifo"
+for what in input pass-file; do
+	rc=0
+	if [ $what = input ]; then args=("$T/fifo" "${SIGN[@]}")
+	else args=("$T/plain.pdf" --key "$K/signer.key" --cert "$K/signer.pem" --pass-file "$T/fifo"); fi
+	timeout 10 "$GAZETTE" sign "${args[@]}" -o "$T/out.pdf" >"$T/out.txt" 2>"$T/err.txt" || rc=$?
+	if [ $rc = 2 ] && grep -qF "$T/fifo is not a regular file" "$T/err.txt" && [ ! -e "$T/out.pdf" ]
+	then ok "a FIFO as the $what: exit 2 at once"
+	else fail "a FIFO as the $what: rc=$rc"; cat "$T/err.txt" >&2; fi
+done
+
+# A serial file the TSA could never use stops it at start-up (it used to
+# listen and then refuse every request), naming the file.
+printf 'not a number\n' >"$T/junk-serial"
+for sf in "$T" "$T/no-such-dir/serial" "$T/junk-serial"; do
+	rc=0
+	timeout 10 "$GAZETTE" tsa --key "$K/tsa.key" --cert "$K/tsa.pem" --pass-file \
+		"$K/passphrase.txt" --listen 127.0.0.1:0 --serial-file "$sf" >"$T/out.txt" \
+		2>"$T/err.txt" || rc=$?
+	if [ "$rc" = 2 ] && grep -qF "serial file" "$T/err.txt" && grep -qF "$sf" "$T/err.txt" &&
+	   ! grep -q listening "$T/out.txt"; then ok "tsa --serial-file ${sf#"$T"/}: exit 2 at start-up"
+	else fail "tsa --serial-file $sf: rc=$rc"; cat "$T/out.txt" "$T/err.txt" >&2; fi
+done
 
 # The machine's OpenSSL configuration is never read: a config that demands
 # FIPS-only algorithms (none here) would make every fetch fail if it were.

@@ -244,6 +244,11 @@ expect 2 "missing trust file" "$T/bb.pdf" --trust "$T/nope.pem"
 expect 2 "trust file without certificates" "$T/bb.pdf" --trust "$T/junk.pdf"
 rc=0; "$GAZETTE" verify >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] && ok "no FILE: usage (exit 2)" || fail "no FILE: exit $rc"
+# A FIFO is refused at once (exit 2), not waited on.
+mkfifo "$T/fifo"
+rc=0; timeout 10 "$GAZETTE" verify "$T/fifo" >"$T/out.txt" 2>&1 || rc=$?
+if [ "$rc" = 2 ] && grep -qF "not a regular file" "$T/out.txt"; then ok "a FIFO: not a regular file (exit 2)"
+else fail "a FIFO: exit $rc"; sed 's/^/     | /' "$T/out.txt"; fi
 rc=0; "$GAZETTE" verify "$T/bb.pdf" --bogus >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] && ok "unknown option: usage (exit 2)" || fail "unknown option: exit $rc"
 

@@ -32,6 +32,37 @@ static void prefault(void *p, size_t n)
 #endif
 }
 
+/* Opens path for reading without blocking on a FIFO or a device that
+ * waits (open() itself would, for a FIFO with no writer), and keeps it
+ * open only if it is a regular file, then in blocking mode again.  The fd,
+ * or -1 with the error set; *st gets its status. */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd, fl;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		gaz_fail(GAZ_EIO, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		gaz_fail(GAZ_EIO, "cannot stat %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		gaz_fail(GAZ_EIO, "%s is not a regular file", path);
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		gaz_fail(GAZ_EIO, "cannot read %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 int gaz_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	struct stat st;
@@ -40,17 +71,8 @@ int gaz_read_file(const char *path, size_t max, char **out, size_t *len)
 	ssize_t n;
 	int fd, ret = GAZ_EIO;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return gaz_fail(GAZ_EIO, "cannot open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		gaz_fail(GAZ_EIO, "cannot stat %s: %s", path, strerror(errno));
-		goto end;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		gaz_fail(GAZ_EIO, "%s is not a regular file", path);
-		goto end;
-	}
+	if ((fd = open_regular(path, &st)) < 0)
+		return GAZ_EIO;
 	if ((uint64_t)st.st_size > max) {
 		ret = gaz_fail(GAZ_ETOOBIG, "%s is %lld bytes, over the cap of %zu",
 			       path, (long long)st.st_size, max);
@@ -110,19 +132,9 @@ int gaz_map_file(const char *path, size_t max, struct gaz_map *m)
 	int rc = GAZ_EIO;
 
 	memset(m, 0, sizeof(*m));
-	if ((m->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = gaz_fail(GAZ_EIO, "cannot open %s: %s", path, strerror(errno));
+	if ((m->fd = open_regular(path, &st)) < 0)
 		goto end;
-	}
 	m->have_fd = 1;
-	if (fstat(m->fd, &st) < 0) {
-		rc = gaz_fail(GAZ_EIO, "cannot stat %s: %s", path, strerror(errno));
-		goto end;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = gaz_fail(GAZ_EIO, "%s is not a regular file", path);
-		goto end;
-	}
 	if ((uint64_t)st.st_size > max) {
 		rc = gaz_fail(GAZ_ETOOBIG, "%s is %lld bytes, over the cap of %zu", path,
 			      (long long)st.st_size, max);

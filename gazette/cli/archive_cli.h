@@ -31,13 +31,7 @@ int ar_json_print(cJSON *j);
 /* Prints a version and its documents for people. */
 void ar_print_version(FILE *f, const struct gaz_ar_version *v);
 
-/* One "--name VALUE" option in a chain of `else AR_OPT(...)`; needs locals
- * argc, argv, i, v, missing. */
-#define AR_OPT(cmd, name, var) \
-	if ((v = cli_opt(argc, argv, &i, name, &missing)) || missing) { \
-		if (missing) \
-			return cli_usage(cmd, "%s needs a value", name); \
-		var = v; \
-	}
+/* The archive commands' name for CLI_OPT (cli.h). */
+#define AR_OPT CLI_OPT
 
 #endif

@@ -48,7 +48,9 @@ int cli_issue_read(const char *dir, struct gaz_issue **is, struct gaz_diags *d);
 
 /* Option parsing without getopt's global state: returns the value of
  * "--name VALUE" / "--name=VALUE" at argv[*i] (advancing *i), or NULL if
- * argv[*i] is not that option.  *missing is set when the value is absent. */
+ * argv[*i] is not that option.  *missing is set when argv[*i] is that option
+ * without a value, and cleared by every call: test it right after the call
+ * that set it (CLI_OPT does), not at the end of a chain of calls. */
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
 
 /* Whether `-o out` may be written, checked before any work: not an existing
@@ -65,5 +67,14 @@ int cli_output_ok_issue(const char *cmd, const char *out, const struct gaz_issue
  * character, DEL or line/paragraph separator.  Prints why not, naming
  * opt, and returns EXIT_USAGE, else 0. */
 int cli_text_ok(const char *cmd, const char *opt, const char *value);
+/* One "--name VALUE" option in a chain of `else CLI_OPT(...)`: stores the
+ * value in var, or returns the usage error of cmd when the value is
+ * missing.  Needs locals argc, argv, i, v, missing. */
+#define CLI_OPT(cmd, name, var) \
+	if ((v = cli_opt(argc, argv, &i, name, &missing)) || missing) { \
+		if (missing) \
+			return cli_usage(cmd, "%s needs a value", name); \
+		var = v; \
+	}
 
 #endif

@@ -27,15 +27,17 @@ int cmd_backup(int argc, char **argv)
 		else
 			dest = argv[i];
 	}
-	if (!dest)
+	if (!dest || !dest[0])
 		return cli_usage("backup", "DEST missing");
 	if ((ret = ar_cli_open(archive, GAZ_AR_READONLY, NULL, &a)))
 		return ret;
 	rc = gaz_archive_backup(a, dest);
 	gaz_archive_close(a);
 	a = NULL;
+	/* 1 is for a copy that fails verification; a copy not made (DEST
+	 * exists, cannot be written) is an I/O matter */
 	if (rc)
-		return ar_cli_fail(dest, rc);
+		return cli_error(dest, rc);
 	if ((ret = ar_cli_open(dest, GAZ_AR_READONLY, NULL, &a)))
 		return ret;
 	rc = gaz_archive_fsck(a, &r, NULL, NULL);

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "gazette/http.h"
+#include "gazette/verify.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,14 +19,15 @@ const char cmd_serve_usage[] =
 	"The archive is opened read-only; nothing a visitor sends is stored.\n\n"
 	"ADDR:PORT is 127.0.0.1:8080, [::1]:8080, or [::]:8080 for IPv6 and IPv4\n"
 	"(dual stack); port 0 picks a free port.  The URL is printed on stdout once\n"
-	"the server listens.  --trust adds a trust anchor for the verify page.\n"
+	"the server listens.  --trust adds a trust anchor for the verify page (a\n"
+	"file that cannot be read or holds no certificate or CRL stops it at once).\n"
 	"Defaults: 2 threads, 64 connections, 16 per client address, 10 s to\n"
 	"receive a request's headers, 15 s of silence; uploads up to 50 MB.\n"
 	"Search answers are kept for as long as the archive is unchanged (a\n"
 	"publish or status change is seen by the next request); --no-search-cache\n"
 	"computes every search afresh.\n"
 	"SIGINT or SIGTERM stops the server cleanly.\n\n"
-	"exit 0: stopped by a signal; 2: usage, archive or address error.\n";
+	"exit 0: stopped by a signal; 2: usage, archive, trust file or address error.\n";
 
 #define TRUST_MAX 8
 
@@ -42,14 +44,24 @@ static void on_stop(int sig)
 	(void)n;
 }
 
-static int uint_opt(const char *v, unsigned max, unsigned *out)
+/* "--name N" with 1 <= N <= max: 1 when argv[*i] was that option (its
+ * value in *out), 0 when not, -1 after printing the usage error. */
+static int uint_arg(int argc, char **argv, int *i, const char *name, unsigned max,
+		    unsigned *out)
 {
+	const char *v;
 	uint64_t x;
+	int missing;
 
+	if (!(v = cli_opt(argc, argv, i, name, &missing)) && !missing)
+		return 0;
+	if (missing)
+		return cli_usage("serve", "%s needs a value", name), -1;
 	if (gaz_parse_uint(v, strlen(v), max, &x) || !x)
-		return -1;
+		return cli_usage("serve", "%s: 1..%u%s", name, max,
+				 max == 3600 ? " seconds" : ""), -1;
 	*out = (unsigned)x;
-	return 0;
+	return 1;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -59,39 +71,30 @@ int cmd_serve(int argc, char **argv)
 	const char *trust[TRUST_MAX];
 	struct sigaction sa;
 	sigset_t set;
-	int i, sig = 0, missing, rc;
+	int i, sig = 0, missing, rc, r;
 
 	memset(&o, 0, sizeof o);
 	for (i = 1; i < argc; i++) {
 		const char *v;
 
-		if ((v = cli_opt(argc, argv, &i, "--archive", &missing)))
-			o.archive_dir = v;
-		else if ((v = cli_opt(argc, argv, &i, "--listen", &missing)))
-			o.listen = v;
-		else if ((v = cli_opt(argc, argv, &i, "--trust", &missing))) {
+		CLI_OPT("serve", "--archive", o.archive_dir)
+		else CLI_OPT("serve", "--listen", o.listen)
+		else if ((v = cli_opt(argc, argv, &i, "--trust", &missing)) || missing) {
+			if (missing)
+				return cli_usage("serve", "--trust needs a value");
 			if (o.n_trust == TRUST_MAX)
 				return cli_usage("serve", "at most %d --trust files", TRUST_MAX);
 			trust[o.n_trust++] = v;
-		} else if ((v = cli_opt(argc, argv, &i, "--threads", &missing))) {
-			if (uint_opt(v, 64, &o.threads))
-				return cli_usage("serve", "--threads: 1..64");
-		} else if ((v = cli_opt(argc, argv, &i, "--max-connections", &missing))) {
-			if (uint_opt(v, 100, &o.conn_limit))
-				return cli_usage("serve", "--max-connections: 1..100");
-		} else if ((v = cli_opt(argc, argv, &i, "--max-per-ip", &missing))) {
-			if (uint_opt(v, 100, &o.per_ip_limit))
-				return cli_usage("serve", "--max-per-ip: 1..100");
-		} else if ((v = cli_opt(argc, argv, &i, "--header-timeout", &missing))) {
-			if (uint_opt(v, 3600, &o.header_timeout))
-				return cli_usage("serve", "--header-timeout: 1..3600 seconds");
-		} else if ((v = cli_opt(argc, argv, &i, "--idle-timeout", &missing))) {
-			if (uint_opt(v, 3600, &o.idle_timeout))
-				return cli_usage("serve", "--idle-timeout: 1..3600 seconds");
-		} else if (!strcmp(argv[i], "--no-search-cache")) {
+		} else if ((r = uint_arg(argc, argv, &i, "--threads", 64, &o.threads)) ||
+			   (r = uint_arg(argc, argv, &i, "--max-connections", 100, &o.conn_limit)) ||
+			   (r = uint_arg(argc, argv, &i, "--max-per-ip", 100, &o.per_ip_limit)) ||
+			   (r = uint_arg(argc, argv, &i, "--header-timeout", 3600,
+					 &o.header_timeout)) ||
+			   (r = uint_arg(argc, argv, &i, "--idle-timeout", 3600, &o.idle_timeout))) {
+			if (r < 0)
+				return EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--no-search-cache"))
 			o.no_search_cache = 1;
-		} else if (missing)
-			return cli_usage("serve", "%s needs a value", argv[i]);
 		else
 			return cli_usage("serve", "unknown argument %s", argv[i]);
 	}
@@ -100,6 +103,17 @@ int cmd_serve(int argc, char **argv)
 	if (!o.listen)
 		return cli_usage("serve", "--listen ADDR:PORT missing");
 	o.trust = trust;
+	/* The verify page reads the trust files for each upload: one that can
+	 * never be used stops the server here, not every visitor later. */
+	{
+		struct gaz_verify_opts vo;
+
+		memset(&vo, 0, sizeof vo);
+		vo.trust = trust;
+		vo.ntrust = o.n_trust;
+		if ((rc = gaz_verify_trust_check(&vo)))
+			return cli_error("serve", rc);
+	}
 
 	if (pipe(stop_pipe)) {
 		perror("gazette serve: pipe");

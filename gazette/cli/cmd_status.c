@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "archive_cli.h"
+#include "gazette/text.h"
 #include "gazette/tlog.h"
 
 #include <string.h>
@@ -30,7 +31,7 @@ int cmd_status(int argc, char **argv)
 	struct gaz_ar_event *ev = NULL;
 	size_t n = 0, k;
 	uint32_t seq;
-	long which;
+	long which, days;
 	int i, st, rc, missing, json = 0, ret = EXIT_USAGE;
 
 	for (i = 1; i < argc; i++) {
@@ -61,6 +62,9 @@ int cmd_status(int argc, char **argv)
 			return cli_usage("status", "--set does not take --on or --json");
 		if ((rc = gaz_status_parse(set, &st)))
 			return cli_usage("status", "%s", gaz_errdetail());
+		/* as --on: a usage error (2), not a refusal by the archive (1) */
+		if (gaz_text_parse_date(date, &days))
+			return cli_usage("status", "--date '%s' is not a date (YYYY-MM-DD)", date);
 		if (log_pass && !log_key)
 			return cli_usage("status", "--log-pass-file goes with --log-key");
 		if ((ret = cli_text_ok("status", "--by", by)) ||

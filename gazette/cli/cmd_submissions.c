@@ -9,48 +9,61 @@ const char cmd_submissions_usage[] =
 	"       gazette submissions --archive DIR [--waiting] [--json]\n\n"
 	"按月报送 / 应刊尽刊: `add` records documents received from departments\n"
 	"(their 发文字号, title, issuer and the file's SHA-256; the same file twice\n"
-	"is refused).  Without `add`, reports every received document and the\n"
+	"is refused).  The files are recorded together or not at all: one that\n"
+	"cannot be read, has no header or was already received leaves nothing\n"
+	"recorded.  Without `add`, reports every received document and the\n"
 	"issue version it was first published in (by 发文字号), or WAITING.\n"
 	"--waiting lists only those still waiting.\n\n"
 	"exit 0: done (the report exits 0 even when documents wait); 1: a file\n"
 	"was refused; 2: usage/I-O.\n";
 
+/* Every file is read and parsed before any is recorded, and all are
+ * recorded in one transaction: a bad, missing or already received file
+ * leaves nothing recorded, so the same command can simply be run again. */
 static int add(const char *archive, const char *by, char **files, int n)
 {
 	struct gaz_archive *a = NULL;
+	struct gaz_ar_submission *s = NULL;
+	uint64_t *seq = NULL;
 	int i, rc, ret, failed = 0;
 
-	if ((ret = ar_cli_open(archive, GAZ_AR_WRITE | GAZ_AR_CREATE, NULL, &a)))
-		return ret;
+	if (!(s = calloc((size_t)n, sizeof *s)) || !(seq = calloc((size_t)n, sizeof *seq))) {
+		ret = ar_cli_fail("submissions", GAZ_ENOMEM);
+		goto end;
+	}
 	for (i = 0; i < n; i++) {
-		struct gaz_ar_submission s;
 		const char *base = strrchr(files[i], '/');
 		char *bytes = NULL;
 		size_t len = 0;
-		uint64_t seq;
 
 		base = base ? base + 1 : files[i];
 		if ((rc = gaz_read_file(files[i], GAZ_DOC_MAX_BYTES, &bytes, &len)) ||
-		    (rc = gaz_submission_parse(bytes, len, base, &s))) {
-			free(bytes);
+		    (rc = gaz_submission_parse(bytes, len, base, &s[i]))) {
 			ret = ar_cli_fail(files[i], rc);
 			failed = ret > failed ? ret : failed;
-			continue;
 		}
 		free(bytes);
-		rc = gaz_archive_submit(a, &s, ar_cli_who(by), ar_cli_now(), &seq);
-		if (rc) {
-			ret = ar_cli_fail(files[i], rc);
-			failed = ret > failed ? ret : failed;
-		} else {
-			printf("received %s: %s %s (submission %llu)\n", files[i], s.doc_no, s.title,
-			       (unsigned long long)seq);
-		}
-		free(s.doc_no); free(s.index_no); free(s.title); free(s.issuer);
-		free(s.published); free(s.file);
 	}
+	if ((ret = failed))
+		goto end;
+	if ((ret = ar_cli_open(archive, GAZ_AR_WRITE | GAZ_AR_CREATE, NULL, &a)))
+		goto end;
+	if ((rc = gaz_archive_submit_all(a, s, (size_t)n, ar_cli_who(by), ar_cli_now(), seq))) {
+		ret = ar_cli_fail("submissions add", rc);
+		goto end;
+	}
+	for (i = 0; i < n; i++)
+		printf("received %s: %s %s (submission %llu)\n", files[i], s[i].doc_no, s[i].title,
+		       (unsigned long long)seq[i]);
+	ret = EXIT_OK;
+end:
+	if (ret && n > 1)
+		fprintf(stderr, "gazette submissions: nothing recorded (the files are recorded "
+			"together or not at all)\n");
+	gaz_ar_submissions_free(s, s ? (size_t)n : 0);
+	free(seq);
 	gaz_archive_close(a);
-	return failed;
+	return ret;
 }
 
 int cmd_submissions(int argc, char **argv)

@@ -17,8 +17,9 @@ const char cmd_tsa_usage[] =
 	"a free port.  Prints \"listening on http://HOST:PORT/\" on stdout once ready\n"
 	"and serves until SIGINT or SIGTERM.\n\n"
 	"  --policy OID        TSA policy (default " GAZ_TSA_DEFAULT_POLICY ", a demo value)\n"
-	"  --serial-file FILE  serial numbers from a counter in FILE (default: random)\n\n"
-	"exit 0 after a clean stop; 2 on usage, key or network errors.\n";
+	"  --serial-file FILE  serial numbers from a counter in FILE (default: random);\n"
+	"                      created if absent, checked and rewritten at start-up\n\n"
+	"exit 0 after a clean stop; 2 on usage, key, serial file or network errors.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -42,24 +43,20 @@ int cmd_tsa(int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if ((v = cli_opt(argc, argv, &i, "--key", &missing))) key = v;
-		else if ((v = cli_opt(argc, argv, &i, "--cert", &missing))) cert = v;
-		else if ((v = cli_opt(argc, argv, &i, "--chain", &missing))) chain = v;
-		else if ((v = cli_opt(argc, argv, &i, "--listen", &missing))) listen = v;
-		else if ((v = cli_opt(argc, argv, &i, "--pass-file", &missing))) passfile = v;
-		else if ((v = cli_opt(argc, argv, &i, "--policy", &missing))) policy = v;
-		else if ((v = cli_opt(argc, argv, &i, "--serial-file", &missing))) serial = v;
+		CLI_OPT("tsa", "--key", key)
+		else CLI_OPT("tsa", "--cert", cert)
+		else CLI_OPT("tsa", "--chain", chain)
+		else CLI_OPT("tsa", "--listen", listen)
+		else CLI_OPT("tsa", "--pass-file", passfile)
+		else CLI_OPT("tsa", "--policy", policy)
+		else CLI_OPT("tsa", "--serial-file", serial)
 		else if (!strncmp(a, "--pass", 6))
 			return cli_usage("tsa", "%.*s: passphrases are never taken on the command "
 					 "line (other users can read it in the process list); "
 					 "use --pass-file FILE or GAZETTE_KEY_PASS",
 					 (int)strcspn(a, "="), a);
-		else if (missing)
-			return cli_usage("tsa", "%s needs a value", a);
 		else
 			return cli_usage("tsa", "unknown argument %s", a);
-		if (missing)
-			return cli_usage("tsa", "%s needs a value", a);
 	}
 	if (!key || !cert || !listen)
 		return cli_usage("tsa", "--key, --cert and --listen are required");

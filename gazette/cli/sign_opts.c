@@ -5,27 +5,42 @@
 #include <string.h>
 #include <time.h>
 
-/* Unix seconds, or exactly YYYY-MM-DDTHH:MM:SSZ (UTC). */
-static int parse_time(const char *s, int64_t *out)
+/* The last second /M can hold: 9999-12-31T23:59:59Z. */
+#define TIME_MAX INT64_C(253402300799)
+
+static int leap(uint64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Unix seconds (0..TIME_MAX), or exactly YYYY-MM-DDTHH:MM:SSZ (UTC), a
+ * date that exists in 1970..9999 (no leap second: /M could not say it).
+ * NULL, or what is wrong. */
+static const char *parse_time(const char *s, int64_t *out)
 {
 	static const unsigned at[6] = { 0, 5, 8, 11, 14, 17 }, w[6] = { 4, 2, 2, 2, 2, 2 };
-	static const uint64_t max[6] = { 9999, 12, 31, 23, 59, 60 };
+	static const uint64_t max[6] = { 9999, 12, 31, 23, 59, 59 };
+	static const unsigned mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	uint64_t v[6];
 	struct tm tm;
 	size_t i;
 
-	if (!gaz_parse_uint(s, strlen(s), (uint64_t)1 << 40, &v[0])) {
+	if (s[0] >= '0' && s[0] <= '9' && strspn(s, "0123456789") == strlen(s)) {
+		if (gaz_parse_uint(s, strlen(s), (uint64_t)TIME_MAX, &v[0]))
+			return "after 9999-12-31T23:59:59Z";
 		*out = (int64_t)v[0];
-		return 0;
+		return NULL;
 	}
 	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
 	    s[16] != ':' || s[19] != 'Z')
-		return -1;
+		return "not a time";
 	for (i = 0; i < 6; i++)
 		if (gaz_parse_uint(s + at[i], w[i], max[i], &v[i]))
-			return -1;
-	if (v[0] < 1970 || !v[1] || !v[2])
-		return -1;
+			return i < 3 ? "no such date" : "no such time of day";
+	if (v[0] < 1970)
+		return "the year must be 1970..9999";
+	if (!v[1] || !v[2] || v[2] > mdays[v[1] - 1] + (v[1] == 2 && leap(v[0])))
+		return "no such date";
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = (int)v[0] - 1900;
 	tm.tm_mon = (int)v[1] - 1;
@@ -34,7 +49,7 @@ static int parse_time(const char *s, int64_t *out)
 	tm.tm_min = (int)v[4];
 	tm.tm_sec = (int)v[5];
 	*out = (int64_t)timegm(&tm);
-	return 0;
+	return NULL;
 }
 
 void cli_sign_init(struct cli_sign *cs)
@@ -98,7 +113,7 @@ int cli_sign_opt(const char *cmd, int argc, char **argv, int *i, struct cli_sign
 
 int cli_sign_finish(const char *cmd, struct cli_sign *cs)
 {
-	const char *sde;
+	const char *sde = NULL, *why;
 
 	if (cs->level) {
 		if (!strcmp(cs->level, "B-B")) cs->o.level = GAZ_PADES_B_B;
@@ -115,9 +130,10 @@ int cli_sign_finish(const char *cmd, struct cli_sign *cs)
 		return cli_usage(cmd, "--tsa and --crl need --level B-T or B-LT");
 	if (!cs->tstr && (sde = getenv("SOURCE_DATE_EPOCH")) && sde[0])
 		cs->tstr = sde;
-	if (cs->tstr && parse_time(cs->tstr, &cs->o.time))
-		return cli_usage(cmd, "bad time '%s' (Unix seconds or YYYY-MM-DDTHH:MM:SSZ)",
-				 cs->tstr);
+	if (cs->tstr && (why = parse_time(cs->tstr, &cs->o.time)))
+		return cli_usage(cmd, "bad time '%s'%s: %s (Unix seconds or "
+				 "YYYY-MM-DDTHH:MM:SSZ, years 1970..9999)", cs->tstr,
+				 cs->tstr == sde ? " in SOURCE_DATE_EPOCH" : "", why);
 	return 0;
 }
 

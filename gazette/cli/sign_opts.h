@@ -28,7 +28,8 @@ struct cli_sign {
 	"                   any later signature as a modification of the earlier one\n" \
 	"  --reason TEXT, --location TEXT   /Reason and /Location (UTF-8)\n" \
 	"  --time T         signing time for /M: Unix seconds or YYYY-MM-DDTHH:MM:SSZ\n" \
-	"                   (default: SOURCE_DATE_EPOCH if set, else now)\n" \
+	"                   (UTC, years 1970..9999; default: SOURCE_DATE_EPOCH if\n" \
+	"                   set, else now)\n" \
 	"  --seal IMAGE.png a visible seal image on the last page (default: invisible)\n"
 
 /* Defaults: B-B, certification (DocMDP P=1), /M now. */

@@ -384,6 +384,13 @@ int gaz_submission_parse(const void *bytes, size_t len, const char *file,
  * entry).  A second submission of the same bytes is GAZ_EEXIST. */
 int gaz_archive_submit(struct gaz_archive *a, const struct gaz_ar_submission *s,
 		       const char *who, int64_t now, uint64_t *seq_out);
+/* Records s[0..n) in ONE write transaction: all of them or, on any error
+ * (one already received, or the same file twice in s: GAZ_EEXIST naming
+ * it), none.  seq_out (may be NULL) gets n sequence numbers.  n is 1 to
+ * GAZ_AR_SUBMIT_MAX (GAZ_EINVAL otherwise). */
+#define GAZ_AR_SUBMIT_MAX 10000
+int gaz_archive_submit_all(struct gaz_archive *a, const struct gaz_ar_submission *s, size_t n,
+			   const char *who, int64_t now, uint64_t *seq_out);
 
 /* Every submission, in order received, each with where it was first
  * published (by 发文字号) — the 应刊尽刊 report.  gaz_ar_submissions_free(). */

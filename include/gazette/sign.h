@@ -101,7 +101,10 @@ int gaz_cms_sign_timestamped(const struct gaz_signer *s, const unsigned char dig
  * over SHA-256(data), with a random nonce and the TSA's certificate
  * requested.  Checks the response: status granted, imprint, nonce, version.
  * The TSA's signature is not checked here (gazette verify does that against
- * its trust anchors).  *token is the DER TimeStampToken (free()). */
+ * its trust anchors).  *token is the DER TimeStampToken (free()).
+ * GAZ_EIO when the TSA cannot be reached (a refused connection fails at once)
+ * or does not answer within GAZ_TSA_TIMEOUT_S, with the reason in
+ * gaz_errdetail(). */
 int gaz_tsa_timestamp(const char *url, const unsigned char *data, size_t n,
 		      unsigned char **token, size_t *len);
 

@@ -31,7 +31,9 @@ struct gaz_tsa;
 /* Makes a TSA from a loaded signer (loaded with GAZ_USE_TIMESTAMP; the TSA
  * takes its own references, the caller still frees s).  policy: dotted OID
  * or NULL; serial_file: path of the counter or NULL for random serials.
- * GAZ_EINVAL for a bad OID. *out is yours: gaz_tsa_free(). */
+ * The serial file is read (absent: 0) and written back here: GAZ_EIO when
+ * it is not a regular file or cannot be written, GAZ_EFORMAT when it holds
+ * no counter.  GAZ_EINVAL for a bad OID. *out is yours: gaz_tsa_free(). */
 int gaz_tsa_new(const struct gaz_signer *s, const char *policy, const char *serial_file,
 		struct gaz_tsa **out);
 void gaz_tsa_free(struct gaz_tsa *t);

@@ -129,6 +129,11 @@ struct gaz_verify_report {
 int gaz_verify_pdf(const void *buf, size_t len, const struct gaz_verify_opts *opts,
 		   struct gaz_verify_report **out);
 void gaz_verify_report_free(struct gaz_verify_report *r);
+/* Loads the trust files of opts as gaz_verify_pdf() would, and forgets
+ * them: 0, or gaz_verify_pdf()'s GAZ_EINVAL/GAZ_EIO (the file named in
+ * gaz_errdetail()) — for a service to refuse to start with a trust file it
+ * could never use. */
+int gaz_verify_trust_check(const struct gaz_verify_opts *opts);
 
 /* Appends the human-readable report to out. */
 int gaz_verify_report_text(const struct gaz_verify_report *r, const char *name,

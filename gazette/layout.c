@@ -696,7 +696,7 @@ static int cover(struct build *b)
 	memset(&p, 0, sizeof p);
 	p.left = 2 * TOC_SIZE;
 	p.measure = BODY_W - 4 * TOC_SIZE;
-	p.hang = 0;
+	p.hang = TOC_SIZE; /* a title's later lines hang: the entries stay apart */
 	p.align = LAY_JUSTIFY;
 	p.pitch = TOC_PITCH;
 	for (i = 0; i < y->is->n_docs; i++) {
@@ -710,7 +710,7 @@ static int cover(struct build *b)
 		if ((rc = lay_text_prepare(y, gaz_fv(&d->title), strlen(gaz_fv(&d->title)), &kai,
 					   NULL, 0, &t)))
 			return rc;
-		rc = gaz_lb_fit(t.ch, t.n, t.brk, p.measure, 0, 0, 1, &ln, &nl);
+		rc = gaz_lb_fit(t.ch, t.n, t.brk, p.measure, 0, p.hang, 1, &ln, &nl);
 		free(ln);
 		if (!rc && y->top + (float)nl * TOC_PITCH > 238 * MM) {
 			lay_text_release(&t);

@@ -162,6 +162,46 @@ static void check_halfwidth(struct gaz_diags *d, const char *file, const char *f
 				 full_width_of(first), count, count == 1 ? "" : "s");
 }
 
+/* ---- paired marks ------------------------------------------------------- */
+
+/* Quotation marks and book-title marks open and close within a line (a
+ * paragraph): ”六稳” — a closing mark where one opens, as the crawl of
+ * document 04 has it — reads wrong in print and is easy to miss on
+ * screen.  One warning per line: the first mark out of place. */
+static void check_pairs(struct gaz_diags *d, const char *file, const char *field, int line,
+			int col0, const char *s)
+{
+	static const struct { uint32_t open, close; const char *o, *c; } m[] = {
+		{ 0x201C, 0x201D, "“", "”" }, { 0x2018, 0x2019, "‘", "’" },
+		{ 0x300A, 0x300B, "《", "》" },
+	};
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k, j;
+	int depth[3] = { 0 }, open_col[3] = { 0 }, col = 0;
+	uint32_t cp;
+
+	for (; i < n && (k = gaz_utf8_decode(p + i, n - i, &cp)); i += k) {
+		col++;
+		for (j = 0; j < 3; j++) {
+			if (cp == m[j].open && !depth[j]++) {
+				open_col[j] = col;
+			} else if (cp == m[j].close && !depth[j]--) {
+				gaz_diags_add_at(d, GAZ_SEV_WARNING, file, line, col0 + col - 1, field,
+						 "'%s' closes nothing before it on this line: an "
+						 "opening '%s' is probably meant", m[j].c, m[j].o);
+				return;
+			}
+		}
+	}
+	for (j = 0; j < 3; j++)
+		if (depth[j] > 0) {
+			gaz_diags_add_at(d, GAZ_SEV_WARNING, file, line, col0 + open_col[j] - 1,
+					 field, "'%s' is not closed on this line (no '%s' after it)",
+					 m[j].o, m[j].c);
+			return;
+		}
+}
+
 /* ---- the config --------------------------------------------------------- */
 
 static void check_uint(struct gaz_diags *d, const char *file, const struct gaz_field *f,
@@ -590,6 +630,7 @@ static void check_body(const struct gaz_doc *doc, struct gaz_diags *d)
 			gaz_diags_add(d, GAZ_SEV_WARNING, doc->file, b->line, "正文",
 				      "crawl debris (%s): remove the line", why);
 		check_halfwidth(d, doc->file, "正文", b->line, b->col, b->text);
+		check_pairs(d, doc->file, "正文", b->line, b->col, b->text);
 		scan_privacy(d, doc->file, "正文", b->line, b->col, b->text);
 	}
 	check_title_repeat(doc, d);
@@ -688,6 +729,8 @@ static void check_doc(const struct gaz_issue *is, size_t k, long issue_date,
 		    hdr[j] == &doc->subject || hdr[j] == &doc->genre)
 			check_halfwidth(d, f, hdr_keys[j], hdr[j]->line, hdr[j]->col,
 					hdr[j]->value);
+		if (hdr[j] == &doc->title)
+			check_pairs(d, f, hdr_keys[j], hdr[j]->line, hdr[j]->col, hdr[j]->value);
 	}
 	check_body(doc, d);
 }

@@ -465,6 +465,21 @@ static void test_config_rules(void)
 	}
 }
 
+/* Quotation and book-title marks that do not pair up on their line. */
+static void test_pairs(void)
+{
+	expect_doc(__LINE__, "现将当前", "现将”六稳”当前", 11, 3, "正文", W,
+		   "'”' closes nothing before it on this line");
+	expect_doc(__LINE__, "现将当前", "现将“六稳当前", 11, 3, "正文", W,
+		   "'“' is not closed on this line");
+	expect_doc(__LINE__, "现将当前", "现将《方案当前", 11, 3, "正文", W,
+		   "'《' is not closed on this line");
+	expect_doc(__LINE__, "现将当前", "现将‘六稳’’当前", 11, 7, "正文", W,
+		   "'’' closes nothing before it");
+	expect_doc(__LINE__, "关于持续", "关于”持续", 3, 11, "文件标题", W,
+		   "'”' closes nothing before it");
+}
+
 static void test_line_bytes(void)
 {
 	/* C0, DEL, C1, U+FFFD, bidi overrides/isolates, line separator. */
@@ -722,6 +737,7 @@ int main(void)
 	test_clean();
 	test_config_rules();
 	test_line_bytes();
+	test_pairs();
 	test_doc_rules();
 	test_doc_no_truncation_false_positives();
 	test_parse_edges();

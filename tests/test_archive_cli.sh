@@ -70,6 +70,13 @@ expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --page-
 	--reason "勘误：第3页标题错字" --by editor
 has out "stored 2023/7 version 2"
 
+# a single-value option given twice is a usage error, not "the last one wins"
+expect 2 "$GAZETTE" backup --archive "$A" --archive "$T/none" "$T/bk-twice"
+has err "--archive given twice"
+[ ! -e "$T/bk-twice" ] || fail "backup ran with --archive given twice"
+expect 2 "$GAZETTE" get --archive "$A" 2023/7 -o "$T/x1.pdf" -o "$T/x2.pdf"
+has err "-o given twice"
+
 # --- get ------------------------------------------------------------------------------
 # -o never replaces a device, pipe or directory, nor the archive's own files
 mkfifo "$T/fifo.pdf"

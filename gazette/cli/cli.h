@@ -68,12 +68,16 @@ int cli_output_ok_issue(const char *cmd, const char *out, const struct gaz_issue
  * opt, and returns EXIT_USAGE, else 0. */
 int cli_text_ok(const char *cmd, const char *opt, const char *value);
 /* One "--name VALUE" option in a chain of `else CLI_OPT(...)`: stores the
- * value in var, or returns the usage error of cmd when the value is
- * missing.  Needs locals argc, argv, i, v, missing. */
+ * value in var (which starts NULL), or returns the usage error of cmd when
+ * the value is missing or the option was given before (the last one would
+ * silently win: `--archive a --archive b`).  Needs locals argc, argv, i, v,
+ * missing. */
 #define CLI_OPT(cmd, name, var) \
 	if ((v = cli_opt(argc, argv, &i, name, &missing)) || missing) { \
 		if (missing) \
 			return cli_usage(cmd, "%s needs a value", name); \
+		if (var) \
+			return cli_usage(cmd, "%s given twice", name); \
 		var = v; \
 	}
 

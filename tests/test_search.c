@@ -532,6 +532,21 @@ static void make_v1_record(MDB_txn *txn, uint64_t id, const char *doc_no)
 	CHECK_EQ_INT(mdb_put(txn, dbi, &k, &v, 0), 0);
 }
 
+/* Adds document id with these numbers and text (d holds the rest). */
+static void add_numbered(MDB_txn *txn, struct gaz_search_doc *d, uint64_t id, const char *title,
+			 const char *doc_no, const char *index_no, const char *code,
+			 const char *text)
+{
+	d->id = id;
+	d->title = title;
+	d->doc_no = doc_no;
+	d->index_no = index_no;
+	d->code = code;
+	d->text = text;
+	d->text_len = strlen(text);
+	CHECK_EQ_INT(gaz_search_add(txn, d), 0);
+}
+
 /* 发文字号, 索引号 and verification codes: parts of them find the document
  * like title words; the whole of one, however typed, finds it first. */
 static void test_doc_numbers(void)
@@ -548,33 +563,15 @@ static void test_doc_numbers(void)
 
 	CHECK_EQ_INT(mdb_txn_begin(env, NULL, 0, &txn), 0);
 	d.issuer = "编号测试机关";
-	d.id = base + 1;
-	d.title = "关于印发工作要点的通知";
-	d.doc_no = "西府办发〔2017〕38号";
-	d.index_no = "008463152/2017-00213";
-	d.code = "MF4E1G6184";
-	d.text = body;
-	d.text_len = strlen(body);
-	CHECK_EQ_INT(gaz_search_add(txn, &d), 0);
+	add_numbered(txn, &d, base + 1, "关于印发工作要点的通知", "西府办发〔2017〕38号",
+		     "008463152/2017-00213", "MF4E1G6184", body);
 	/* cites A's number in its title and three times in its text: a
 	 * better full-text score for that number than A itself */
-	d.id = base + 2;
-	d.title = "关于落实西府办发〔2017〕38号的通知";
-	d.doc_no = "穗更新〔2018〕21号";
-	d.index_no = "007482893/2018-00116";
-	d.code = "7Z0QW3RT5K";
-	d.text = cites;
-	d.text_len = strlen(cites);
-	CHECK_EQ_INT(gaz_search_add(txn, &d), 0);
+	add_numbered(txn, &d, base + 2, "关于落实西府办发〔2017〕38号的通知", "穗更新〔2018〕21号",
+		     "007482893/2018-00116", "7Z0QW3RT5K", cites);
 	/* a corrected issue carries A again (same number and code) */
-	d.id = base + 3;
-	d.title = "关于印发工作要点的通知";
-	d.doc_no = "西府办发〔2017〕38号";
-	d.index_no = "008463152/2017-00213";
-	d.code = "MF4E1G6184";
-	d.text = body;
-	d.text_len = strlen(body);
-	CHECK_EQ_INT(gaz_search_add(txn, &d), 0);
+	add_numbered(txn, &d, base + 3, "关于印发工作要点的通知", "西府办发〔2017〕38号",
+		     "008463152/2017-00213", "MF4E1G6184", body);
 	CHECK_EQ_INT(gaz_search_supersede(txn, base + 1), 0);
 	/* a document indexed before numbers were (record format 1) */
 	d.id = base + 4;

@@ -72,18 +72,34 @@ int pages_verify_form(struct site *s, const struct req *q, struct resp *r)
 {
 	const char *code = gaz_http_target_param(q->t, "code");
 	struct out o;
-	char lim[32], norm[CODE_SHOW_MAX + 1];
+	char lim[32], norm[CODE_SHOW_MAX + 1], typed[sizeof r->location];
+	size_t a, e;
 	int rc;
 
-	if (code && !s->exporting)
-		gaz_text_code_normalise(code, norm, sizeof norm);
-	if (code && !s->exporting && norm[0]) {
-		/* the no-script way from a typed code to /verify/CODE, normalised
-		 * (a code that is not one still gets its page: it says so) */
+	typed[0] = '\0';
+	if (code && !s->exporting) {
+		/* the no-script way from a typed code to /verify/CODE: a code
+		 * normalised (I/L/O, case, hyphens), anything else (an 索引号
+		 * or 文号 typed into the box) as typed, only trimmed — never
+		 * cut, which could split a character */
+		if (gaz_text_code_normalise(code, norm, sizeof norm)) {
+			snprintf(typed, sizeof typed, "%s", norm);
+		} else {
+			for (a = 0; code[a] == ' ' || code[a] == '\t'; a++)
+				;
+			for (e = strlen(code); e > a && (code[e - 1] == ' ' || code[e - 1] == '\t'); e--)
+				;
+			if (e - a < sizeof typed) {
+				memcpy(typed, code + a, e - a);
+				typed[e - a] = '\0';
+			}
+		}
+	}
+	if (typed[0]) {
 		struct out u;
 		out_init(&u, sizeof r->location - 1);
 		out_raw(&u, "/verify/");
-		out_seg(&u, norm);
+		out_seg(&u, typed);
 		if (u.err) {
 			out_release(&u);
 			return GAZ_EINVAL;

@@ -380,8 +380,10 @@ static int key_ids(MDB_txn *txn, MDB_dbi terms, const char *text, uint64_t *ids,
 
 		if (!tl[i])
 			continue;
-		if ((rc = fts_piter_open(txn, terms, t[i], tl[i], &it)))
+		if ((rc = fts_piter_open(txn, terms, t[i], tl[i], &it))) {
+			fts_piter_close(&it); /* a cursor opened before the failure */
 			break;
+		}
 		for (; !it.done && !rc && k < max; rc = fts_piter_next(&it))
 			ids[k++] = it.id;
 		fts_piter_close(&it);
@@ -431,8 +433,10 @@ static int exact_pass(struct qstate *q, const char *text)
 	for (i = 0; i < q->nreq; i++) {
 		if (q->t[i].key[0] != 1 || nf == sizeof f / sizeof *f)
 			continue;
-		if ((rc = fts_piter_open(q->txn, q->d.terms, q->t[i].key, q->t[i].len, &f[nf])))
+		if ((rc = fts_piter_open(q->txn, q->d.terms, q->t[i].key, q->t[i].len, &f[nf]))) {
+			fts_piter_close(&f[nf]); /* a cursor opened before the failure */
 			goto end;
+		}
 		nf++;
 	}
 	for (i = 0; i < found; i++) {

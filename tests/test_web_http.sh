@@ -467,6 +467,17 @@ import re, sys
 h = re.findall(r"<h([1-6])", open(sys.argv[1], encoding="utf-8").read())
 assert h and h[0] == "1" and h.count("1") == 1, h
 EOF2
+# an 索引号 typed into the code box goes as typed (only trimmed), not
+# "normalised" as if it were a code: its document page
+status_is 303 "$B/verify?code=+008463152%2F2017-00213+"
+[ "$(hdr Location)" = "/verify/008463152%2F2017-00213" ] || fail "索引号 redirect to $(hdr Location)"
+status_is 200 "$B/verify/008463152%2F2017-00213"
+# a long text that is no code is never cut (a cut could split a character
+# and make the next request invalid): its page says no document has it
+LONG=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("中华人民共和国国务院办公厅关于"))')
+status_is 303 "$B/verify?code=$LONG"
+[ "$(hdr Location)" = "/verify/$LONG" ] || fail "long key redirect to $(hdr Location)"
+status_is 404 "$B/verify/$LONG"
 # an unknown code: its own page (404), in Chinese, the normalised code, the form again
 status_is 303 "$B/verify?code=zzzzz-zzzzo"
 [ "$(hdr Location)" = "/verify/ZZZZZZZZZ0" ] || fail "unknown code redirect to $(hdr Location)"

@@ -57,6 +57,12 @@ expect 2 "$GAZETTE" publish "$S" --archive "$T/ar" "${SIGN[@]}" --reason x --by 
 has err "--by contains a control character (U+001B)"
 expect 0 "$GAZETTE" audit --archive "$T/ar"
 hasnt out "2099-01-01"
+# A long reason goes into the archive and the signature's /Reason alike (it
+# was refused as "out of memory" over 4 KB); past the archive's cap, a
+# usage error before any work.
+expect 0 "$GAZETTE" publish "$S" --archive "$T/ar-long" "${SIGN[@]}" --reason "$(printf '长%.0s' $(seq 2000))"
+expect 2 "$GAZETTE" publish "$S" --archive "$T/ar-long" "${SIGN[@]}" --reason "$(printf '长%.0s' $(seq 6000))"
+has err "at most 16384"
 # A new archive only in a new or empty directory, never among other files.
 expect 2 "$GAZETTE" publish "$S" --archive "$T/issue-copy" "${SIGN[@]}"
 has err "not an archive, and not empty"

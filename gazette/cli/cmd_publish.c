@@ -205,7 +205,7 @@ static int build_signed(const struct gaz_issue *is, struct cli_sign *cs, const c
 {
 	struct gaz_compile_result cr = { 0 };
 	struct gaz_signer *s = NULL;
-	struct gaz_buf why = GAZ_BUF_INIT(4096);
+	struct gaz_buf why = GAZ_BUF_INIT(GAZ_AR_NOTE_MAX + 1024); /* /Reason: prefix + --reason */
 	unsigned char *upd = NULL;
 	char *out = NULL;
 	size_t ulen = 0, i;
@@ -342,6 +342,9 @@ int cmd_publish(int argc, char **argv)
 		return cli_usage("publish", "-o writes the PDF signed here; it needs --key");
 	if (log_pass && !log_key)
 		return cli_usage("publish", "--log-pass-file goes with --log-key");
+	if (reason && strlen(reason) > GAZ_AR_NOTE_MAX)
+		return cli_usage("publish", "--reason is %zu bytes: at most %u", strlen(reason),
+				 (unsigned)GAZ_AR_NOTE_MAX);
 	if ((ret = cli_text_ok("publish", "--reason", reason)) ||
 	    (ret = cli_text_ok("publish", "--by", by)) ||
 	    (ret = cli_text_ok("publish", "--location", cs.o.location)))

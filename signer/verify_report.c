@@ -135,12 +135,20 @@ static cJSON *msgs_json(const struct gaz_msgs *m)
 	return a;
 }
 
+/* JSON text is UTF-8: a value that is not (a file name is bytes) has its
+ * invalid sequences shown as U+FFFD. */
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
+	char *fixed;
+
+	if (!v) {
 		cJSON_AddNullToObject(o, k);
+	} else if (!gaz_utf8_validate((const unsigned char *)v, strlen(v), NULL)) {
+		cJSON_AddStringToObject(o, k, v);
+	} else if ((fixed = gaz_utf8_repair(v))) {
+		cJSON_AddStringToObject(o, k, fixed);
+		free(fixed);
+	}
 }
 
 int gaz_verify_report_json(const struct gaz_verify_report *r, const char *name, char **json)

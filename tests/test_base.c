@@ -50,6 +50,15 @@ static void test_utf8(void)
 	uint32_t cp;
 
 	CHECK_EQ_INT(gaz_utf8_validate((const unsigned char *)"公报", 6, &bad), 0);
+	/* repair: each invalid byte becomes U+FFFD, valid text stays */
+	{
+		char *r = gaz_utf8_repair("a\xff" "公\xE5\x85" "b\xED\xA0\x80");
+		CHECK(r != NULL);
+		if (r)
+			CHECK_STR(r, "a\xEF\xBF\xBD" "公\xEF\xBF\xBD\xEF\xBF\xBD" "b"
+				     "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+		free(r);
+	}
 	CHECK_EQ_INT(gaz_utf8_validate((const unsigned char *)"ab\xC0\xAF", 4, &bad), GAZ_EFORMAT);
 	CHECK_EQ_INT(bad, 2); /* overlong '/' */
 	CHECK_EQ_INT(gaz_utf8_validate((const unsigned char *)"\xED\xA0\x80", 3, &bad), GAZ_EFORMAT);

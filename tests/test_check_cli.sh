@@ -221,6 +221,18 @@ set -e
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["may_compile"] and d["documents"]==5 and d["problems"]==[], d' "$scratch/j" ||
 	fail "check --json on the sample: wrong object"
 
+# A folder whose name is not UTF-8 (names are bytes): --json stays valid
+# JSON, the bad byte shown as U+FFFD.
+bad=$scratch/$(printf 'issue-\xff')
+cp -r sample-issue "$bad"
+set +e
+"$GAZETTE" check "$bad" --json >"$scratch/j" 2>"$scratch/e"; rc=$?
+set -e
+[ "$rc" = 0 ] || fail "check --json on a non-UTF-8 folder name: exit $rc"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); assert d["issue"].endswith("issue-\ufffd"), d["issue"]' \
+	"$scratch/j" || fail "check --json on a non-UTF-8 folder name: not valid JSON"
+rm -rf "$bad"
+
 # Usage errors.
 set +e
 "$GAZETTE" check >/dev/null 2>&1; rc=$?

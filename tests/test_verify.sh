@@ -100,6 +100,11 @@ assert r["signatures"][1]["kind"] == "doc-timestamp" and r["signatures"][1]["cov
 assert [v["index"] for v in r["revisions"]] == [1, 2, 3, 4]
 EOF
 ok "--json report"
+# a file name that is not UTF-8 (names are bytes): still valid JSON
+cp "$T/blt-dts.pdf" "$T/$(printf 'name-\xff').pdf"
+"$GAZETTE" verify "$T/$(printf 'name-\xff').pdf" "${TRUST[@]}" --json >"$T/out.json"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1], encoding="utf-8")); assert r["file"].endswith("name-\ufffd.pdf"), r["file"]' \
+	"$T/out.json" && ok "--json with a non-UTF-8 file name" || fail "--json with a non-UTF-8 file name"
 
 # other signers: a throwaway demo CA made here (never reuse these keys)
 echo demo-pass >"$T/pass.txt"

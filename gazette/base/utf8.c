@@ -1,5 +1,7 @@
 #include "gazette/base.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t gaz_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
@@ -163,4 +165,30 @@ size_t gaz_utf8_count(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xC0) != 0x80)
 			c++;
 	return c;
+}
+
+char *gaz_utf8_repair(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, o = 0, k;
+	uint32_t cp;
+	char *out;
+
+	/* each invalid byte becomes 3 bytes at most */
+	if (n > (SIZE_MAX - 1) / 3 || !(out = malloc(n * 3 + 1)))
+		return NULL;
+	while (i < n) {
+		k = gaz_utf8_decode(p + i, n - i, &cp);
+		if (k) {
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }

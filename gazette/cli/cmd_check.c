@@ -30,6 +30,20 @@ const char cmd_check_usage[] =
 	"exit 0: may be compiled (warnings allowed); 1: errors found;\n"
 	"2: usage error or the folder cannot be opened.\n";
 
+/* JSON text is UTF-8: a file name is bytes, so invalid sequences in it are
+ * shown as U+FFFD. */
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	char *fixed;
+
+	if (!gaz_utf8_validate((const unsigned char *)v, strlen(v), NULL)) {
+		cJSON_AddStringToObject(o, k, v);
+	} else if ((fixed = gaz_utf8_repair(v))) {
+		cJSON_AddStringToObject(o, k, fixed);
+		free(fixed);
+	}
+}
+
 static int print_json(const char *dir, const struct gaz_issue *is, const struct gaz_diags *d)
 {
 	cJSON *j = cJSON_CreateObject(), *a;
@@ -39,7 +53,7 @@ static int print_json(const char *dir, const struct gaz_issue *is, const struct 
 
 	if (!j)
 		goto end;
-	cJSON_AddStringToObject(j, "issue", dir);
+	add_str(j, "issue", dir);
 	cJSON_AddNumberToObject(j, "documents", (double)is->n_docs);
 	cJSON_AddNumberToObject(j, "errors", (double)d->n_errors);
 	cJSON_AddNumberToObject(j, "warnings", (double)d->n_warnings);
@@ -53,12 +67,12 @@ static int print_json(const char *dir, const struct gaz_issue *is, const struct 
 		if (!o)
 			goto end;
 		cJSON_AddItemToArray(a, o);
-		cJSON_AddStringToObject(o, "file", x->file ? x->file : "");
+		add_str(o, "file", x->file ? x->file : "");
 		cJSON_AddNumberToObject(o, "line", x->line);
 		cJSON_AddNumberToObject(o, "column", x->col);
-		cJSON_AddStringToObject(o, "field", x->field ? x->field : "");
+		add_str(o, "field", x->field ? x->field : "");
 		cJSON_AddStringToObject(o, "severity", x->sev == GAZ_SEV_ERROR ? "error" : "warning");
-		cJSON_AddStringToObject(o, "message", x->msg ? x->msg : "");
+		add_str(o, "message", x->msg ? x->msg : "");
 	}
 	if (!(txt = cJSON_Print(j)))
 		goto end;

@@ -142,6 +142,10 @@ size_t gaz_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 size_t gaz_utf8_encode(uint32_t cp, char *out);
 /* 0 if valid; else GAZ_EFORMAT and *bad_off is the offset of the first bad byte. */
 int gaz_utf8_validate(const unsigned char *s, size_t n, size_t *bad_off);
+/* A malloc'ed copy of the NUL-terminated s with every invalid UTF-8
+ * sequence replaced by U+FFFD (for JSON, which must be UTF-8: a file name
+ * is bytes); NULL if out of memory. */
+char *gaz_utf8_repair(const char *s);
 /* gaz_utf8_validate, and no NUL byte either: the strings of a record. */
 int gaz_utf8_validate_text(const unsigned char *s, size_t n, size_t *bad_off);
 /* Number of scalar values in valid UTF-8. */

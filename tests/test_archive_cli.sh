@@ -70,6 +70,11 @@ expect 0 "$GAZETTE" publish "$S" --archive "$A" --signed-pdf "$T/v2.pdf" --page-
 	--reason "勘误：第3页标题错字" --by editor
 has out "stored 2023/7 version 2"
 
+# a missing --archive names the subcommand
+for c in audit fsck search log submissions; do
+	expect 2 "$GAZETTE" "$c"
+	has err "gazette $c: --archive DIR is required"
+done
 # a single-value option given twice is a usage error, not "the last one wins"
 expect 2 "$GAZETTE" backup --archive "$A" --archive "$T/none" "$T/bk-twice"
 has err "--archive given twice"

@@ -182,6 +182,14 @@ cp "$T/out" "$T/incl2.json"
 expect 0 "$GAZETTE" log verify-proof "$T/incl2.json" --pub "$K/log-pub.pem" --sth "$T/sth.json"
 expect 0 "$GAZETTE" log --archive "$A" leaf 5
 has out "issue 2023/7 version 1"
+expect 2 "$GAZETTE" log --archive "$A" leaf abc
+has err "'abc' is not a number"
+expect 2 "$GAZETTE" log --archive "$A" leaf 18446744073709551616
+has err "is not a number from 0 to"
+expect 2 "$GAZETTE" log --archive "$A" leaf 0 extra
+has err "leaf: unexpected argument extra"
+expect 2 "$GAZETTE" log --archive "$A" head extra
+has err "head: unexpected argument extra"
 expect 1 "$GAZETTE" log --archive "$A" leaf 999
 expect 1 "$GAZETTE" log --archive "$A" inclusion 999
 expect 2 "$GAZETTE" log --archive "$A" consistency 5

@@ -38,7 +38,7 @@ int ar_cli_open(const char *dir, int flags, const char *map_size, struct gaz_arc
 	int rc;
 
 	if (!dir) {
-		fprintf(stderr, "gazette: --archive DIR is required\n");
+		fprintf(stderr, "gazette %s: --archive DIR is required\n", cli_current);
 		return EXIT_USAGE;
 	}
 	if (map_size && (parse_size(map_size, &o.map_size) || !o.map_size)) {

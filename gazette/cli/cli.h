@@ -30,6 +30,9 @@ struct cli_cmd {
 #include "commands.def"
 #undef CMD
 
+/* The subcommand running (its name in messages of shared helpers). */
+extern const char *cli_current;
+
 /* Prints "gazette: SUBJECT: <strerror>: <detail>" on stderr; returns 2. */
 int cli_error(const char *subject, int code);
 /* Prints a usage complaint and the command's usage on stderr; returns 2. */

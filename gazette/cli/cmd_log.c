@@ -164,8 +164,11 @@ static int do_leaf(MDB_txn *txn, const char *arg, int json)
 	char h[65];
 	int rc;
 
-	if (!arg || num_arg(arg, &idx))
+	if (!arg)
 		return cli_usage("log", "leaf needs an INDEX");
+	if (num_arg(arg, &idx))
+		return cli_usage("log", "leaf INDEX: '%s' is not a number from 0 to %llu", arg,
+				 (unsigned long long)GAZ_TLOG_MAX_SIZE);
 	if ((rc = gaz_tlog_leaf(txn, idx, hash, &data, &n))) {
 		if (rc == GAZ_ENOTFOUND)
 			gaz_fail(rc, "no leaf %llu", (unsigned long long)idx);
@@ -585,6 +588,14 @@ int cmd_log(int argc, char **argv)
 	if (strcmp(verb, "head") && strcmp(verb, "sign") && strcmp(verb, "leaf") &&
 	    strcmp(verb, "inclusion") && strcmp(verb, "consistency"))
 		return cli_usage("log", "unknown log command %s", verb);
+	{
+		/* what each command takes: nothing more is silently ignored */
+		int max = !strcmp(verb, "consistency") ? 2 : !strcmp(verb, "leaf") ||
+			  !strcmp(verb, "inclusion") ? 1 : 0;
+		if ((max < 2 && arg2) || (max < 1 && arg1))
+			return cli_usage("log", "%s: unexpected argument %s", verb,
+					 max < 1 ? arg1 : arg2);
+	}
 	if ((ret = ar_cli_open(archive, strcmp(verb, "sign") ? GAZ_AR_READONLY : GAZ_AR_WRITE,
 			       NULL, &a)))
 		goto end;

@@ -97,8 +97,11 @@ int main(int argc, char **argv)
 		if ((rc = gaz_dl_cjson()))
 			return cli_error(c->name, rc);
 	}
+	cli_current = c->name;
 	return c->run(argc - 1, argv + 1);
 }
+
+const char *cli_current = "";
 
 int cli_error(const char *subject, int code)
 {

@@ -117,6 +117,7 @@ struct resp {
 	char *disposition;        /* malloc'ed Content-Disposition, or NULL */
 	char location[512];       /* redirect target, or "" */
 	int immutable;            /* content-addressed: cache forever */
+	int page_tag;             /* etag is a page's, from its bytes (no ranges) */
 };
 
 void resp_init(struct resp *r);

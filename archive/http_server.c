@@ -11,6 +11,8 @@
 #include "gazette/archive.h"
 #include "gazette/dl/mhd.h"
 
+#include <openssl/sha.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <unistd.h>
@@ -249,6 +251,29 @@ static void add_security_headers(struct MHD_Response *m)
 	MHD_add_response_header(m, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
+/* A page, JSON answer or the feed gets a strong validator from its bytes
+ * (the same request on the same archive makes the same bytes), so a feed
+ * reader or a returning visitor revalidates with If-None-Match and gets a
+ * 304 without the body while nothing changed. */
+static void page_validator(const struct req *q, struct resp *r)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char hex[33];
+	size_t i;
+
+	if (r->status != 200 || r->blob || r->etag[0] || !r->body.b.len || r->body.err)
+		return;
+	SHA256((const unsigned char *)r->body.b.data, r->body.b.len, md);
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(r->etag, sizeof r->etag, "\"p-%s\"", hex);
+	r->page_tag = 1;
+	if (q->if_none_match && gaz_http_etag_match(q->if_none_match, r->etag)) {
+		r->status = 304;
+		r->entity_len = r->body.b.len;
+	}
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *c, struct resp *r,
 				 const char *allow, int api)
 {
@@ -291,7 +316,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct resp *r,
 	add_security_headers(m);
 	if (r->status != 304)
 		MHD_add_response_header(m, "Content-Type", r->ctype);
-	if (r->etag[0]) {
+	if (r->etag[0] && r->page_tag) {
+		MHD_add_response_header(m, "ETag", r->etag);
+		MHD_add_response_header(m, "Cache-Control", "no-cache");
+	} else if (r->etag[0]) {
 		MHD_add_response_header(m, "ETag", r->etag);
 		MHD_add_response_header(m, "Accept-Ranges", "bytes");
 		MHD_add_response_header(m, "Cache-Control", r->immutable
@@ -578,6 +606,7 @@ answer:
 	q.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	resp_init(&out);
 	site_get(&s->site, &q, &out);
+	page_validator(&q, &out);
 	ret = send_resp(c, &out, NULL, api);
 	resp_release(&out);
 	return ret;

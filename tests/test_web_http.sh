@@ -91,6 +91,23 @@ body_has '<html lang="zh-CN">'
 body_has '<meta name="viewport"'
 body_has '/issues/2023/7'
 [ "$(hdr Content-Type)" = "text/html; charset=utf-8" ] || fail "home content type"
+# pages, JSON and the feed carry a validator from their bytes: the same
+# request gives the same tag, If-None-Match gives 304 without a body (and
+# the 200's length); no Accept-Ranges on a page
+for u in / /issues/2023/7 /feed.atom /api/v1/issues.json "/search?q=%E5%85%AC%E6%8A%A5"; do
+	get "$B$u"
+	tag=$(hdr ETag)
+	case $tag in '"p-'*) ok ;; *) fail "$u: page ETag '$tag'" ;; esac
+	len=$(stat -c %s "$T/b")
+	[ -z "$(hdr Accept-Ranges)" ] || fail "$u: Accept-Ranges on a page"
+	[ "$(hdr Cache-Control)" = no-cache ] || fail "$u: Cache-Control $(hdr Cache-Control)"
+	get "$B$u"
+	[ "$(hdr ETag)" = "$tag" ] || fail "$u: the same page got another tag"
+	status_is 304 "$B$u" -H "If-None-Match: $tag"
+	[ ! -s "$T/b" ] || fail "$u: a 304 with a body"
+	[ "$(hdr Content-Length)" = "$len" ] || fail "$u: 304 Content-Length $(hdr Content-Length), not $len"
+	status_is 200 "$B$u" -H 'If-None-Match: "p-0000"'
+done
 get "$B/issues/2023/7"
 body_has '勘误：第3页标题错字'
 body_has '已被第2版取代'
@@ -587,8 +604,13 @@ for round in 1 2; do
 	status_is 200 "$B/search?$sq"
 	body_lacks '穗更新〔2018〕21号'
 done
+get "$B/feed.atom"
+feed_tag=$(hdr ETag)
 "$GAZETTE" status '穗更新〔2018〕21号' --archive "$A" --set 废止 --date 2023-11-01 \
 	--by '穗府〔2023〕1号' --user test >/dev/null 2>&1 && ok || fail "status --set 废止"
+# the feed changed (a status change is an entry): its old tag gets the new feed
+status_is 200 "$B/feed.atom" -H "If-None-Match: $feed_tag"
+[ "$(hdr ETag)" != "$feed_tag" ] || fail "feed tag unchanged after a status change"
 status_is 200 "$B/api/v1/search.json?$sq"
 body_has '"doc_no":"穗更新〔2018〕21号"'
 body_lacks '"total":0,'

@@ -555,14 +555,15 @@ end:
 /* ---- one document ---------------------------------------------------------------- */
 
 /* Every appearance of the document named by key (code, 发文字号 or 索引号).
- * A code is looked up as typed from paper: Crockford-normalised. */
+ * A code typed otherwise than canonically was redirected already
+ * (code_redirect), so only the canonical form is looked up as a code. */
 static int find_doc(struct site *s, const char *key, struct gaz_ar_doc **docs, size_t *n)
 {
 	int rc = GAZ_ENOTFOUND;
 	char up[16];
 
-	if (gaz_text_code_normalise(key, up, sizeof up))
-		rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_CODE, up, docs, n);
+	if (gaz_text_code_normalise(key, up, sizeof up) && !strcmp(up, key))
+		rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_CODE, key, docs, n);
 	if (rc == GAZ_ENOTFOUND)
 		rc = gaz_archive_find_docs(s->ar, GAZ_AR_BY_DOCNO, key, docs, n);
 	if (rc == GAZ_ENOTFOUND)

@@ -135,22 +135,6 @@ static cJSON *msgs_json(const struct gaz_msgs *m)
 	return a;
 }
 
-/* JSON text is UTF-8: a value that is not (a file name is bytes) has its
- * invalid sequences shown as U+FFFD. */
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-	char *fixed;
-
-	if (!v) {
-		cJSON_AddNullToObject(o, k);
-	} else if (!gaz_utf8_validate((const unsigned char *)v, strlen(v), NULL)) {
-		cJSON_AddStringToObject(o, k, v);
-	} else if ((fixed = gaz_utf8_repair(v))) {
-		cJSON_AddStringToObject(o, k, fixed);
-		free(fixed);
-	}
-}
-
 int gaz_verify_report_json(const struct gaz_verify_report *r, const char *name, char **json)
 {
 	cJSON *root, *arr, *o, *x;
@@ -162,9 +146,9 @@ int gaz_verify_report_json(const struct gaz_verify_report *r, const char *name, 
 	rc = GAZ_ENOMEM;
 	if (!(root = cJSON_CreateObject()))
 		return GAZ_ENOMEM;
-	add_str(root, "file", name);
+	gaz_json_add_text(root, "file", name);
 	cJSON_AddNumberToObject(root, "size", (double)r->file_len);
-	add_str(root, "pdf_version", r->pdf_version);
+	gaz_json_add_text(root, "pdf_version", r->pdf_version);
 	cJSON_AddBoolToObject(root, "valid", r->valid);
 	cJSON_AddItemToObject(root, "problems", msgs_json(&r->problems));
 	arr = cJSON_AddArrayToObject(root, "revisions");
@@ -184,13 +168,13 @@ int gaz_verify_report_json(const struct gaz_verify_report *r, const char *name, 
 
 		o = cJSON_CreateObject();
 		cJSON_AddItemToArray(arr, o);
-		add_str(o, "field", s->field);
+		gaz_json_add_text(o, "field", s->field);
 		if (s->obj)
 			cJSON_AddNumberToObject(o, "object", s->obj);
 		else
 			cJSON_AddNullToObject(o, "object");
-		add_str(o, "kind", kind_str(s->kind));
-		add_str(o, "subfilter", s->subfilter);
+		gaz_json_add_text(o, "kind", kind_str(s->kind));
+		gaz_json_add_text(o, "subfilter", s->subfilter);
 		if (s->docmdp)
 			cJSON_AddNumberToObject(o, "docmdp", s->docmdp);
 		else
@@ -208,27 +192,27 @@ int gaz_verify_report_json(const struct gaz_verify_report *r, const char *name, 
 		cJSON_AddBoolToObject(o, "covers_whole_file", s->whole_file);
 		x = cJSON_AddObjectToObject(o, "checks");
 		if (x) {
-			add_str(x, "digest", check_str(s->digest));
-			add_str(x, "signature", check_str(s->signature));
-			add_str(x, "chain", check_str(s->chain));
-			add_str(x, "signing_certificate", check_str(s->ess));
-			add_str(x, "timestamp", check_str(s->timestamp));
+			gaz_json_add_text(x, "digest", check_str(s->digest));
+			gaz_json_add_text(x, "signature", check_str(s->signature));
+			gaz_json_add_text(x, "chain", check_str(s->chain));
+			gaz_json_add_text(x, "signing_certificate", check_str(s->ess));
+			gaz_json_add_text(x, "timestamp", check_str(s->timestamp));
 		}
 		x = cJSON_AddObjectToObject(o, "signer");
 		if (x) {
-			add_str(x, "subject", s->signer);
-			add_str(x, "issuer", s->issuer);
-			add_str(x, "serial", s->serial);
-			add_str(x, "not_after", s->not_after);
+			gaz_json_add_text(x, "subject", s->signer);
+			gaz_json_add_text(x, "issuer", s->issuer);
+			gaz_json_add_text(x, "serial", s->serial);
+			gaz_json_add_text(x, "not_after", s->not_after);
 		}
-		add_str(o, "digest_algorithm", s->digest_alg);
-		add_str(o, "signature_algorithm", s->sig_alg);
-		add_str(o, "chain_error", s->chain_detail);
-		add_str(o, "timestamp_time", s->ts_time);
-		add_str(o, "timestamp_tsa", s->ts_tsa);
-		add_str(o, "m", s->m);
-		add_str(o, "reason", s->reason);
-		add_str(o, "location", s->location);
+		gaz_json_add_text(o, "digest_algorithm", s->digest_alg);
+		gaz_json_add_text(o, "signature_algorithm", s->sig_alg);
+		gaz_json_add_text(o, "chain_error", s->chain_detail);
+		gaz_json_add_text(o, "timestamp_time", s->ts_time);
+		gaz_json_add_text(o, "timestamp_tsa", s->ts_tsa);
+		gaz_json_add_text(o, "m", s->m);
+		gaz_json_add_text(o, "reason", s->reason);
+		gaz_json_add_text(o, "location", s->location);
 		cJSON_AddItemToObject(o, "changes_after", msgs_json(&s->changes));
 		cJSON_AddBoolToObject(o, "changes_allowed", s->changes_allowed);
 		cJSON_AddItemToObject(o, "problems", msgs_json(&s->problems));

@@ -391,30 +391,26 @@ get "$B/" -H "X-Big: $(head -c 100000 /dev/zero | tr '\0' b)"
 python3 - "$B" <<'EOF' || fail "oversize upload not refused with 413"
 import socket, sys, urllib.parse
 u = urllib.parse.urlsplit(sys.argv[1])
-s = socket.create_connection((u.hostname, u.port), timeout=10)
-s.sendall(b"POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-          b"Content-Length: 60000000\r\n\r\n")
-r = b""
-while b"</html>" not in r:
-    d = s.recv(4096)
-    if not d:
-        break
-    r += d
-r = r.decode("utf-8")
+def announce(path, ctype, end):
+    """Sends only the headers of a 60 MB POST; the reply up to `end`."""
+    s = socket.create_connection((u.hostname, u.port), timeout=10)
+    s.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: " + ctype +
+              b"\r\nContent-Length: 60000000\r\n\r\n")
+    r = b""
+    while end not in r:
+        d = s.recv(4096)
+        if not d:
+            break
+        r += d
+    return r.decode("utf-8")
+
+
+r = announce(b"/verify", b"multipart/form-data; boundary=b", b"</html>")
 assert r.startswith("HTTP/1.1 413"), r[:80]
 # the page names the limit in force (GAZ_HTTP_UPLOAD_MAX) and leads back to the form
 assert "大小上限 50.0 MB（52428800 字节）" in r, r
 assert '<a href="/verify">' in r, r
-s = socket.create_connection((u.hostname, u.port), timeout=10)
-s.sendall(b"POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
-          b"Content-Length: 60000000\r\n\r\n")
-r = b""
-while b"}" not in r:
-    d = s.recv(4096)
-    if not d:
-        break
-    r += d
-r = r.decode("utf-8")
+r = announce(b"/api/v1/verify", b"application/pdf", b"}")
 assert r.startswith("HTTP/1.1 413"), r[:80]
 assert "\r\nAccess-Control-Allow-Origin: *\r\n" in r, r
 assert "application/json" in r and '"error":413' in r, r

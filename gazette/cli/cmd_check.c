@@ -30,20 +30,6 @@ const char cmd_check_usage[] =
 	"exit 0: may be compiled (warnings allowed); 1: errors found;\n"
 	"2: usage error or the folder cannot be opened.\n";
 
-/* JSON text is UTF-8: a file name is bytes, so invalid sequences in it are
- * shown as U+FFFD. */
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-	char *fixed;
-
-	if (!gaz_utf8_validate((const unsigned char *)v, strlen(v), NULL)) {
-		cJSON_AddStringToObject(o, k, v);
-	} else if ((fixed = gaz_utf8_repair(v))) {
-		cJSON_AddStringToObject(o, k, fixed);
-		free(fixed);
-	}
-}
-
 static int print_json(const char *dir, const struct gaz_issue *is, const struct gaz_diags *d)
 {
 	cJSON *j = cJSON_CreateObject(), *a;
@@ -53,7 +39,7 @@ static int print_json(const char *dir, const struct gaz_issue *is, const struct 
 
 	if (!j)
 		goto end;
-	add_str(j, "issue", dir);
+	gaz_json_add_text(j, "issue", dir);
 	cJSON_AddNumberToObject(j, "documents", (double)is->n_docs);
 	cJSON_AddNumberToObject(j, "errors", (double)d->n_errors);
 	cJSON_AddNumberToObject(j, "warnings", (double)d->n_warnings);
@@ -67,12 +53,12 @@ static int print_json(const char *dir, const struct gaz_issue *is, const struct 
 		if (!o)
 			goto end;
 		cJSON_AddItemToArray(a, o);
-		add_str(o, "file", x->file ? x->file : "");
+		gaz_json_add_text(o, "file", x->file ? x->file : "");
 		cJSON_AddNumberToObject(o, "line", x->line);
 		cJSON_AddNumberToObject(o, "column", x->col);
-		add_str(o, "field", x->field ? x->field : "");
+		gaz_json_add_text(o, "field", x->field ? x->field : "");
 		cJSON_AddStringToObject(o, "severity", x->sev == GAZ_SEV_ERROR ? "error" : "warning");
-		add_str(o, "message", x->msg ? x->msg : "");
+		gaz_json_add_text(o, "message", x->msg ? x->msg : "");
 	}
 	if (!(txt = cJSON_Print(j)))
 		goto end;

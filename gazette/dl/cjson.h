@@ -8,7 +8,10 @@
 #define GAZETTE_DL_CJSON_H
 
 #include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "gazette/base.h"
 #include "gazette/dl/dl.h"
 
 #define GAZ_DL_CJSON_SONAME "libcjson.so.1"
@@ -71,6 +74,23 @@ GAZ_DL_DECLARE(cjson, GAZ_DL_CJSON_FUNCS);
 #define cJSON_ParseWithLength (*gaz_dl_cjson_fn.cJSON_ParseWithLength)
 #define cJSON_Print (*gaz_dl_cjson_fn.cJSON_Print)
 #define cJSON_PrintUnformatted (*gaz_dl_cjson_fn.cJSON_PrintUnformatted)
+
+/* A string member, null for NULL.  JSON text is UTF-8: a value that is not
+ * (a file name is bytes) has each invalid sequence shown as U+FFFD.  Out
+ * of memory, the member is left out, as cJSON itself does. */
+static inline void gaz_json_add_text(cJSON *o, const char *k, const char *v)
+{
+	char *fixed;
+
+	if (!v)
+		cJSON_AddNullToObject(o, k);
+	else if (!gaz_utf8_validate((const unsigned char *)v, strlen(v), NULL))
+		cJSON_AddStringToObject(o, k, v);
+	else if ((fixed = gaz_utf8_repair(v))) {
+		cJSON_AddStringToObject(o, k, fixed);
+		free(fixed);
+	}
+}
 #endif
 
 #endif

@@ -394,11 +394,6 @@ int cmd_publish(int argc, char **argv)
 				       pages))) {
 		goto end;
 	}
-	if (pdf_len < 5 || memcmp(pdf, "%PDF-", 5)) {
-		fprintf(stderr, "gazette: %s: not a PDF file\n", pdf_path);
-		ret = EXIT_FAILED;
-		goto end;
-	}
 	if ((ret = ar_cli_open(archive, GAZ_AR_WRITE | GAZ_AR_CREATE, map_size, &a)))
 		goto end;
 	if (lk && (rc = gaz_archive_set_log_key(a, lk))) {
